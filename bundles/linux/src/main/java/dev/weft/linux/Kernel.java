@@ -1,0 +1,95 @@
+package dev.weft.linux;
+
+import dev.weft.linux.internal.Netlink;
+import dev.weft.linux.internal.NetlinkSocket;
+import dev.weft.linux.internal.NamespaceRunner;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * The entry point to the kernel for one runtime instance: the configured host namespace (where
+ * bridges, host-side veth ends, the firewall table and port reservations live), named sandbox
+ * namespaces, and work inside them. Sockets are cached for the host namespace only; a sandbox's
+ * socket lives for one unit of work ({@link #inNamespace}).
+ */
+public final class Kernel implements AutoCloseable {
+    private final KernelConfig config;
+    private final NamespaceRunner runner = new NamespaceRunner();
+    private final Namespaces namespaces;
+    private final NetNamespace host;
+    private final Rtnetlink hostRtnl;
+    private final Nftables nftables;
+    private final Conntrack conntrack;
+
+    private Kernel(KernelConfig config) {
+        this.config = config;
+        this.namespaces = new Namespaces(config.namespaceDirectory(), runner);
+        Path hostPath = config.hostNamespace() != null ? config.hostNamespace()
+                : Path.of("/proc/" + ProcessHandle.current().pid() + "/ns/net");
+        this.host = config.hostNamespace() != null ? namespaces.adopt(hostPath) : NetNamespace.at(null, hostPath);
+        this.hostRtnl = new Rtnetlink(runner.call(host, () -> NetlinkSocket.open(Netlink.NETLINK_ROUTE)), true);
+        this.nftables = new Nftables(host, runner, config.nftCommand());
+        this.conntrack = new Conntrack(host, runner);
+    }
+
+    /** Opens the kernel layer for {@code config}; the host namespace must exist. */
+    public static Kernel open(KernelConfig config) {
+        return new Kernel(config);
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    /** The namespace that plays "the host". */
+    public NetNamespace hostNamespace() {
+        return host;
+    }
+
+    /** Links, addresses and routes of the host namespace (cached socket, thread-safe). */
+    public Rtnetlink host() {
+        return hostRtnl;
+    }
+
+    public Namespaces namespaces() {
+        return namespaces;
+    }
+
+    /** Weft's nf_tables tables in the host namespace. */
+    public Nftables nftables() {
+        return nftables;
+    }
+
+    /** The host namespace's connection tracking table. */
+    public Conntrack conntrack() {
+        return conntrack;
+    }
+
+    /**
+     * Runs {@code work} with an rtnetlink handle on {@code ns}; the socket is opened in the
+     * namespace for this call and closed after it, so nothing keeps the namespace alive. The work
+     * itself runs on the calling thread (a netlink socket keeps its namespace whichever thread
+     * uses it).
+     */
+    public <T> T inNamespace(NetNamespace ns, Function<Rtnetlink, T> work) {
+        if (ns.sameAs(host)) {
+            return work.apply(hostRtnl);
+        }
+        try (Rtnetlink rt = new Rtnetlink(runner.call(ns, () -> NetlinkSocket.open(Netlink.NETLINK_ROUTE)), true)) {
+            return work.apply(rt);
+        }
+    }
+
+    /** Sets a sysctl in the host namespace. */
+    public void setHostSysctl(String key, String value) {
+        namespaces.setSysctl(host, key, value);
+    }
+
+    @Override
+    public void close() {
+        conntrack.close();
+        nftables.close();
+        hostRtnl.close();
+        runner.close();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.weft.linux;
+
+/**
+ * Changes to an existing link, applied in one request. Unset fields stay as they are.
+ */
+public final class LinkChange {
+    final String name;
+    final int index;
+    Boolean up;
+    Integer mtu;
+    MacAddress mac;
+    String newName;
+    Integer master;
+    String masterName;
+    String alias;
+    Integer group;
+    Boolean hairpin;
+
+    private LinkChange(String name, int index) {
+        this.name = name;
+        this.index = index;
+    }
+
+    /** Changes the link named {@code name}. */
+    public static LinkChange of(String name) {
+        return new LinkChange(LinkSpec.checkName(name), 0);
+    }
+
+    /** Changes the link with index {@code index}. */
+    public static LinkChange of(int index) {
+        if (index <= 0) {
+            throw new IllegalArgumentException("link index " + index + " is not valid: expected a positive index");
+        }
+        return new LinkChange(null, index);
+    }
+
+    public LinkChange up() {
+        this.up = true;
+        return this;
+    }
+
+    public LinkChange down() {
+        this.up = false;
+        return this;
+    }
+
+    public LinkChange mtu(int mtu) {
+        this.mtu = mtu;
+        return this;
+    }
+
+    public LinkChange mac(MacAddress mac) {
+        this.mac = mac;
+        return this;
+    }
+
+    public LinkChange rename(String newName) {
+        this.newName = LinkSpec.checkName(newName);
+        return this;
+    }
+
+    /** Enslaves to the master with this index. */
+    public LinkChange master(int masterIndex) {
+        this.master = masterIndex;
+        return this;
+    }
+
+    /** Enslaves to the named master. */
+    public LinkChange master(String masterName) {
+        this.masterName = LinkSpec.checkName(masterName);
+        return this;
+    }
+
+    /** Detaches from its master. */
+    public LinkChange noMaster() {
+        this.master = 0;
+        return this;
+    }
+
+    public LinkChange alias(String alias) {
+        this.alias = alias;
+        return this;
+    }
+
+    public LinkChange group(int group) {
+        this.group = group;
+        return this;
+    }
+
+    /**
+     * Hairpin mode on the bridge port (traffic may leave the port it came in on: needed for a
+     * sandbox to reach its own published port). Sent as a separate message after the others,
+     * since the link must already be a bridge port.
+     */
+    public LinkChange hairpin(boolean on) {
+        this.hairpin = on;
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public Boolean upValue() {
+        return up;
+    }
+
+    public Integer mtuValue() {
+        return mtu;
+    }
+
+    public MacAddress macValue() {
+        return mac;
+    }
+
+    public String newName() {
+        return newName;
+    }
+
+    /** The master index to set (0 detaches), or null. */
+    public Integer masterIndex() {
+        return master;
+    }
+
+    public String masterName() {
+        return masterName;
+    }
+
+    public String aliasValue() {
+        return alias;
+    }
+
+    public Integer groupValue() {
+        return group;
+    }
+
+    public Boolean hairpinValue() {
+        return hairpin;
+    }
+
+    /** A readable name of the link for messages. */
+    public String target() {
+        return name != null ? name : "#" + index;
+    }
+}

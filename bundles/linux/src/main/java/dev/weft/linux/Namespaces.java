@@ -1,0 +1,234 @@
+package dev.weft.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.NativeLong;
+import dev.weft.linux.internal.Errno;
+import dev.weft.linux.internal.LibC;
+import dev.weft.linux.internal.NamespaceRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/**
+ * Named network namespaces, compatible with iproute2: a namespace named {@code NAME} is a bind
+ * mount at {@code DIR/NAME} (by default {@code /run/netns}, so {@code ip netns exec NAME …} works),
+ * with the directory made a shared mount as {@code ip netns add} does. Work inside a namespace runs
+ * on dedicated platform threads; nothing here keeps a handle on a namespace after an operation.
+ */
+public final class Namespaces {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
+
+    private final Path directory;
+    private final NamespaceRunner runner;
+    private volatile boolean directoryPrepared;
+
+    Namespaces(Path directory, NamespaceRunner runner) {
+        this.directory = directory;
+        this.runner = runner;
+    }
+
+    /** The directory named namespaces live in. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Creates the namespace {@code name} with its loopback down (as the kernel makes it). Fails with
+     * EEXIST when the name is taken; leaves nothing behind on failure.
+     */
+    public NetNamespace create(String name) {
+        checkName(name);
+        prepareDirectory();
+        Path target = directory.resolve(name);
+        try {
+            LibC.close(LibC.open(target.toString(), LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0));
+        } catch (LastErrorException e) {
+            throw new KernelException(e.getErrorCode(), "create network namespace", name,
+                    e.getErrorCode() == Errno.EEXIST ? target + " already exists" : null, e);
+        }
+        try {
+            runner.callInNewNamespace(() -> {
+                String source = NamespaceRunner.threadNamespacePath().toString();
+                try {
+                    LibC.mount(source, target.toString(), "none", new NativeLong(LibC.MS_BIND), null);
+                } catch (LastErrorException e) {
+                    throw new KernelException(e.getErrorCode(), "bind network namespace", name, null, e);
+                }
+                return null;
+            });
+            return NetNamespace.at(name, target);
+        } catch (RuntimeException e) {
+            deleteQuietly(target);
+            throw e;
+        }
+    }
+
+    /**
+     * Adopts the namespace at {@code path} (e.g. {@code /proc/PID/ns/net} or another runtime's
+     * file), identified by device and inode now. Fails when the path is not a network namespace.
+     */
+    public NetNamespace adopt(Path path) {
+        if (!Files.exists(path)) {
+            throw new KernelException(Errno.ENOENT, "adopt network namespace", path.toString(), null);
+        }
+        NetNamespace ns = NetNamespace.at(null, path);
+        runner.call(ns, () -> null); // setns refuses anything that is not a network namespace
+        return ns;
+    }
+
+    /** The named namespace, if {@code DIR/name} pins one. */
+    public Optional<NetNamespace> get(String name) {
+        checkName(name);
+        Path p = directory.resolve(name);
+        if (!isMounted(p)) {
+            return Optional.empty();
+        }
+        return Optional.of(NetNamespace.at(name, p));
+    }
+
+    /** Every named namespace in the directory (files that pin nothing are skipped). */
+    public List<NetNamespace> list() {
+        List<NetNamespace> out = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
+            for (Path p : ds) {
+                if (isMounted(p)) {
+                    out.add(NetNamespace.at(p.getFileName().toString(), p));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the named namespace: unmounts and unlinks {@code DIR/name}. The kernel destroys the
+     * namespace (and its links) once nothing else holds it. Idempotent: a missing name is no error.
+     */
+    public void delete(String name) {
+        checkName(name);
+        Path p = directory.resolve(name);
+        if (!Files.exists(p)) {
+            return;
+        }
+        try {
+            LibC.umount2(p.toString(), LibC.MNT_DETACH);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EINVAL && e.getErrorCode() != Errno.ENOENT) {
+                throw new KernelException(e.getErrorCode(), "unmount network namespace", name, null, e);
+            }
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} on a dedicated thread inside {@code ns}. */
+    public <T> T run(NetNamespace ns, Callable<T> work) {
+        return runner.call(ns, work);
+    }
+
+    /** Writes a per-namespace sysctl, e.g. {@code net.ipv4.ip_forward} or {@code net/ipv4/conf/br0/route_localnet}. */
+    public void setSysctl(NetNamespace ns, String key, String value) {
+        Path file = sysctlPath(key);
+        runner.call(ns, () -> {
+            try {
+                Files.writeString(file, value, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new KernelException(Errno.EINVAL, "set sysctl " + key + "=" + value, ns.toString(),
+                        e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    /** Reads a per-namespace sysctl. */
+    public String getSysctl(NetNamespace ns, String key) {
+        Path file = sysctlPath(key);
+        return runner.call(ns, () -> {
+            try {
+                return Files.readString(file, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                throw new KernelException(Errno.ENOENT, "read sysctl " + key, ns.toString(), e.getMessage(), e);
+            }
+        });
+    }
+
+    static Path sysctlPath(String key) {
+        String rel = key.indexOf('/') >= 0 ? key : key.replace('.', '/');
+        if (rel.contains("..") || rel.startsWith("/") || !rel.startsWith("net/")) {
+            throw new IllegalArgumentException("sysctl \"" + key + "\" is not a per-namespace net.* key");
+        }
+        return Path.of("/proc/sys").resolve(rel);
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("namespace name \"" + name
+                    + "\" is not valid: use 1-255 letters, digits, '_', '.' or '-', starting with a letter or digit");
+        }
+    }
+
+    private boolean isMounted(Path p) {
+        try {
+            Object dev = Files.getAttribute(p, "unix:dev");
+            Object dirDev = Files.getAttribute(directory, "unix:dev");
+            return !dev.equals(dirDev);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Makes the directory a shared mount point, as iproute2 does, so mounts in it propagate. */
+    private void prepareDirectory() {
+        if (directoryPrepared && Files.isDirectory(directory)) {
+            return;
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory + ": " + e.getMessage(), e);
+        }
+        String dir = directory.toString();
+        try {
+            LibC.mount("", dir, "none", new NativeLong(LibC.MS_SHARED | LibC.MS_REC), null);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EINVAL) {
+                throw new KernelException(e.getErrorCode(), "make namespace directory shared", dir, null, e);
+            }
+            try { // not a mount point yet: bind it onto itself, then share it
+                LibC.mount(dir, dir, "none", new NativeLong(LibC.MS_BIND | LibC.MS_REC), null);
+                LibC.mount("", dir, "none", new NativeLong(LibC.MS_SHARED | LibC.MS_REC), null);
+            } catch (LastErrorException e2) {
+                throw new KernelException(e2.getErrorCode(), "make namespace directory shared", dir, null, e2);
+            }
+        }
+        directoryPrepared = true;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            LibC.umount2(p.toString(), LibC.MNT_DETACH);
+        } catch (LastErrorException ignored) {
+            // not mounted
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // reported by the caller's exception
+        }
+    }
+}

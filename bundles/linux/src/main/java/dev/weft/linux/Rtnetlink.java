@@ -1,0 +1,327 @@
+package dev.weft.linux;
+
+import com.sun.jna.LastErrorException;
+import dev.weft.linux.internal.Errno;
+import dev.weft.linux.internal.LibC;
+import dev.weft.linux.internal.NetlinkSocket;
+import dev.weft.linux.internal.NlMessage;
+import dev.weft.linux.internal.NlMessageBuilder;
+import dev.weft.linux.internal.NlReplies;
+import dev.weft.linux.internal.Rtnl;
+import dev.weft.linux.internal.RtnetlinkCodec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Links, addresses and routes of one network namespace over NETLINK_ROUTE. Obtained from
+ * {@link Kernel#host()} (cached, thread-safe) or {@link Kernel#inNamespace} (opened for one unit
+ * of work and closed after it: no handle on a sandbox namespace outlives an operation).
+ */
+public final class Rtnetlink implements AutoCloseable {
+    private final NetlinkSocket socket;
+    private final boolean ownsSocket;
+
+    Rtnetlink(NetlinkSocket socket, boolean ownsSocket) {
+        this.socket = socket;
+        this.ownsSocket = ownsSocket;
+    }
+
+    /** Collects several requests to send in as few {@code sendto} calls as their order allows. */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    // ---- links
+
+    /** Creates a link. On failure nothing of it remains. */
+    public void createLink(LinkSpec spec) {
+        batch().createLink(spec).send();
+    }
+
+    public void setLink(LinkChange change) {
+        batch().setLink(change).send();
+    }
+
+    /** Deletes the named link; fails with ENODEV when it does not exist. */
+    public void deleteLink(String name) {
+        batch().deleteLink(name).send();
+    }
+
+    /** Deletes the named link if it exists; true when it did. */
+    public boolean deleteLinkIfExists(String name) {
+        try {
+            deleteLink(name);
+            return true;
+        } catch (KernelException e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Link> link(String name) {
+        LinkSpec.checkName(name);
+        return getLink(name, 0);
+    }
+
+    public Optional<Link> link(int index) {
+        return getLink(null, index);
+    }
+
+    /** The index of the named link; ENODEV when there is none. */
+    public int index(String name) {
+        return link(name).orElseThrow(() -> new KernelException(Errno.ENODEV, "find link", name, null)).index();
+    }
+
+    private Optional<Link> getLink(String name, int index) {
+        NlMessageBuilder b = new NlMessageBuilder();
+        RtnetlinkCodec.getLink(b, name, index);
+        NlReplies r = socket.exchange(b, "get link", name != null ? name : "#" + index);
+        NlReplies.Answer a = r.get(1);
+        if (a != null && a.failed()) {
+            if (a.errno == Errno.ENODEV || a.errno == Errno.ENOENT) {
+                return Optional.empty();
+            }
+            throw new KernelException(a.errno, "get link", name != null ? name : "#" + index, a.extack);
+        }
+        List<NlMessage> ms = r.messages(1);
+        return ms.isEmpty() ? Optional.empty() : Optional.of(RtnetlinkCodec.decodeLink(ms.get(0)));
+    }
+
+    public List<Link> links() {
+        NlMessageBuilder b = new NlMessageBuilder();
+        RtnetlinkCodec.dumpLinks(b);
+        NlReplies r = socket.exchange(b, "list links", null);
+        r.throwIfFailed("list links", null);
+        List<Link> out = new ArrayList<>();
+        for (NlMessage m : r.messages(1)) {
+            if (m.type() == Rtnl.RTM_NEWLINK) {
+                out.add(RtnetlinkCodec.decodeLink(m));
+            }
+        }
+        return out;
+    }
+
+    // ---- addresses
+
+    /** Adds an address; IPv6 without duplicate address detection, so it is usable at once. */
+    public void addAddress(int linkIndex, InterfaceAddress address) {
+        batch().addAddress(linkIndex, address).send();
+    }
+
+    public void deleteAddress(int linkIndex, InterfaceAddress address) {
+        batch().deleteAddress(linkIndex, address).send();
+    }
+
+    /** Every address of the namespace ({@code family} 0 for both, 2 IPv4, 10 IPv6). */
+    public List<AddressInfo> addresses(int family) {
+        NlMessageBuilder b = new NlMessageBuilder();
+        RtnetlinkCodec.dumpAddresses(b, family);
+        NlReplies r = socket.exchange(b, "list addresses", null);
+        r.throwIfFailed("list addresses", null);
+        List<AddressInfo> out = new ArrayList<>();
+        for (NlMessage m : r.messages(1)) {
+            if (m.type() == Rtnl.RTM_NEWADDR) {
+                out.add(RtnetlinkCodec.decodeAddress(m));
+            }
+        }
+        return out;
+    }
+
+    public List<AddressInfo> addresses() {
+        return addresses(0);
+    }
+
+    // ---- routes
+
+    public void addRoute(Route route) {
+        batch().addRoute(route).send();
+    }
+
+    public void deleteRoute(Route route) {
+        batch().deleteRoute(route).send();
+    }
+
+    /** Unicast routes of the main table ({@code family} 0 for both). */
+    public List<Route> routes(int family) {
+        NlMessageBuilder b = new NlMessageBuilder();
+        RtnetlinkCodec.dumpRoutes(b, family);
+        NlReplies r = socket.exchange(b, "list routes", null);
+        r.throwIfFailed("list routes", null);
+        List<Route> out = new ArrayList<>();
+        for (NlMessage m : r.messages(1)) {
+            if (m.type() == Rtnl.RTM_NEWROUTE) {
+                Route route = RtnetlinkCodec.decodeRoute(m);
+                if (route != null) {
+                    out.add(route);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (ownsSocket) {
+            socket.close();
+        }
+    }
+
+    /**
+     * Requests sent together. Requests in one stage go in one {@code sendto}; the kernel handles
+     * them in order and goes on after a failed one, so a stage is not atomic. {@link #barrier()}
+     * starts a new stage that is sent only when every request before it succeeded. The first
+     * failure is thrown, naming its operation and object.
+     */
+    public final class Batch {
+        private final List<List<Op>> stages = new ArrayList<>(List.of(new ArrayList<>()));
+
+        private record Op(String operation, String object, Encoder encoder) {}
+
+        @FunctionalInterface
+        private interface Encoder {
+            void encode(NlMessageBuilder b, Fds fds);
+        }
+
+        private Batch add(String operation, String object, Encoder e) {
+            stages.get(stages.size() - 1).add(new Op(operation, object, e));
+            return this;
+        }
+
+        /** Requests after this are sent only if every request before it succeeded. */
+        public Batch barrier() {
+            if (!stages.get(stages.size() - 1).isEmpty()) {
+                stages.add(new ArrayList<>());
+            }
+            return this;
+        }
+
+        /**
+         * Creates a link (master, MTU, MAC, group, up, and for a veth its peer in its namespace, in
+         * one request). An alias is set in a following stage, so it never lands on a link of the
+         * same name that existed before.
+         */
+        public Batch createLink(LinkSpec spec) {
+            int master = spec.masterIndex();
+            if (master == 0 && spec.masterName() != null) {
+                master = index(spec.masterName());
+            }
+            int masterIndex = master;
+            add("create link", spec.name(), (b, fds) -> RtnetlinkCodec.newLink(b, withoutAlias(spec), fds::open, masterIndex));
+            if (spec.aliasValue() != null && spec.namespace() == null) {
+                barrier();
+                setLink(LinkChange.of(spec.name()).alias(spec.aliasValue()));
+            }
+            return this;
+        }
+
+        private LinkSpec withoutAlias(LinkSpec spec) {
+            return spec.aliasValue() == null ? spec : spec.copyWithoutAlias();
+        }
+
+        public Batch setLink(LinkChange c) {
+            int master = -1;
+            if (c.masterIndex() != null) {
+                master = c.masterIndex();
+            } else if (c.masterName() != null) {
+                master = index(c.masterName());
+            }
+            int masterIndex = master;
+            return add("change link", c.target(), (b, fds) -> RtnetlinkCodec.setLink(b, c, masterIndex));
+        }
+
+        public Batch deleteLink(String name) {
+            LinkSpec.checkName(name);
+            return add("delete link", name, (b, fds) -> RtnetlinkCodec.delLink(b, name, 0));
+        }
+
+        public Batch deleteLink(int index) {
+            return add("delete link", "#" + index, (b, fds) -> RtnetlinkCodec.delLink(b, null, index));
+        }
+
+        public Batch addAddress(int linkIndex, InterfaceAddress a) {
+            return add("add address", a + " on link #" + linkIndex, (b, fds) -> RtnetlinkCodec.address(b, true, linkIndex, a));
+        }
+
+        public Batch deleteAddress(int linkIndex, InterfaceAddress a) {
+            return add("delete address", a + " on link #" + linkIndex, (b, fds) -> RtnetlinkCodec.address(b, false, linkIndex, a));
+        }
+
+        public Batch addRoute(Route r) {
+            return add("add route", r.toString(), (b, fds) -> RtnetlinkCodec.route(b, true, r));
+        }
+
+        public Batch deleteRoute(Route r) {
+            return add("delete route", r.toString(), (b, fds) -> RtnetlinkCodec.route(b, false, r));
+        }
+
+        /** Sends every stage in order; throws the first failure. */
+        public void send() {
+            for (List<Op> stage : stages) {
+                if (!stage.isEmpty()) {
+                    sendStage(stage);
+                }
+            }
+        }
+
+        private void sendStage(List<Op> stage) {
+            NlMessageBuilder b = new NlMessageBuilder();
+            Map<Integer, Op> bySeq = new HashMap<>();
+            try (Fds fds = new Fds()) {
+                for (Op op : stage) {
+                    int first = b.nextSeq();
+                    op.encoder().encode(b, fds);
+                    for (int s = first; s < b.nextSeq(); s++) {
+                        bySeq.put(s, op);
+                    }
+                }
+                Op head = stage.get(0);
+                NlReplies r = socket.exchange(b, head.operation(), head.object());
+                for (NlReplies.Answer a : r.all()) {
+                    if (a.failed()) {
+                        Op op = bySeq.get(a.seq);
+                        throw new KernelException(a.errno, op.operation(), op.object(), explain(op, a));
+                    }
+                }
+            }
+        }
+
+        private String explain(Op op, NlReplies.Answer a) {
+            if (op.operation().equals("create link") && a.errno == Errno.EOPNOTSUPP) {
+                return (a.extack != null ? a.extack + ": " : "") + "this kernel lacks the link type";
+            }
+            return a.extack;
+        }
+    }
+
+    /** Namespace descriptors opened for one send and closed right after it. */
+    private static final class Fds implements AutoCloseable {
+        private final List<Integer> open = new ArrayList<>();
+
+        int open(NetNamespace ns) {
+            try {
+                int fd = LibC.open(ns.path().toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+                open.add(fd);
+                return fd;
+            } catch (LastErrorException e) {
+                throw new KernelException(e.getErrorCode(), "open network namespace", ns.path().toString(),
+                        e.getErrorCode() == Errno.ENOENT ? "the namespace does not exist" : null, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (int fd : open) {
+                try {
+                    LibC.close(fd);
+                } catch (LastErrorException ignored) {
+                    // already closed
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.weft.linux.internal;
+
+import static dev.weft.linux.internal.Rtnl.*;
+
+import dev.weft.linux.AddressInfo;
+import dev.weft.linux.InterfaceAddress;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.Link;
+import dev.weft.linux.LinkChange;
+import dev.weft.linux.LinkSpec;
+import dev.weft.linux.MacAddress;
+import dev.weft.linux.NetNamespace;
+import dev.weft.linux.Route;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.function.ToIntFunction;
+
+/**
+ * Encodes rtnetlink requests into a {@link NlMessageBuilder} and decodes the kernel's answers.
+ * No I/O here: unit tests compare the bytes against fixed arrays.
+ */
+public final class RtnetlinkCodec {
+    private RtnetlinkCodec() {}
+
+    private static final int CREATE = Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE
+            | Netlink.NLM_F_EXCL;
+    private static final int CHANGE = Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK;
+
+    private static void ifinfomsg(NlMessageBuilder b, int family, int index, int flags, int change) {
+        b.u8(family).u8(0).u16(0).u32(index).u32(flags).u32(change);
+    }
+
+    /**
+     * RTM_NEWLINK creating {@code spec}. {@code nsFd} turns a namespace into an open descriptor the
+     * caller closes after the send; {@code masterIndex} resolves the master's name (0 = none).
+     */
+    public static void newLink(NlMessageBuilder b, LinkSpec spec, ToIntFunction<NetNamespace> nsFd, int masterIndex) {
+        b.begin(RTM_NEWLINK, CREATE, NlMessageBuilder.Expect.ACK);
+        int up = spec.isUp() ? IFF_UP : 0;
+        ifinfomsg(b, AF_UNSPEC, 0, up, up);
+        b.attrString(IFLA_IFNAME, spec.name());
+        if (spec.mtuValue() != null) {
+            b.attrU32(IFLA_MTU, spec.mtuValue());
+        }
+        if (spec.macValue() != null) {
+            b.attr(IFLA_ADDRESS, spec.macValue().bytes());
+        }
+        if (masterIndex > 0) {
+            b.attrU32(IFLA_MASTER, masterIndex);
+        }
+        if (spec.groupValue() != null) {
+            b.attrU32(IFLA_GROUP, spec.groupValue());
+        }
+        if (spec.namespace() != null) {
+            b.attrU32(IFLA_NET_NS_FD, nsFd.applyAsInt(spec.namespace()));
+        }
+        int info = b.nest(IFLA_LINKINFO);
+        b.attrString(IFLA_INFO_KIND, spec.kind());
+        LinkSpec.Peer peer = spec.peer();
+        if (peer != null) {
+            int data = b.nest(IFLA_INFO_DATA);
+            int p = b.nest(VETH_INFO_PEER);
+            int pup = peer.isUp() ? IFF_UP : 0;
+            ifinfomsg(b, AF_UNSPEC, 0, pup, pup);
+            b.attrString(IFLA_IFNAME, peer.name());
+            if (peer.mtuValue() != null) {
+                b.attrU32(IFLA_MTU, peer.mtuValue());
+            }
+            if (peer.macValue() != null) {
+                b.attr(IFLA_ADDRESS, peer.macValue().bytes());
+            }
+            if (peer.namespace() != null) {
+                b.attrU32(IFLA_NET_NS_FD, nsFd.applyAsInt(peer.namespace()));
+            }
+            b.endNest(p);
+            b.endNest(data);
+        }
+        b.endNest(info);
+        // The alias cannot be given at creation (rtnl_newlink ignores IFLA_IFALIAS there): set it after.
+        if (spec.aliasValue() != null && spec.namespace() == null) {
+            b.begin(RTM_NEWLINK, CHANGE, NlMessageBuilder.Expect.ACK);
+            ifinfomsg(b, AF_UNSPEC, 0, 0, 0);
+            b.attrString(IFLA_IFNAME, spec.name());
+            b.attrString(IFLA_IFALIAS, spec.aliasValue());
+        }
+    }
+
+    /** RTM_NEWLINK changing an existing link (and a second message for hairpin, if asked). */
+    public static void setLink(NlMessageBuilder b, LinkChange c, int masterIndex) {
+        // The kernel finds a link given without an index by IFLA_IFNAME, so that attribute cannot
+        // also carry a new name: the rename would be dropped without an error.
+        if (c.index() == 0 && c.newName() != null) {
+            throw new IllegalArgumentException("cannot rename link \"" + c.name() + "\" to \"" + c.newName()
+                    + "\" by name: address the link by its index (LinkChange.of(index))");
+        }
+        b.begin(RTM_NEWLINK, CHANGE, NlMessageBuilder.Expect.ACK);
+        int flags = 0, change = 0;
+        if (c.upValue() != null) {
+            change = IFF_UP;
+            flags = c.upValue() ? IFF_UP : 0;
+        }
+        ifinfomsg(b, AF_UNSPEC, c.index(), flags, change);
+        if (c.index() == 0) {
+            b.attrString(IFLA_IFNAME, c.name());
+        } else if (c.newName() != null) {
+            b.attrString(IFLA_IFNAME, c.newName());
+        }
+        if (c.mtuValue() != null) {
+            b.attrU32(IFLA_MTU, c.mtuValue());
+        }
+        if (c.macValue() != null) {
+            b.attr(IFLA_ADDRESS, c.macValue().bytes());
+        }
+        if (masterIndex >= 0) {
+            b.attrU32(IFLA_MASTER, masterIndex);
+        }
+        if (c.aliasValue() != null) {
+            b.attrString(IFLA_IFALIAS, c.aliasValue());
+        }
+        if (c.groupValue() != null) {
+            b.attrU32(IFLA_GROUP, c.groupValue());
+        }
+        if (c.hairpinValue() != null) {
+            b.begin(RTM_NEWLINK, CHANGE, NlMessageBuilder.Expect.ACK);
+            ifinfomsg(b, AF_UNSPEC, c.index(), 0, 0);
+            if (c.index() == 0) {
+                b.attrString(IFLA_IFNAME, c.newName() != null ? c.newName() : c.name());
+            }
+            int info = b.nest(IFLA_LINKINFO);
+            b.attrString(IFLA_INFO_SLAVE_KIND, "bridge");
+            int data = b.nest(IFLA_INFO_SLAVE_DATA);
+            b.attrU8(IFLA_BRPORT_MODE, c.hairpinValue() ? 1 : 0);
+            b.endNest(data);
+            b.endNest(info);
+        }
+    }
+
+    /** RTM_DELLINK by name (index 0) or by index. */
+    public static void delLink(NlMessageBuilder b, String name, int index) {
+        b.begin(RTM_DELLINK, CHANGE, NlMessageBuilder.Expect.ACK);
+        ifinfomsg(b, AF_UNSPEC, index, 0, 0);
+        if (index == 0) {
+            b.attrString(IFLA_IFNAME, name);
+        }
+    }
+
+    /** RTM_GETLINK for one link by name (index 0) or index. */
+    public static void getLink(NlMessageBuilder b, String name, int index) {
+        b.begin(RTM_GETLINK, Netlink.NLM_F_REQUEST, NlMessageBuilder.Expect.REPLY);
+        ifinfomsg(b, AF_UNSPEC, index, 0, 0);
+        if (index == 0) {
+            b.attrString(IFLA_IFNAME, name);
+        }
+    }
+
+    public static void dumpLinks(NlMessageBuilder b) {
+        b.begin(RTM_GETLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, NlMessageBuilder.Expect.DUMP);
+        ifinfomsg(b, AF_UNSPEC, 0, 0, 0);
+    }
+
+    /** RTM_NEWADDR / RTM_DELADDR. IPv6 addresses are added without duplicate address detection. */
+    public static void address(NlMessageBuilder b, boolean add, int index, InterfaceAddress a) {
+        b.begin(add ? RTM_NEWADDR : RTM_DELADDR, add ? CREATE : CHANGE, NlMessageBuilder.Expect.ACK);
+        boolean v4 = a.isIpv4();
+        int flags = v4 ? 0 : IFA_F_NODAD;
+        b.u8(v4 ? AF_INET : AF_INET6).u8(a.prefixLength()).u8(flags).u8(RT_SCOPE_UNIVERSE).u32(index);
+        b.attrAddress(IFA_LOCAL, a.address());
+        b.attrAddress(IFA_ADDRESS, a.address());
+        if (add && !v4) {
+            b.attrU32(IFA_FLAGS, flags);
+        }
+    }
+
+    public static void dumpAddresses(NlMessageBuilder b, int family) {
+        b.begin(RTM_GETADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, NlMessageBuilder.Expect.DUMP);
+        b.u8(family).u8(0).u8(0).u8(0).u32(0);
+    }
+
+    /** RTM_NEWROUTE / RTM_DELROUTE in the main table. A delete matches any scope (RT_SCOPE_NOWHERE), as iproute2's. */
+    public static void route(NlMessageBuilder b, boolean add, Route r) {
+        b.begin(add ? RTM_NEWROUTE : RTM_DELROUTE, add ? CREATE : CHANGE, NlMessageBuilder.Expect.ACK);
+        int family = r.isIpv4() ? AF_INET : AF_INET6;
+        int scope = r.gateway() == null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        b.u8(family).u8(r.destination().length()).u8(0).u8(0)
+                .u8(RT_TABLE_MAIN).u8(add ? RTPROT_BOOT : 0).u8(add ? scope : RT_SCOPE_NOWHERE).u8(add ? RTN_UNICAST : 0)
+                .u32(r.onLink() ? RTNH_F_ONLINK : 0);
+        if (!r.destination().isDefault()) {
+            b.attrAddress(RTA_DST, r.destination().address());
+        }
+        if (r.gateway() != null) {
+            b.attrAddress(RTA_GATEWAY, r.gateway());
+        }
+        if (r.device() > 0) {
+            b.attrU32(RTA_OIF, r.device());
+        }
+        if (r.metric() > 0) {
+            b.attrU32(RTA_PRIORITY, r.metric());
+        }
+    }
+
+    public static void dumpRoutes(NlMessageBuilder b, int family) {
+        b.begin(RTM_GETROUTE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, NlMessageBuilder.Expect.DUMP);
+        b.u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+    }
+
+    /** Decodes an RTM_NEWLINK message. */
+    public static Link decodeLink(NlMessage m) {
+        ByteBuffer p = m.payload();
+        int index = p.getInt(4);
+        int flags = p.getInt(8);
+        NlAttrs a = m.attrs(IFINFOMSG_LEN);
+        NlAttrs info = a.nested(IFLA_LINKINFO);
+        byte[] mac = a.bytes(IFLA_ADDRESS);
+        return new Link(index, a.string(IFLA_IFNAME), info.string(IFLA_INFO_KIND), flags, a.u32(IFLA_MTU, 0),
+                mac != null && mac.length == 6 ? MacAddress.of(mac) : null, a.u32(IFLA_MASTER, 0),
+                a.string(IFLA_IFALIAS), a.u32(IFLA_GROUP, 0), a.u32(IFLA_LINK, 0),
+                a.u32(IFLA_LINK_NETNSID, -1), info.string(IFLA_INFO_SLAVE_KIND));
+    }
+
+    /** Decodes an RTM_NEWADDR message. */
+    public static AddressInfo decodeAddress(NlMessage m) {
+        ByteBuffer p = m.payload();
+        int prefix = Byte.toUnsignedInt(p.get(1));
+        int flags = Byte.toUnsignedInt(p.get(2));
+        int scope = Byte.toUnsignedInt(p.get(3));
+        int index = p.getInt(4);
+        NlAttrs a = m.attrs(IFADDRMSG_LEN);
+        InetAddress addr = a.has(IFA_LOCAL) ? a.address(IFA_LOCAL) : a.address(IFA_ADDRESS);
+        flags = a.u32(IFA_FLAGS, flags);
+        return new AddressInfo(index, new InterfaceAddress(addr, prefix), flags, scope);
+    }
+
+    /** Decodes an RTM_NEWROUTE message; null for routes outside the main table or not unicast. */
+    public static Route decodeRoute(NlMessage m) {
+        ByteBuffer p = m.payload();
+        int family = Byte.toUnsignedInt(p.get(0));
+        int dstLen = Byte.toUnsignedInt(p.get(1));
+        int table = Byte.toUnsignedInt(p.get(4));
+        int type = Byte.toUnsignedInt(p.get(7));
+        int rflags = p.getInt(8);
+        NlAttrs a = m.attrs(RTMSG_LEN);
+        table = a.u32(RTA_TABLE, table);
+        if (table != RT_TABLE_MAIN || type != RTN_UNICAST) {
+            return null;
+        }
+        InetAddress dst = a.address(RTA_DST);
+        IpPrefix prefix = dst != null ? new IpPrefix(dst, dstLen) : IpPrefix.defaultRoute(family == AF_INET6);
+        return new Route(prefix, a.address(RTA_GATEWAY), a.u32(RTA_OIF, 0), (rflags & RTNH_F_ONLINK) != 0,
+                a.u32(RTA_PRIORITY, 0));
+    }
+}
