@@ -45,7 +45,7 @@ public final class LinkChange {
     }
 
     public LinkChange mtu(int mtu) {
-        this.mtu = mtu;
+        this.mtu = LinkSpec.checkMtu(mtu);
         return this;
     }
 

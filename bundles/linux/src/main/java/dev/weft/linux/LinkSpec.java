@@ -34,7 +34,7 @@ public final class LinkSpec {
         }
 
         public Peer mtu(int mtu) {
-            this.mtu = mtu;
+            this.mtu = checkMtu(mtu);
             return this;
         }
 
@@ -91,10 +91,7 @@ public final class LinkSpec {
     }
 
     public LinkSpec mtu(int mtu) {
-        if (mtu < 68 || mtu > 65535) {
-            throw new IllegalArgumentException("MTU " + mtu + " is out of range 68-65535");
-        }
-        this.mtu = mtu;
+        this.mtu = checkMtu(mtu);
         if (peer != null && peer.mtu == null) {
             peer.mtu = mtu;
         }
@@ -197,6 +194,13 @@ public final class LinkSpec {
     /** The namespace to create the link in, or null for the socket's own. */
     public NetNamespace namespace() {
         return namespace;
+    }
+
+    static int checkMtu(int mtu) {
+        if (mtu < 68 || mtu > 65535) {
+            throw new IllegalArgumentException("MTU " + mtu + " is out of range 68-65535");
+        }
+        return mtu;
     }
 
     static String checkName(String name) {

@@ -1,6 +1,5 @@
 package dev.weft.linux;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -150,45 +149,9 @@ public final class SetKey {
         };
     }
 
-    /** IPv4 dotted, IPv6 in the RFC 5952 short form (the longest run of zero groups as ::). */
+    /** IPv4 dotted, IPv6 in the RFC 5952 short form. */
     static String addressText(InetAddress a) {
-        if (a instanceof Inet4Address) {
-            return a.getHostAddress();
-        }
-        byte[] b = a.getAddress();
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1, bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return IpAddresses.format(a);
     }
 
     @Override
