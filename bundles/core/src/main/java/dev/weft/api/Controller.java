@@ -1,0 +1,70 @@
+package dev.weft.api;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Owns the lifecycle of networks, sandboxes and endpoints (libnetwork's Container Network Model):
+ * create network, create sandbox, connect (IPAM allocates, the driver plumbs the interface in and
+ * publishes ports), disconnect, remove. Every request is validated before anything is changed;
+ * a step that fails rolls back the steps before it, so a refused or failed request leaves no
+ * record, kernel object or address lease behind. Names or ids are accepted wherever an object is
+ * named (an id prefix of at least 12 characters counts as an id).
+ *
+ * <p>Thread-safe: requests on different objects run concurrently.
+ */
+@ProviderType
+public interface Controller {
+
+    /**
+     * Creates a network with its driver's kernel state.
+     * @throws WeftException.InvalidRequest bad name, malformed or inconsistent subnets, unknown option
+     * @throws WeftException.Conflict       duplicate name, subnet overlapping another network
+     * @throws WeftException.Unavailable    no driver of that name
+     */
+    NetworkInfo createNetwork(NetworkSpec spec);
+
+    /**
+     * Removes a network and its kernel state.
+     * @throws WeftException.Conflict predefined network, or sandboxes still connected
+     */
+    void removeNetwork(String network);
+
+    /** Removes every user network without endpoints; returns their names. */
+    List<String> pruneNetworks();
+
+    List<NetworkInfo> networks();
+
+    Optional<NetworkInfo> network(String network);
+
+    /**
+     * Creates a sandbox (a new named namespace with lo up and a resolv.conf for {@code ip netns exec},
+     * or an adopted one) and connects it to its first network, if any.
+     * @throws WeftException.Conflict duplicate name
+     */
+    SandboxInfo createSandbox(SandboxSpec spec);
+
+    /** Disconnects the sandbox from every network and removes it (and its namespace, if Weft created it). */
+    void removeSandbox(String sandbox);
+
+    List<SandboxInfo> sandboxes();
+
+    Optional<SandboxInfo> sandbox(String sandbox);
+
+    /**
+     * Connects a running sandbox to a network: allocates addresses, plumbs the interface in,
+     * publishes the endpoint's ports.
+     * @throws WeftException.Conflict already connected, address or host port in use
+     */
+    EndpointInfo connect(String network, String sandbox, EndpointSpec spec);
+
+    /**
+     * Disconnects a sandbox from a network. With {@code force}, also when the driver is unavailable
+     * or its kernel state is already gone (the records and leases are dropped regardless).
+     */
+    void disconnect(String network, String sandbox, boolean force);
+
+    /** Drivers registered now and drivers that networks remember. */
+    List<DriverInfo> drivers();
+}

@@ -1,0 +1,184 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.Controller;
+import dev.weft.api.DriverInfo;
+import dev.weft.api.EndpointInfo;
+import dev.weft.api.EndpointSpec;
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.SandboxInfo;
+import dev.weft.api.SandboxSpec;
+import dev.weft.api.WeftException;
+import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.State;
+import dev.weft.core.internal.store.Store;
+import dev.weft.linux.Kernel;
+import dev.weft.spi.IpamDriver;
+import dev.weft.spi.Restorable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The controller: the API facade over networks, sandboxes and endpoints. Plain Java (constructed
+ * by {@link CoreRuntime} in OSGi, directly in tests).
+ */
+public final class ControllerImpl implements Controller {
+    private static final Logger LOG = Logger.getLogger(ControllerImpl.class.getName());
+
+    private final Inventory inventory;
+    private final DriverRegistry drivers;
+    private final Networks networks;
+    private final Endpoints endpoints;
+    private final Sandboxes sandboxes;
+    private final Views views;
+    private final Reconciler reconciler;
+    private final Map<String, NetworkSpec> predefined;
+    private final HostPorts hostPorts;
+
+    /**
+     * @param predefined the predefined networks by the driver that serves them (created when that
+     *                   driver first arrives), e.g. {@code null} → network {@code none}
+     */
+    ControllerImpl(Kernel kernel, Store store, IpamDriver ipam, DriverRegistry drivers, Path etcNetns,
+                   Path hostResolvConf, Map<String, NetworkSpec> predefined) {
+        this.inventory = new Inventory(store);
+        this.drivers = drivers;
+        Locks locks = new Locks();
+        this.hostPorts = new HostPorts(kernel);
+        this.networks = new Networks(inventory, drivers, ipam);
+        this.endpoints = new Endpoints(inventory, drivers, ipam, hostPorts, locks);
+        this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, etcNetns, hostResolvConf);
+        this.views = new Views(inventory, drivers, this::scopeOf);
+        this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipam);
+        this.predefined = new LinkedHashMap<>(predefined);
+    }
+
+    /** Loads the records, reconciles them with the kernel and starts following drivers. */
+    void start() {
+        reconciler.reconcile();
+        drivers.onArrival(this::driverArrived);
+        for (DriverRegistry.Entry e : drivers.entries()) {
+            driverArrived(e);
+        }
+    }
+
+    /**
+     * Frees JVM resources only (the sockets that hold published host ports): kernel state and
+     * records stay, and a new controller on the same directories takes them over.
+     */
+    void close() {
+        hostPorts.closeAll();
+    }
+
+    private void driverArrived(DriverRegistry.Entry e) {
+        reconciler.restore(e);
+        NetworkSpec spec = predefined.get(e.name);
+        if (spec != null && inventory.network(spec.name()).filter(NetworkRecord::predefined).isEmpty()) {
+            try {
+                networks.create(spec, true);
+            } catch (RuntimeException ex) {
+                LOG.warning("cannot create the predefined network \"" + spec.name() + "\": " + ex.getMessage());
+            }
+        }
+    }
+
+    private String scopeOf(String driver) {
+        return drivers.entries().stream().filter(e -> e.name.equals(driver)).findFirst()
+                .map(e -> e.driver.scope().label()).orElse("local");
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec) {
+        return views.network(networks.create(spec, false));
+    }
+
+    @Override
+    public void removeNetwork(String network) {
+        networks.remove(network);
+    }
+
+    @Override
+    public List<String> pruneNetworks() {
+        List<String> removed = new ArrayList<>();
+        for (NetworkRecord n : inventory.networks()) {
+            if (!n.predefined() && n.state() == State.READY && inventory.endpoints(e -> e.network().equals(n.id())).isEmpty()
+                    && drivers.available(n.driver(), n.driverBundle())) {
+                try {
+                    networks.remove(n.id());
+                    removed.add(n.name());
+                } catch (WeftException e) {
+                    LOG.info("prune kept network " + n.name() + ": " + e.getMessage());
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public List<NetworkInfo> networks() {
+        return inventory.networks().stream().map(views::network).toList();
+    }
+
+    @Override
+    public Optional<NetworkInfo> network(String network) {
+        return inventory.network(network).map(views::network);
+    }
+
+    @Override
+    public SandboxInfo createSandbox(SandboxSpec spec) {
+        return views.sandbox(sandboxes.create(spec));
+    }
+
+    @Override
+    public void removeSandbox(String sandbox) {
+        sandboxes.remove(sandbox);
+    }
+
+    @Override
+    public List<SandboxInfo> sandboxes() {
+        return inventory.sandboxes().stream().map(views::sandbox).toList();
+    }
+
+    @Override
+    public Optional<SandboxInfo> sandbox(String sandbox) {
+        return inventory.sandbox(sandbox).map(views::sandbox);
+    }
+
+    @Override
+    public EndpointInfo connect(String network, String sandbox, EndpointSpec spec) {
+        return views.endpoint(endpoints.connect(network, sandbox, spec)).orElseThrow();
+    }
+
+    @Override
+    public void disconnect(String network, String sandbox, boolean force) {
+        endpoints.disconnect(network, sandbox, force);
+    }
+
+    @Override
+    public List<DriverInfo> drivers() {
+        Map<String, DriverInfo> out = new LinkedHashMap<>();
+        List<NetworkRecord> all = inventory.networks();
+        for (DriverRegistry.Entry e : drivers.entries()) {
+            List<String> nets = all.stream().filter(n -> n.driver().equals(e.name) && n.driverBundle().equals(e.bundle))
+                    .map(NetworkRecord::name).toList();
+            out.putIfAbsent(e.name + "/" + e.bundle, new DriverInfo(e.name, e.driver.scope().label(), e.bundle, e.version,
+                    true, nets));
+        }
+        for (NetworkRecord n : all) {
+            out.computeIfAbsent(n.driver() + "/" + n.driverBundle(), k -> new DriverInfo(n.driver(), "local",
+                    n.driverBundle(), "", false, all.stream().filter(x -> x.driver().equals(n.driver())
+                    && x.driverBundle().equals(n.driverBundle())).map(NetworkRecord::name).toList()));
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** Whether {@code driver} restores state: used by tests. */
+    static boolean restorable(Object driver) {
+        return driver instanceof Restorable<?>;
+    }
+}

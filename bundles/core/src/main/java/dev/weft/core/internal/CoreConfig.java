@@ -1,0 +1,55 @@
+package dev.weft.core.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The configuration of one runtime instance (PID {@code dev.weft}, in Karaf {@code etc/dev.weft.cfg}).
+ * Directories, host namespace, table name and link prefix are per instance, so several instances
+ * (tests) can run on one machine without touching each other.
+ */
+@ObjectClassDefinition(name = "Weft runtime", description = "Directories, names and defaults of one Weft instance")
+public @interface CoreConfig {
+    @AttributeDefinition(description = "Name of this instance, part of every ownership mark")
+    String instance() default "default";
+
+    @AttributeDefinition(description = "Network definitions (survive a reboot)")
+    String stateDir() default "/var/lib/weft";
+
+    @AttributeDefinition(description = "Sandboxes, endpoints and leases (tmpfs: gone at reboot, like the namespaces)")
+    String runDir() default "/run/weft";
+
+    @AttributeDefinition(description = "Where named sandbox namespaces are made (ip netns uses /run/netns)")
+    String netnsDir() default "/run/netns";
+
+    @AttributeDefinition(description = "Where per-namespace resolv.conf files go (ip netns exec reads /etc/netns)")
+    String etcNetnsDir() default "/etc/netns";
+
+    @AttributeDefinition(description = "The resolv.conf whose resolvers sandboxes get")
+    String resolvConf() default "/etc/resolv.conf";
+
+    @AttributeDefinition(description = "Path of the namespace that plays the host; empty for the machine's own")
+    String hostNamespace() default "";
+
+    @AttributeDefinition(description = "The nf_tables table this instance owns")
+    String nftTable() default "weft";
+
+    @AttributeDefinition(description = "Prefix of the links this instance creates (at most 4 characters)")
+    String linkPrefix() default "wf";
+
+    @AttributeDefinition(description = "Default IPv4 pools as BASE/LEN:SIZE, comma separated; empty for the built-in "
+            + "2048 /24 networks")
+    String defaultPools() default "";
+
+    @AttributeDefinition(description = "IPv6 ULA /48 for dual-stack networks; empty: generated once and kept in the state directory")
+    String ipv6Pool() default "";
+
+    @AttributeDefinition(description = "Subnet of the predefined bridge network: empty for a free one, or none for no bridge network")
+    String defaultBridgeSubnet() default "";
+
+    @AttributeDefinition(description = "nftables, or none to leave the firewall alone")
+    String firewallMode() default "nftables";
+
+    @AttributeDefinition(description = "MTU of new networks that set none; 0 for the uplink's")
+    int defaultMtu() default 0;
+}

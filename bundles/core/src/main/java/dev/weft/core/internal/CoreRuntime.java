@@ -1,0 +1,198 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.Controller;
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.SubnetSpec;
+import dev.weft.core.internal.ipam.DefaultIpam;
+import dev.weft.core.internal.ipam.DefaultPool;
+import dev.weft.core.internal.store.Store;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.Kernel;
+import dev.weft.linux.KernelConfig;
+import dev.weft.linux.Route;
+import dev.weft.spi.DriverContext;
+import dev.weft.spi.NetworkDriver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Weft's runtime in OSGi: opens the kernel layer for the configured instance, reconciles the
+ * records, then offers the {@link Controller} and the {@link DriverContext} (and the {@link Kernel})
+ * as services, and follows network drivers on the whiteboard. Deactivation frees JVM resources
+ * only: kernel state stays, so restarting or updating Weft does not cut traffic.
+ */
+@Component(immediate = true, service = {}, configurationPid = "dev.weft", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = CoreConfig.class)
+public final class CoreRuntime {
+    private static final Logger LOG = Logger.getLogger(CoreRuntime.class.getName());
+
+    private final DriverRegistry registry = new DriverRegistry();
+    private Kernel kernel;
+    private ControllerImpl controller;
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDriver(ServiceReference<NetworkDriver<?>> ref, NetworkDriver<?> driver) {
+        Object name = ref.getProperty(NetworkDriver.NAME);
+        if (!(name instanceof String n) || n.isBlank()) {
+            LOG.warning("ignoring a network driver of " + ref.getBundle().getSymbolicName() + " without the "
+                    + NetworkDriver.NAME + " property");
+            return;
+        }
+        registry.add(n, ref.getBundle().getSymbolicName(), ref.getBundle().getVersion().toString(), driver,
+                ref.getProperty("service.id"));
+    }
+
+    void unbindDriver(ServiceReference<NetworkDriver<?>> ref, NetworkDriver<?> driver) {
+        registry.remove(ref.getProperty("service.id"));
+    }
+
+    @Activate
+    void activate(BundleContext context, CoreConfig config) {
+        Path stateDir = Path.of(config.stateDir());
+        Path runDir = Path.of(config.runDir());
+        kernel = Kernel.open(new KernelConfig(config.hostNamespace().isBlank() ? null : Path.of(config.hostNamespace()),
+                Path.of(config.netnsDir()), null));
+        IpPrefix ula = ula(stateDir, config.ipv6Pool());
+        DefaultIpam ipam = new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(kernel));
+        Map<String, NetworkSpec> predefined = predefined(config);
+        controller = new ControllerImpl(kernel, new Store(stateDir, runDir), ipam, registry,
+                Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()), predefined);
+        controller.start();
+        DriverContext driverContext = new RuntimeDriverContext(kernel, config);
+        registrations.add(context.registerService(Kernel.class, kernel, null));
+        registrations.add(context.registerService(DriverContext.class, driverContext, null));
+        registrations.add(context.registerService(Controller.class, controller, null));
+        LOG.info("weft instance " + config.instance() + " started (host namespace " + kernel.hostNamespace() + ")");
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (ServiceRegistration<?> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException ignored) {
+                // already gone with the bundle
+            }
+        }
+        registrations.clear();
+        if (controller != null) {
+            controller.close();
+        }
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    /** The predefined networks by the driver that serves them. */
+    static Map<String, NetworkSpec> predefined(CoreConfig config) {
+        Map<String, NetworkSpec> out = new LinkedHashMap<>();
+        out.put("null", NetworkSpec.of("none", "null"));
+        out.put("host", NetworkSpec.of("host", "host"));
+        String bridge = config.defaultBridgeSubnet().trim();
+        if (!bridge.equalsIgnoreCase("none")) {
+            List<SubnetSpec> subnets = bridge.isEmpty() ? List.of() : List.of(SubnetSpec.of(IpPrefix.parse(bridge)));
+            out.put("bridge", new NetworkSpec("bridge", "bridge", subnets, false, false,
+                    Map.of("com.docker.network.bridge.name", "weft0"), Map.of()));
+        }
+        return out;
+    }
+
+    /** BASE/LEN:SIZE,… or the built-in defaults. */
+    static List<DefaultPool> pools(String text) {
+        if (text == null || text.isBlank()) {
+            return DefaultPool.defaults();
+        }
+        List<DefaultPool> out = new ArrayList<>();
+        for (String item : text.split(",")) {
+            String[] parts = item.trim().split(":");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("default pool \"" + item.trim()
+                        + "\" is not valid: expected BASE/LEN:SIZE like 172.17.0.0/16:24");
+            }
+            out.add(new DefaultPool(IpPrefix.parse(parts[0]), Integer.parseInt(parts[1])));
+        }
+        return out;
+    }
+
+    /** The configured ULA /48, or one generated at the first start and kept in the state directory. */
+    static IpPrefix ula(Path stateDir, String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return IpPrefix.parse(configured.trim());
+        }
+        Path file = stateDir.resolve("ipv6-ula-prefix");
+        try {
+            if (Files.exists(file)) {
+                return IpPrefix.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
+            }
+            IpPrefix fresh = DefaultPool.randomUla();
+            Files.createDirectories(stateDir);
+            Files.writeString(file, fresh + "\n", StandardCharsets.US_ASCII);
+            return fresh;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the IPv6 prefix in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True for a prefix that overlaps a (non-default) route of the host namespace. */
+    static Predicate<IpPrefix> hostRoutes(Kernel kernel) {
+        return p -> {
+            for (Route r : kernel.host().routes(p.isIpv4() ? 2 : 10)) {
+                if (!r.destination().isDefault() && r.destination().overlaps(p)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    /** The instance settings drivers see. */
+    private record RuntimeDriverContext(Kernel kernel, CoreConfig config) implements DriverContext {
+        @Override
+        public String instance() {
+            return config.instance();
+        }
+
+        @Override
+        public String linkPrefix() {
+            return config.linkPrefix();
+        }
+
+        @Override
+        public String nftTable() {
+            return config.nftTable();
+        }
+
+        @Override
+        public FirewallMode firewallMode() {
+            return config.firewallMode().equalsIgnoreCase("none") ? FirewallMode.NONE : FirewallMode.NFTABLES;
+        }
+
+        @Override
+        public int defaultMtu() {
+            return config.defaultMtu();
+        }
+    }
+}

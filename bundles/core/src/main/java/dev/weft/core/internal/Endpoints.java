@@ -1,0 +1,301 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.EndpointSpec;
+import dev.weft.api.PortBinding;
+import dev.weft.api.SandboxInfo;
+import dev.weft.api.WeftException;
+import dev.weft.core.internal.store.EndpointRecord;
+import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
+import dev.weft.core.internal.store.SandboxRecord;
+import dev.weft.core.internal.store.State;
+import dev.weft.linux.InterfaceAddress;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.NetNamespace;
+import dev.weft.spi.AddressRequest;
+import dev.weft.spi.EndpointConfig;
+import dev.weft.spi.ExternalConnectivity;
+import dev.weft.spi.IpamDriver;
+import dev.weft.spi.JoinInfo;
+import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.PoolId;
+import dev.weft.spi.SandboxConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Endpoint lifecycle: allocate addresses, let the driver plumb the interface into the sandbox,
+ * reserve and publish ports; and the reverse, which detaches first and releases addresses after.
+ * Calls for one sandbox are serialised on the sandbox's lock (interface names are per sandbox).
+ */
+final class Endpoints {
+    private static final Logger LOG = Logger.getLogger(Endpoints.class.getName());
+
+    private final Inventory inventory;
+    private final DriverRegistry drivers;
+    private final IpamDriver ipam;
+    private final HostPorts hostPorts;
+    private final Locks locks;
+
+    Endpoints(Inventory inventory, DriverRegistry drivers, IpamDriver ipam, HostPorts hostPorts, Locks locks) {
+        this.inventory = inventory;
+        this.drivers = drivers;
+        this.ipam = ipam;
+        this.hostPorts = hostPorts;
+        this.locks = locks;
+    }
+
+    /** Checks what can be checked before anything is changed (used by sandbox creation too). */
+    void validate(NetworkRecord n, SandboxRecord s, EndpointSpec spec, NetworkDriver<?> driver) {
+        if (n.state() != State.READY) {
+            throw new WeftException.Conflict("network \"" + n.name() + "\" is being " + (n.state() == State.CREATING
+                    ? "created" : "removed"));
+        }
+        boolean hostNet = n.predefined() && n.name().equals("host");
+        if (s.mode() == SandboxInfo.Mode.HOST && !hostNet) {
+            throw new WeftException.Conflict("sandbox \"" + s.name() + "\" uses the host's network stack and cannot "
+                    + "join network \"" + n.name() + "\"");
+        }
+        if (s.mode() != SandboxInfo.Mode.HOST && hostNet) {
+            throw new WeftException.Conflict("only a sandbox created with --network host can be on network \"host\"");
+        }
+        if (s.mode() == SandboxInfo.Mode.SHARED) {
+            throw new WeftException.Conflict("sandbox \"" + s.name() + "\" shares another sandbox's namespace: connect "
+                    + "that sandbox instead");
+        }
+        boolean none = n.predefined() && n.name().equals("none");
+        if (none && !s.endpoints().isEmpty() || !none && inventory.endpoints(e -> e.sandbox().equals(s.id()))
+                .stream().anyMatch(e -> inventory.network(e.network()).map(x -> x.predefined() && x.name().equals("none"))
+                        .orElse(false))) {
+            throw new WeftException.Conflict("a sandbox on network \"none\" cannot be on other networks");
+        }
+        if (!spec.ports().isEmpty()) {
+            if (!(driver instanceof ExternalConnectivity<?>)) {
+                throw new WeftException.InvalidRequest("network \"" + n.name() + "\" (driver \"" + n.driver()
+                        + "\") cannot publish ports: -p needs a network whose driver publishes ports, e.g. bridge");
+            }
+            if (n.internal()) {
+                throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is internal: it cannot publish ports");
+            }
+        }
+        checkStatic(n, spec.ipv4(), true);
+        checkStatic(n, spec.ipv6(), false);
+    }
+
+    private static void checkStatic(NetworkRecord n, InetAddress a, boolean v4) {
+        if (a == null) {
+            return;
+        }
+        boolean inside = n.subnets().stream().map(s -> IpPrefix.parse(s.subnet())).anyMatch(p -> p.contains(a));
+        if (!inside) {
+            throw new WeftException.InvalidRequest("address " + IpAddresses.format(a) + " is not in a subnet of network \""
+                    + n.name() + "\" (" + n.subnets().stream().map(SubnetRecord::subnet).collect(Collectors.joining(", "))
+                    + ")");
+        }
+    }
+
+    EndpointRecord connect(String networkName, String sandboxName, EndpointSpec spec) {
+        NetworkRecord n = inventory.requireNetwork(networkName);
+        SandboxRecord s0 = inventory.requireSandbox(sandboxName);
+        synchronized (locks.of(s0.id())) {
+            SandboxRecord s = inventory.requireSandbox(s0.id());
+            DriverRegistry.Handle handle = drivers.forNetwork(n.driver(), n.driverBundle())
+                    .orElseThrow(() -> Networks.unavailable(n));
+            try (handle) {
+                NetworkDriver<Object> driver = handle.driver();
+                validate(n, s, spec, driver);
+                Object options = driver.parseOptions(n.options());
+                return connect(n, s, spec, driver, options);
+            }
+        }
+    }
+
+    private EndpointRecord connect(NetworkRecord n, SandboxRecord s, EndpointSpec spec, NetworkDriver<Object> driver,
+                                   Object options) {
+        String id = Ids.newId();
+        Rollback rollback = new Rollback();
+        try {
+            InterfaceAddress v4 = null, v6 = null;
+            if (driver.usesAddresses()) {
+                v4 = allocate(n, true, spec.ipv4(), rollback);
+                v6 = allocate(n, false, spec.ipv6(), rollback);
+            }
+            boolean defaultRoute = driver.usesAddresses() && inventory.endpoints(e -> e.sandbox().equals(s.id()))
+                    .stream().noneMatch(EndpointRecord::defaultRoute);
+            String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
+            EndpointRecord e = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname,
+                    v4 == null ? null : v4.toString(), v6 == null ? null : v6.toString(), null, null, defaultRoute,
+                    spec.aliases(), List.of());
+            inventory.addEndpoint(e, n.name(), s.name());
+            rollback.add(() -> inventory.removeEndpoint(e));
+
+            EndpointConfig config = config(n, e);
+            driver.createEndpoint(Networks.config(n), options, config);
+            rollback.add(() -> driver.deleteEndpoint(Networks.config(n), options, config));
+            JoinInfo joined = driver.join(Networks.config(n), options, config, sandbox(s));
+            rollback.add(() -> driver.leave(Networks.config(n), options, config, sandbox(s)));
+            EndpointRecord done = e.joined(joined.mac() == null ? null : joined.mac().toString(), joined.hostInterface());
+
+            if (!spec.ports().isEmpty()) {
+                List<PortBinding> bound = hostPorts.reserve(id, s.name(), spec.ports());
+                rollback.add(() -> hostPorts.release(id));
+                @SuppressWarnings("unchecked")
+                ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
+                ext.publish(Networks.config(n), options, config(n, done), bound);
+                done = done.withPorts(Views.records(bound));
+            }
+            done = done.withState(State.READY);
+            inventory.updateEndpoint(done);
+            rollback.commit();
+            LOG.info("sandbox " + s.name() + " joined network " + n.name() + (ifname != null ? " as " + ifname : "")
+                    + (v4 != null ? " " + v4 : "") + (v6 != null ? " " + v6 : ""));
+            return done;
+        } catch (RuntimeException ex) {
+            rollback.run(ex);
+            throw Networks.translate(ex, "connect sandbox \"" + s.name() + "\" to network \"" + n.name() + "\"");
+        }
+    }
+
+    void disconnect(String networkName, String sandboxName, boolean force) {
+        NetworkRecord n = inventory.requireNetwork(networkName);
+        SandboxRecord s0 = inventory.requireSandbox(sandboxName);
+        synchronized (locks.of(s0.id())) {
+            EndpointRecord e = inventory.endpoint(n.id(), s0.id()).orElseThrow(() -> new WeftException.NotFound(
+                    "sandbox \"" + s0.name() + "\" is not connected to network \"" + n.name() + "\""));
+            if (!force && n.predefined() && n.name().equals("host")) {
+                throw new WeftException.Conflict("sandbox \"" + s0.name() + "\" uses the host's network stack: remove the "
+                        + "sandbox instead of disconnecting it from \"host\"");
+            }
+            disconnect(n, inventory.requireSandbox(s0.id()), e, force);
+        }
+    }
+
+    /**
+     * Takes an endpoint down: unpublish, leave, delete, then release ports and addresses. Keeps going
+     * past failures when {@code force}; otherwise a driver failure leaves the endpoint recorded.
+     */
+    void disconnect(NetworkRecord n, SandboxRecord s, EndpointRecord e, boolean force) {
+        List<RuntimeException> failures = new ArrayList<>();
+        inventory.updateEndpoint(e.withState(State.REMOVING));
+        java.util.Optional<DriverRegistry.Handle> handle = drivers.forNetwork(n.driver(), n.driverBundle());
+        if (handle.isEmpty() && !force) {
+            inventory.updateEndpoint(e);
+            throw Networks.unavailable(n);
+        }
+        if (handle.isPresent()) {
+            try (DriverRegistry.Handle h = handle.get()) {
+                NetworkDriver<Object> driver = h.driver();
+                Object options = driver.parseOptions(n.options());
+                EndpointConfig config = config(n, e);
+                if (!e.ports().isEmpty() && driver instanceof ExternalConnectivity<?>) {
+                    @SuppressWarnings("unchecked")
+                    ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
+                    step(failures, () -> ext.unpublish(Networks.config(n), options, config, Views.ports(e)));
+                }
+                step(failures, () -> driver.leave(Networks.config(n), options, config, sandbox(s)));
+                step(failures, () -> driver.deleteEndpoint(Networks.config(n), options, config));
+            }
+        }
+        if (!failures.isEmpty() && !force) {
+            inventory.updateEndpoint(e);
+            RuntimeException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw Networks.translate(first, "disconnect sandbox \"" + s.name() + "\" from network \"" + n.name() + "\"");
+        }
+        hostPorts.release(e.id());
+        release(n, e);
+        inventory.removeEndpoint(e);
+        failures.forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": " + f.getMessage()));
+        LOG.info("sandbox " + s.name() + " left network " + n.name());
+    }
+
+    private static void step(List<RuntimeException> failures, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    /** Releases an endpoint's addresses (after its interface is gone). */
+    void release(NetworkRecord n, EndpointRecord e) {
+        for (String a : new String[] {e.ipv4(), e.ipv6()}) {
+            if (a != null) {
+                InterfaceAddress ia = InterfaceAddress.parse(a);
+                poolFor(n, ia.address()).ifPresent(p -> ipam.releaseAddress(p, ia.address()));
+            }
+        }
+    }
+
+    /** Requests an endpoint's recorded addresses again (reconcile after a restart). */
+    void replay(NetworkRecord n, EndpointRecord e) {
+        for (String a : new String[] {e.ipv4(), e.ipv6()}) {
+            if (a != null) {
+                InterfaceAddress ia = InterfaceAddress.parse(a);
+                poolFor(n, ia.address()).ifPresent(p -> ipam.requestAddress(p, AddressRequest.endpoint(ia.address())));
+            }
+        }
+    }
+
+    private InterfaceAddress allocate(NetworkRecord n, boolean v4, InetAddress preferred, Rollback rollback) {
+        for (SubnetRecord sub : n.subnets()) {
+            IpPrefix p = IpPrefix.parse(sub.subnet());
+            if (p.isIpv4() != v4) {
+                continue;
+            }
+            if (preferred != null && !p.contains(preferred)) {
+                continue;
+            }
+            PoolId pool = PoolId.parse(sub.pool());
+            InterfaceAddress a = ipam.requestAddress(pool, preferred == null ? AddressRequest.any()
+                    : AddressRequest.endpoint(preferred)).address();
+            rollback.add(() -> ipam.releaseAddress(pool, a.address()));
+            return a;
+        }
+        return null;
+    }
+
+    private static java.util.Optional<PoolId> poolFor(NetworkRecord n, InetAddress a) {
+        return n.subnets().stream().filter(s -> IpPrefix.parse(s.subnet()).contains(a)).findFirst()
+                .map(s -> PoolId.parse(s.pool()));
+    }
+
+    private String nextInterfaceName(SandboxRecord s) {
+        Set<String> used = inventory.endpoints(e -> e.sandbox().equals(s.id())).stream()
+                .map(EndpointRecord::interfaceName).filter(x -> x != null).collect(Collectors.toSet());
+        for (int i = 0; ; i++) {
+            if (!used.contains("eth" + i)) {
+                return "eth" + i;
+            }
+        }
+    }
+
+    static EndpointConfig config(NetworkRecord n, EndpointRecord e) {
+        InetAddress gw4 = null, gw6 = null;
+        for (SubnetRecord s : n.subnets()) {
+            if (s.gateway() == null) {
+                continue;
+            }
+            InetAddress g = IpAddresses.parse(s.gateway());
+            if (IpPrefix.parse(s.subnet()).isIpv4()) {
+                gw4 = gw4 == null ? g : gw4;
+            } else {
+                gw6 = gw6 == null ? g : gw6;
+            }
+        }
+        return new EndpointConfig(e.id(), e.interfaceName(), Views.address(e.ipv4()), Views.address(e.ipv6()),
+                e.ipv4() == null ? null : gw4, e.ipv6() == null ? null : gw6, e.defaultRoute(),
+                e.mac() == null ? null : dev.weft.linux.MacAddress.parse(e.mac()), e.aliases());
+    }
+
+    static SandboxConfig sandbox(SandboxRecord s) {
+        return new SandboxConfig(s.id(), s.name(), new NetNamespace(s.mode() == SandboxInfo.Mode.CREATED ? s.name() : null,
+                Path.of(s.namespace()), s.device(), s.inode()));
+    }
+}

@@ -1,0 +1,264 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.SubnetInfo;
+import dev.weft.api.SubnetSpec;
+import dev.weft.api.WeftException;
+import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
+import dev.weft.core.internal.store.State;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import dev.weft.spi.AddressRequest;
+import dev.weft.spi.IpamDriver;
+import dev.weft.spi.IpamException;
+import dev.weft.spi.NetworkConfig;
+import dev.weft.spi.PoolAllocation;
+import dev.weft.spi.PoolId;
+import dev.weft.spi.PoolRequest;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/** Network lifecycle: validate, allocate subnets, let the driver create it; and the reverse. */
+final class Networks {
+    private static final Logger LOG = Logger.getLogger(Networks.class.getName());
+    static final Set<String> PREDEFINED = Set.of("bridge", "host", "none");
+
+    private final Inventory inventory;
+    private final DriverRegistry drivers;
+    private final IpamDriver ipam;
+    private final String addressSpace;
+
+    Networks(Inventory inventory, DriverRegistry drivers, IpamDriver ipam) {
+        this.inventory = inventory;
+        this.drivers = drivers;
+        this.ipam = ipam;
+        this.addressSpace = ipam.addressSpaces().local();
+    }
+
+    static NetworkConfig config(NetworkRecord n) {
+        return new NetworkConfig(n.id(), n.name(), n.ipv6(), n.internal(), Views.subnets(n), n.labels(), n.predefined());
+    }
+
+    NetworkRecord create(NetworkSpec spec, boolean predefined) {
+        Names.check("network", spec.name());
+        if (!predefined && PREDEFINED.contains(spec.name())) {
+            throw new WeftException.Conflict("network name \"" + spec.name() + "\" is reserved for a predefined network");
+        }
+        if (inventory.network(spec.name()).filter(n -> n.name().equals(spec.name())).isPresent()) {
+            throw new WeftException.Conflict("network \"" + spec.name() + "\" already exists: choose another name");
+        }
+        DriverRegistry.Handle handle = drivers.forNew(spec.driver()).orElseThrow(() -> noDriver(spec.driver()));
+        try (handle) {
+            Object options = handle.driver().parseOptions(spec.options());
+            boolean addresses = handle.driver().usesAddresses();
+            List<Wanted> wanted = addresses ? subnetsWanted(spec) : List.of();
+            String id = Ids.newId();
+            handle.driver().validate(new NetworkConfig(id, spec.name(), spec.ipv6(), spec.internal(),
+                    draft(wanted), spec.labels(), predefined), options);
+            checkOverlaps(spec.name(), wanted);
+
+            NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
+                    Instant.now(), spec.ipv6(), spec.internal(), predefined, List.of(), spec.options(), spec.labels());
+            Rollback rollback = new Rollback();
+            try {
+                inventory.addNetwork(record);
+                rollback.add(() -> inventory.removeNetwork(id));
+                List<SubnetRecord> subnets = new ArrayList<>();
+                for (Wanted w : wanted) {
+                    subnets.add(allocate(w, rollback));
+                }
+                record = record.withSubnets(subnets);
+                inventory.updateNetwork(record);
+                handle.driver().createNetwork(config(record), options);
+                record = record.withState(State.READY);
+                inventory.updateNetwork(record);
+                rollback.commit();
+                LOG.info("network " + spec.name() + " (" + spec.driver() + ") created: " + subnets.stream()
+                        .map(SubnetRecord::subnet).toList());
+                return record;
+            } catch (RuntimeException e) {
+                rollback.run(e);
+                throw translate(e, "create network \"" + spec.name() + "\"");
+            }
+        }
+    }
+
+    void remove(String nameOrId) {
+        NetworkRecord n = inventory.requireNetwork(nameOrId);
+        if (n.predefined()) {
+            throw new WeftException.Conflict("network \"" + n.name() + "\" is predefined and cannot be removed");
+        }
+        DriverRegistry.Handle handle = drivers.forNetwork(n.driver(), n.driverBundle())
+                .orElseThrow(() -> unavailable(n));
+        try (handle) {
+            List<String> users = inventory.markNetworkRemoving(n);
+            if (!users.isEmpty()) {
+                throw new WeftException.Conflict("network \"" + n.name() + "\" has active endpoints (sandboxes "
+                        + String.join(", ", users) + "): disconnect them first");
+            }
+            Object options = handle.driver().parseOptions(n.options());
+            try {
+                handle.driver().deleteNetwork(config(n), options);
+            } catch (RuntimeException e) {
+                inventory.updateNetwork(n.withState(State.READY));
+                throw translate(e, "remove network \"" + n.name() + "\"");
+            }
+            release(n);
+            inventory.removeNetwork(n.id());
+            LOG.info("network " + n.name() + " removed");
+        }
+    }
+
+    /** Gives back a network's addresses and pools to IPAM (after its kernel state is gone). */
+    void release(NetworkRecord n) {
+        for (SubnetRecord s : n.subnets()) {
+            PoolId pool = PoolId.parse(s.pool());
+            if (s.gateway() != null) {
+                ipam.releaseAddress(pool, IpAddresses.parse(s.gateway()));
+            }
+            s.aux().values().forEach(a -> ipam.releaseAddress(pool, IpAddresses.parse(a)));
+            ipam.releasePool(pool);
+        }
+    }
+
+    /** Requests a recorded network's pools and addresses again (reconcile after a restart). */
+    void replay(NetworkRecord n) {
+        for (SubnetRecord s : n.subnets()) {
+            IpPrefix subnet = IpPrefix.parse(s.subnet());
+            IpPrefix range = s.ipRange() == null ? null : IpPrefix.parse(s.ipRange());
+            ipam.requestPool(new PoolRequest(addressSpace, subnet, range, !subnet.isIpv4(), Map.of()));
+            PoolId pool = PoolId.parse(s.pool());
+            if (s.gateway() != null) {
+                ipam.requestAddress(pool, AddressRequest.gateway(IpAddresses.parse(s.gateway())));
+            }
+            s.aux().values().forEach(a -> ipam.requestAddress(pool, AddressRequest.aux(IpAddresses.parse(a))));
+        }
+    }
+
+    /** A subnet to allocate: as given, or (subnet null) a free one of the family. */
+    private record Wanted(SubnetSpec spec, boolean ipv6) {}
+
+    private SubnetRecord allocate(Wanted w, Rollback rollback) {
+        SubnetSpec s = w.spec();
+        PoolAllocation pool = ipam.requestPool(new PoolRequest(addressSpace, s.subnet(), s.ipRange(), w.ipv6(), Map.of()));
+        rollback.add(() -> ipam.releasePool(pool.id()));
+        InetAddress gateway = ipam.requestAddress(pool.id(), AddressRequest.gateway(
+                s.gateway() != null ? s.gateway() : pool.gateway())).address().address();
+        Map<String, String> aux = new LinkedHashMap<>();
+        for (Map.Entry<String, InetAddress> a : s.auxAddresses().entrySet()) {
+            ipam.requestAddress(pool.id(), AddressRequest.aux(a.getValue()));
+            aux.put(a.getKey(), IpAddresses.format(a.getValue()));
+        }
+        return new SubnetRecord(pool.id().value(), pool.pool().toString(), s.ipRange() == null ? null : s.ipRange().toString(),
+                IpAddresses.format(gateway), aux);
+    }
+
+    /** The subnets to allocate: as given, plus a free IPv4 subnet when none is given, plus IPv6 with --ipv6. */
+    private static List<Wanted> subnetsWanted(NetworkSpec spec) {
+        List<Wanted> out = new ArrayList<>();
+        boolean v4 = false, v6 = false;
+        for (SubnetSpec s : spec.subnets()) {
+            if (s.subnet() == null) {
+                throw new WeftException.InvalidRequest("network \"" + spec.name()
+                        + "\": an ip-range, gateway or aux address needs a subnet (--subnet)");
+            }
+            check(spec.name(), s);
+            if (s.subnet().isIpv4()) {
+                v4 = true;
+            } else {
+                v6 = true;
+                if (!spec.ipv6()) {
+                    throw new WeftException.InvalidRequest("network \"" + spec.name() + "\": subnet " + s.subnet()
+                            + " is IPv6; add --ipv6 to make a dual-stack network");
+                }
+            }
+            out.add(new Wanted(s, !s.subnet().isIpv4()));
+        }
+        if (!v4) {
+            out.add(0, new Wanted(new SubnetSpec(null, null, null, Map.of()), false));
+        }
+        if (spec.ipv6() && !v6) {
+            out.add(new Wanted(new SubnetSpec(null, null, null, Map.of()), true));
+        }
+        return out;
+    }
+
+    private static void check(String network, SubnetSpec s) {
+        IpPrefix subnet = s.subnet();
+        if (s.ipRange() != null && (s.ipRange().isIpv4() != subnet.isIpv4() || !subnet.contains(s.ipRange().address())
+                || s.ipRange().length() < subnet.length())) {
+            throw new WeftException.InvalidRequest("network \"" + network + "\": ip-range " + s.ipRange()
+                    + " is not inside subnet " + subnet);
+        }
+        if (s.gateway() != null && !subnet.contains(s.gateway())) {
+            throw new WeftException.InvalidRequest("network \"" + network + "\": gateway "
+                    + IpAddresses.format(s.gateway()) + " is not inside subnet " + subnet);
+        }
+        for (Map.Entry<String, InetAddress> a : s.auxAddresses().entrySet()) {
+            if (!subnet.contains(a.getValue())) {
+                throw new WeftException.InvalidRequest("network \"" + network + "\": aux address " + a.getKey() + "="
+                        + IpAddresses.format(a.getValue()) + " is not inside subnet " + subnet);
+            }
+        }
+    }
+
+    private void checkOverlaps(String network, List<Wanted> wanted) {
+        for (Wanted w : wanted) {
+            SubnetSpec s = w.spec();
+            if (s.subnet() == null) {
+                continue;
+            }
+            for (NetworkRecord other : inventory.networks()) {
+                for (SubnetRecord o : other.subnets()) {
+                    IpPrefix theirs = IpPrefix.parse(o.subnet());
+                    if (theirs.overlaps(s.subnet())) {
+                        throw new WeftException.Conflict("network \"" + network + "\": subnet " + s.subnet()
+                                + " overlaps network \"" + other.name() + "\" (" + theirs
+                                + "); choose another subnet or omit --subnet to get a free one");
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<SubnetInfo> draft(List<Wanted> wanted) {
+        return wanted.stream().map(Wanted::spec).filter(s -> s.subnet() != null)
+                .map(s -> new SubnetInfo(s.subnet(), s.ipRange(), s.gateway(), s.auxAddresses())).toList();
+    }
+
+    WeftException noDriver(String name) {
+        List<String> names = drivers.entries().stream().map(e -> e.name).distinct().sorted().toList();
+        return new WeftException.Unavailable("no network driver \"" + name + "\" is installed; installed drivers: "
+                + (names.isEmpty() ? "none" : String.join(", ", names)) + " (see driver:list)");
+    }
+
+    static WeftException unavailable(NetworkRecord n) {
+        return new WeftException.Unavailable("network \"" + n.name() + "\" is unavailable: its driver \"" + n.driver()
+                + "\" (bundle " + n.driverBundle() + ") is not installed; its kernel state is kept and it works again "
+                + "once the driver is back");
+    }
+
+    /** IPAM and kernel failures become the API's errors; API errors pass through. */
+    static WeftException translate(RuntimeException e, String what) {
+        if (e instanceof WeftException w) {
+            return w;
+        }
+        if (e instanceof IpamException i) {
+            return switch (i.reason()) {
+                case INVALID_REQUEST, ADDRESS_OUTSIDE_POOL -> new WeftException.InvalidRequest("cannot " + what + ": " + i.getMessage());
+                default -> new WeftException.Conflict("cannot " + what + ": " + i.getMessage());
+            };
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new WeftException.InvalidRequest("cannot " + what + ": " + e.getMessage());
+        }
+        return new WeftException.Failed("cannot " + what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.SandboxInfo;
+import dev.weft.core.internal.store.EndpointRecord;
+import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.SandboxRecord;
+import dev.weft.core.internal.store.State;
+import dev.weft.core.internal.store.Store;
+import dev.weft.linux.InterfaceAddress;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.NetNamespace;
+import dev.weft.spi.IpamDriver;
+import dev.weft.spi.IpamRestore;
+import dev.weft.spi.PoolId;
+import dev.weft.spi.Restorable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Brings the records and the kernel together at start: the records are the one source of truth
+ * for IPAM (leases are requested again from them), half-made objects a crash left are finished
+ * off, sandboxes whose namespace vanished are dropped, and each driver re-adopts its kernel state
+ * when it (re)arrives. One log line per thing fixed.
+ */
+final class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+
+    private final Inventory inventory;
+    private final DriverRegistry drivers;
+    private final Networks networks;
+    private final Endpoints endpoints;
+    private final Sandboxes sandboxes;
+    private final HostPorts hostPorts;
+    private final IpamDriver ipam;
+
+    Reconciler(Inventory inventory, DriverRegistry drivers, Networks networks, Endpoints endpoints, Sandboxes sandboxes,
+               HostPorts hostPorts, IpamDriver ipam) {
+        this.ipam = ipam;
+        this.inventory = inventory;
+        this.drivers = drivers;
+        this.networks = networks;
+        this.endpoints = endpoints;
+        this.sandboxes = sandboxes;
+        this.hostPorts = hostPorts;
+    }
+
+    void reconcile() {
+        Store store = inventory.store();
+        List<NetworkRecord> ns = store.networks(LOG::warning);
+        List<SandboxRecord> ss = store.sandboxes(LOG::warning);
+        List<EndpointRecord> es = store.endpoints(LOG::warning);
+        inventory.load(ns, ss, es);
+
+        for (NetworkRecord n : ns) {
+            try {
+                networks.replay(n);
+            } catch (RuntimeException e) {
+                LOG.warning("network " + n.name() + ": cannot take its subnets back from IPAM: " + e.getMessage());
+            }
+        }
+        for (SandboxRecord s : ss) {
+            boolean gone = s.mode() != SandboxInfo.Mode.HOST
+                    && !new NetNamespace(s.name(), Path.of(s.namespace()), s.device(), s.inode()).stillThere();
+            if (gone) {
+                for (EndpointRecord e : inventory.endpoints(x -> x.sandbox().equals(s.id()))) {
+                    inventory.removeEndpoint(e);
+                }
+                inventory.removeSandbox(s.id());
+                sandboxes.removeResolvConf(s.name());
+                LOG.info("sandbox " + s.name() + ": its namespace " + s.namespace()
+                        + " vanished while Weft was down; removed from the state");
+            }
+        }
+        for (EndpointRecord e : inventory.endpoints(x -> true)) {
+            Optional<NetworkRecord> n = inventory.network(e.network());
+            if (n.isEmpty() || inventory.sandbox(e.sandbox()).isEmpty()) {
+                inventory.removeEndpoint(e);
+                LOG.info("endpoint " + e.id().substring(0, 12) + ": its network or sandbox is gone; removed from the state");
+                continue;
+            }
+            try {
+                endpoints.replay(n.get(), e);
+                if (!e.ports().isEmpty()) {
+                    String owner = inventory.sandbox(e.sandbox()).map(SandboxRecord::name).orElse(e.sandbox());
+                    hostPorts.restore(e.id(), owner, Views.ports(e));
+                }
+            } catch (RuntimeException ex) {
+                LOG.warning("endpoint " + e.id().substring(0, 12) + ": cannot take its leases back: " + ex.getMessage());
+            }
+        }
+        restoreCursors();
+        for (SandboxRecord s : inventory.sandboxes()) {
+            if (s.state() != State.READY) {
+                try {
+                    sandboxes.remove(s, true);
+                    LOG.info("sandbox " + s.name() + ": removed what a crash left of its " + s.state().name().toLowerCase());
+                } catch (RuntimeException ex) {
+                    LOG.warning("sandbox " + s.name() + ": cannot finish its " + s.state().name().toLowerCase() + ": "
+                            + ex.getMessage());
+                }
+            }
+        }
+        LOG.info("reconciled " + ns.size() + " network(s), " + ss.size() + " sandbox(es), " + es.size() + " endpoint(s)");
+    }
+
+    /**
+     * Lets IPAM go on after the highest replayed endpoint address of each pool, so an address
+     * released just before the restart is not handed out at once (the records keep no order, so
+     * the highest address stands in for the last one given).
+     */
+    private void restoreCursors() {
+        if (!(ipam instanceof IpamRestore restore)) {
+            return;
+        }
+        for (NetworkRecord n : inventory.networks()) {
+            for (NetworkRecord.SubnetRecord sub : n.subnets()) {
+                IpPrefix prefix = IpPrefix.parse(sub.subnet());
+                inventory.endpoints(e -> e.network().equals(n.id())).stream()
+                        .flatMap(e -> java.util.stream.Stream.of(e.ipv4(), e.ipv6()))
+                        .filter(a -> a != null).map(a -> InterfaceAddress.parse(a).address())
+                        .filter(prefix::contains)
+                        .max(java.util.Comparator.comparing(a -> new java.math.BigInteger(1, a.getAddress())))
+                        .ifPresent(last -> {
+                            try {
+                                restore.restoreCursor(PoolId.parse(sub.pool()), last);
+                            } catch (RuntimeException ex) {
+                                LOG.warning("network " + n.name() + ": " + ex.getMessage());
+                            }
+                        });
+            }
+        }
+    }
+
+    /**
+     * When a driver (re)arrives: finishes what a crash left half done on its networks, then lets it
+     * re-adopt the kernel state of the others.
+     */
+    void restore(DriverRegistry.Entry driver) {
+        for (NetworkRecord n : inventory.networks()) {
+            if (!n.driver().equals(driver.name) || !n.driverBundle().equals(driver.bundle)) {
+                continue;
+            }
+            finishHalfDone(n);
+            if (inventory.network(n.id()).isEmpty() || !(driver.driver instanceof Restorable<?>)) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Restorable<Object> r = (Restorable<Object>) driver.driver;
+            try {
+                Object options = driver.driver.parseOptions(n.options());
+                List<Restorable.RestoredEndpoint> eps = new ArrayList<>();
+                for (EndpointRecord e : inventory.endpoints(x -> x.network().equals(n.id()) && x.state() == State.READY)) {
+                    inventory.sandbox(e.sandbox()).ifPresent(s -> eps.add(new Restorable.RestoredEndpoint(
+                            Endpoints.config(n, e), Endpoints.sandbox(s), new dev.weft.spi.JoinInfo(e.interfaceName(),
+                            e.mac() == null ? null : dev.weft.linux.MacAddress.parse(e.mac()), e.hostInterface()),
+                            Views.ports(e))));
+                }
+                r.restore(Networks.config(n), options, eps);
+            } catch (RuntimeException e) {
+                LOG.warning("network " + n.name() + ": driver " + driver.name + " could not restore it: " + e.getMessage());
+            }
+        }
+    }
+
+    private void finishHalfDone(NetworkRecord n) {
+        for (EndpointRecord e : inventory.endpoints(x -> x.network().equals(n.id()) && x.state() != State.READY)) {
+            inventory.sandbox(e.sandbox()).ifPresent(s -> {
+                try {
+                    endpoints.disconnect(n, s, e, true);
+                    LOG.info("endpoint of " + s.name() + " on " + n.name() + ": finished a " + e.state().name().toLowerCase()
+                            + " a crash interrupted, by removing it");
+                } catch (RuntimeException ex) {
+                    LOG.warning("endpoint of " + s.name() + " on " + n.name() + ": " + ex.getMessage());
+                }
+            });
+        }
+        if (n.state() != State.READY) {
+            try (DriverRegistry.Handle h = drivers.forNetwork(n.driver(), n.driverBundle()).orElseThrow()) {
+                h.driver().deleteNetwork(Networks.config(n), h.driver().parseOptions(n.options()));
+                networks.release(n);
+                inventory.removeNetwork(n.id());
+                LOG.info("network " + n.name() + ": removed what a crash left of its " + n.state().name().toLowerCase());
+            } catch (RuntimeException ex) {
+                LOG.warning("network " + n.name() + ": cannot finish its " + n.state().name().toLowerCase() + ": "
+                        + ex.getMessage());
+            }
+        }
+    }
+}

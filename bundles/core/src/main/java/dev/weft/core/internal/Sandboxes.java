@@ -1,0 +1,204 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.SandboxInfo;
+import dev.weft.api.SandboxSpec;
+import dev.weft.api.WeftException;
+import dev.weft.core.internal.store.EndpointRecord;
+import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.SandboxRecord;
+import dev.weft.core.internal.store.State;
+import dev.weft.linux.Kernel;
+import dev.weft.linux.LinkChange;
+import dev.weft.linux.NetNamespace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Sandbox lifecycle: a namespace (created, adopted, or the host's), its loopback, a resolv.conf for
+ * {@code ip netns exec}, then its first network; and the reverse, which leaves every network first.
+ */
+final class Sandboxes {
+    private static final Logger LOG = Logger.getLogger(Sandboxes.class.getName());
+
+    private final Kernel kernel;
+    private final Inventory inventory;
+    private final DriverRegistry drivers;
+    private final Endpoints endpoints;
+    private final Locks locks;
+    private final Path etcNetns;
+    private final Path hostResolvConf;
+
+    Sandboxes(Kernel kernel, Inventory inventory, DriverRegistry drivers, Endpoints endpoints, Locks locks,
+              Path etcNetns, Path hostResolvConf) {
+        this.kernel = kernel;
+        this.inventory = inventory;
+        this.drivers = drivers;
+        this.endpoints = endpoints;
+        this.locks = locks;
+        this.etcNetns = etcNetns;
+        this.hostResolvConf = hostResolvConf;
+    }
+
+    SandboxRecord create(SandboxSpec spec) {
+        Names.check("sandbox", spec.name());
+        String network = spec.network() != null ? spec.network()
+                : inventory.network("bridge").filter(NetworkRecord::predefined).isPresent() ? "bridge" : "none";
+        if (inventory.sandbox(spec.name()).filter(s -> s.name().equals(spec.name())).isPresent()) {
+            throw new WeftException.Conflict("sandbox \"" + spec.name() + "\" already exists: choose another name");
+        }
+        if (network.startsWith("container:")) {
+            throw drivers.forNew("container").map(h -> {
+                h.close();
+                return (WeftException) new WeftException.InvalidRequest("--network " + network
+                        + " is handled by the container driver, which does not take sandboxes yet");
+            }).orElseGet(() -> new WeftException.Unavailable("--network " + network + " needs the network driver "
+                    + "\"container\", which is not installed (see driver:list)"));
+        }
+        SandboxInfo.Mode mode = network.equals("host") ? SandboxInfo.Mode.HOST
+                : spec.namespace() != null ? SandboxInfo.Mode.ADOPTED : SandboxInfo.Mode.CREATED;
+        if (mode == SandboxInfo.Mode.HOST && spec.namespace() != null) {
+            throw new WeftException.InvalidRequest("--netns and --network host exclude each other");
+        }
+        NetworkRecord n = inventory.requireNetwork(network);
+        try (DriverRegistry.Handle h = drivers.forNetwork(n.driver(), n.driverBundle())
+                .orElseThrow(() -> Networks.unavailable(n))) {
+            SandboxRecord draft = new SandboxRecord("", spec.name(), "", 0, 0, mode, State.CREATING, Instant.now(),
+                    List.of(), null);
+            endpoints.validate(n, draft, spec.endpoint(), h.driver());
+        }
+
+        String id = Ids.newId();
+        Path nsPath = switch (mode) {
+            case HOST -> kernel.hostNamespace().path();
+            case ADOPTED -> spec.namespace();
+            default -> kernel.namespaces().directory().resolve(spec.name());
+        };
+        SandboxRecord record = new SandboxRecord(id, spec.name(), nsPath.toString(), 0, 0, mode, State.CREATING,
+                Instant.now(), List.of(), null);
+        Rollback rollback = new Rollback();
+        try {
+            inventory.addSandbox(record);
+            rollback.add(() -> inventory.removeSandbox(id));
+            NetNamespace ns = switch (mode) {
+                case HOST -> kernel.hostNamespace();
+                case ADOPTED -> kernel.namespaces().adopt(spec.namespace());
+                default -> {
+                    NetNamespace created = kernel.namespaces().create(spec.name());
+                    rollback.add(() -> kernel.namespaces().delete(spec.name()));
+                    yield created;
+                }
+            };
+            record = record.withNamespace(ns.path().toString(), ns.device(), ns.inode());
+            inventory.updateSandbox(record);
+            if (mode == SandboxInfo.Mode.CREATED) {
+                kernel.inNamespace(ns, rt -> {
+                    rt.setLink(LinkChange.of(1).up());
+                    return null;
+                });
+                writeResolvConf(spec.name());
+                rollback.add(() -> removeResolvConf(spec.name()));
+            }
+            record = record.withState(State.READY);
+            inventory.updateSandbox(record);
+            endpoints.connect(n.id(), id, spec.endpoint());
+            rollback.commit();
+            LOG.info("sandbox " + spec.name() + " created (" + mode.name().toLowerCase() + ", " + ns + ")");
+            return inventory.requireSandbox(id);
+        } catch (RuntimeException e) {
+            rollback.run(e);
+            throw Networks.translate(e, "create sandbox \"" + spec.name() + "\"");
+        }
+    }
+
+    void remove(String nameOrId) {
+        SandboxRecord s0 = inventory.requireSandbox(nameOrId);
+        synchronized (locks.of(s0.id())) {
+            SandboxRecord s = inventory.requireSandbox(s0.id());
+            remove(s, false);
+        }
+        locks.forget(s0.id());
+    }
+
+    /** Leaves every network (newest first), then removes the namespace Weft created. */
+    void remove(SandboxRecord s, boolean quiet) {
+        inventory.updateSandbox(s.withState(State.REMOVING));
+        List<RuntimeException> failures = new ArrayList<>();
+        List<String> eps = new ArrayList<>(s.endpoints());
+        java.util.Collections.reverse(eps);
+        for (String epId : eps) {
+            for (EndpointRecord e : inventory.endpoints(x -> x.id().equals(epId))) {
+                NetworkRecord n = inventory.network(e.network()).orElse(null);
+                if (n == null) {
+                    inventory.removeEndpoint(e);
+                    continue;
+                }
+                try {
+                    endpoints.disconnect(n, inventory.freshSandbox(s.id()), e, true);
+                } catch (RuntimeException ex) {
+                    failures.add(ex);
+                }
+            }
+        }
+        if (s.mode() == SandboxInfo.Mode.CREATED) {
+            try {
+                kernel.namespaces().delete(s.name());
+                removeResolvConf(s.name());
+            } catch (RuntimeException ex) {
+                failures.add(ex);
+            }
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw Networks.translate(first, "remove sandbox \"" + s.name() + "\"");
+        }
+        inventory.removeSandbox(s.id());
+        if (!quiet) {
+            LOG.info("sandbox " + s.name() + " removed");
+        }
+    }
+
+    /**
+     * {@code /etc/netns/NAME/resolv.conf}: the host's resolvers without loopback ones (they would
+     * point into the sandbox itself), so {@code ip netns exec NAME} resolves names.
+     */
+    private void writeResolvConf(String name) {
+        List<String> lines = new ArrayList<>();
+        try {
+            if (Files.isReadable(hostResolvConf)) {
+                for (String line : Files.readAllLines(hostResolvConf, StandardCharsets.UTF_8)) {
+                    String t = line.trim();
+                    if (t.startsWith("nameserver")) {
+                        String[] f = t.split("\\s+");
+                        if (f.length < 2 || f[1].startsWith("127.") || f[1].equals("::1")) {
+                            continue;
+                        }
+                    }
+                    lines.add(line);
+                }
+            }
+            Path dir = etcNetns.resolve(name);
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("resolv.conf"), lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new WeftException.Failed("cannot write " + etcNetns.resolve(name).resolve("resolv.conf") + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    void removeResolvConf(String name) {
+        Path dir = etcNetns.resolve(name);
+        try {
+            Files.deleteIfExists(dir.resolve("resolv.conf"));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.warning("cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.EndpointInfo;
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.PortBinding;
+import dev.weft.api.SandboxInfo;
+import dev.weft.api.SubnetInfo;
+import dev.weft.core.internal.store.EndpointRecord;
+import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.SandboxRecord;
+import dev.weft.linux.InterfaceAddress;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.MacAddress;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns records into the API's views, and record text back into typed values. */
+final class Views {
+    private final Inventory inventory;
+    private final DriverRegistry drivers;
+    private final java.util.function.Function<String, String> scopeOf;
+
+    Views(Inventory inventory, DriverRegistry drivers, java.util.function.Function<String, String> scopeOf) {
+        this.inventory = inventory;
+        this.drivers = drivers;
+        this.scopeOf = scopeOf;
+    }
+
+    NetworkInfo network(NetworkRecord n) {
+        List<EndpointInfo> eps = inventory.endpoints(e -> e.network().equals(n.id())).stream()
+                .map(this::endpoint).flatMap(Optional::stream).toList();
+        return new NetworkInfo(n.id(), n.name(), n.driver(), scopeOf.apply(n.driver()), n.created(), n.ipv6(),
+                n.internal(), n.predefined(), drivers.available(n.driver(), n.driverBundle()), subnets(n), n.options(),
+                n.labels(), eps);
+    }
+
+    SandboxInfo sandbox(SandboxRecord s) {
+        List<EndpointInfo> eps = s.endpoints().stream()
+                .map(id -> inventory.endpoints(e -> e.id().equals(id)).stream().findFirst())
+                .flatMap(Optional::stream).map(this::endpoint).flatMap(Optional::stream).toList();
+        return new SandboxInfo(s.id(), s.name(), Path.of(s.namespace()), s.mode(), s.created(), eps);
+    }
+
+    Optional<EndpointInfo> endpoint(EndpointRecord e) {
+        Optional<NetworkRecord> n = inventory.network(e.network());
+        Optional<SandboxRecord> s = inventory.sandbox(e.sandbox());
+        if (n.isEmpty() || s.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EndpointInfo(e.id(), n.get().name(), e.network(), s.get().name(), e.sandbox(),
+                e.interfaceName(), e.mac() == null ? null : MacAddress.parse(e.mac()), address(e.ipv4()),
+                address(e.ipv6()), e.aliases(), ports(e)));
+    }
+
+    static List<SubnetInfo> subnets(NetworkRecord n) {
+        return n.subnets().stream().map(s -> {
+            Map<String, InetAddress> aux = new LinkedHashMap<>();
+            s.aux().forEach((k, v) -> aux.put(k, IpAddresses.parse(v)));
+            return new SubnetInfo(IpPrefix.parse(s.subnet()), s.ipRange() == null ? null : IpPrefix.parse(s.ipRange()),
+                    s.gateway() == null ? null : IpAddresses.parse(s.gateway()), aux);
+        }).toList();
+    }
+
+    static List<PortBinding> ports(EndpointRecord e) {
+        return e.ports().stream().map(p -> new PortBinding(p.protocol(),
+                p.hostIp() == null ? null : IpAddresses.parse(p.hostIp()), p.hostPort(), p.containerPort())).toList();
+    }
+
+    static List<EndpointRecord.PortRecord> records(List<PortBinding> ports) {
+        return ports.stream().map(p -> new EndpointRecord.PortRecord(p.protocol(),
+                p.hostIp() == null ? null : IpAddresses.format(p.hostIp()), p.hostPort(), p.containerPort())).toList();
+    }
+
+    static InterfaceAddress address(String text) {
+        return text == null ? null : InterfaceAddress.parse(text);
+    }
+}

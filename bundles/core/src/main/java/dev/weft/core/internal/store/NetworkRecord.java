@@ -1,0 +1,47 @@
+package dev.weft.core.internal.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network as stored in the state directory (survives a reboot). Addresses are kept as text so
+ * the files stay readable and independent of Java types.
+ *
+ * @param driverBundle the symbolic name of the bundle that served the driver when the network was made
+ */
+public record NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
+                            boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
+                            Map<String, String> options, Map<String, String> labels) {
+
+    public NetworkRecord {
+        subnets = subnets == null ? List.of() : List.copyOf(subnets);
+        options = options == null ? Map.of() : Map.copyOf(options);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    public NetworkRecord withState(State s) {
+        return new NetworkRecord(id, name, driver, driverBundle, s, created, ipv6, internal, predefined, subnets,
+                options, labels);
+    }
+
+    public NetworkRecord withSubnets(List<SubnetRecord> s) {
+        return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, s,
+                options, labels);
+    }
+
+    /**
+     * One allocated subnet.
+     *
+     * @param pool    the IPAM pool id
+     * @param subnet  e.g. 10.1.0.0/24
+     * @param ipRange or null
+     * @param gateway or null
+     * @param aux     auxiliary addresses by name
+     */
+    public record SubnetRecord(String pool, String subnet, String ipRange, String gateway, Map<String, String> aux) {
+        public SubnetRecord {
+            aux = aux == null ? Map.of() : Map.copyOf(aux);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.weft.core.internal.store;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonDeserializer;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The controller's records as JSON files, one per object: networks in the state directory (they
+ * survive a reboot), sandboxes and endpoints in the runtime directory (on tmpfs, gone with the
+ * namespaces they describe). Every write is crash-safe: a temporary file, fsync, rename, fsync of
+ * the directory. A file that cannot be read is reported and skipped, never fatal.
+ */
+public final class Store {
+    private static final String SUFFIX = ".json";
+
+    private final Path networks;
+    private final Path sandboxes;
+    private final Path endpoints;
+    private final Gson gson = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting()
+            .registerTypeAdapter(Instant.class, (JsonSerializer<Instant>) (v, t, c) -> new JsonPrimitive(v.toString()))
+            .registerTypeAdapter(Instant.class, (JsonDeserializer<Instant>) (j, t, c) -> Instant.parse(j.getAsString()))
+            .create();
+
+    public Store(Path stateDir, Path runDir) {
+        this.networks = stateDir.resolve("networks");
+        this.sandboxes = runDir.resolve("sandboxes");
+        this.endpoints = runDir.resolve("endpoints");
+        for (Path d : List.of(networks, sandboxes, endpoints)) {
+            try {
+                Files.createDirectories(d);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + d + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public void put(NetworkRecord r) {
+        write(networks, r.id(), r);
+    }
+
+    public void put(SandboxRecord r) {
+        write(sandboxes, r.id(), r);
+    }
+
+    public void put(EndpointRecord r) {
+        write(endpoints, r.id(), r);
+    }
+
+    public void deleteNetwork(String id) {
+        delete(networks, id);
+    }
+
+    public void deleteSandbox(String id) {
+        delete(sandboxes, id);
+    }
+
+    public void deleteEndpoint(String id) {
+        delete(endpoints, id);
+    }
+
+    public List<NetworkRecord> networks(Consumer<String> problems) {
+        return readAll(networks, NetworkRecord.class, problems);
+    }
+
+    public List<SandboxRecord> sandboxes(Consumer<String> problems) {
+        return readAll(sandboxes, SandboxRecord.class, problems);
+    }
+
+    public List<EndpointRecord> endpoints(Consumer<String> problems) {
+        return readAll(endpoints, EndpointRecord.class, problems);
+    }
+
+    private void write(Path dir, String id, Object record) {
+        Path target = dir.resolve(id + SUFFIX);
+        Path tmp = dir.resolve("." + id + SUFFIX + ".tmp");
+        byte[] bytes = gson.toJson(record).getBytes(StandardCharsets.UTF_8);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot fsync a directory; the rename is still atomic
+        }
+    }
+
+    private static void delete(Path dir, String id) {
+        try {
+            Files.deleteIfExists(dir.resolve(id + SUFFIX));
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir.resolve(id + SUFFIX) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> List<T> readAll(Path dir, Class<T> type, Consumer<String> problems) {
+        List<T> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path p : ds) {
+                try {
+                    T r = gson.fromJson(Files.readString(p, StandardCharsets.UTF_8), type);
+                    if (r == null) {
+                        problems.accept("skipping empty record " + p);
+                    } else {
+                        out.add(r);
+                    }
+                } catch (IOException | JsonParseException e) {
+                    problems.accept("skipping unreadable record " + p + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.weft.spi;
+
+import dev.weft.linux.Kernel;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What core gives drivers about the runtime instance they serve, as an OSGi service: the kernel
+ * layer bound to the instance's host namespace, and the names and settings that make several
+ * instances on one machine keep out of each other's way.
+ */
+@ProviderType
+public interface DriverContext {
+
+    /** The kernel layer: host namespace, named namespaces, nf_tables, conntrack. */
+    Kernel kernel();
+
+    /** The instance's name (part of every ownership mark, e.g. link aliases {@code weft:<instance>:<id>}). */
+    String instance();
+
+    /** The prefix of link names this instance creates (at most 4 characters, so names fit in 15). */
+    String linkPrefix();
+
+    /** The nf_tables table this instance owns (in families inet and bridge). */
+    String nftTable();
+
+    /** Whether drivers may touch the firewall ({@code nftables}) or must leave it alone ({@code none}). */
+    FirewallMode firewallMode();
+
+    /** The MTU for new networks that do not set one; 0 means "the uplink's MTU". */
+    int defaultMtu();
+
+    /** The ownership mark for an object of this instance, e.g. a link alias {@code weft:<instance>:<id>}. */
+    default String ownershipMark(String id) {
+        return "weft:" + instance() + ":" + id;
+    }
+
+    /** The firewall modes of an instance. */
+    enum FirewallMode {
+        /** Weft writes its own nf_tables tables. */
+        NFTABLES,
+        /** Weft touches no firewall at all. */
+        NONE
+    }
+}

@@ -1,0 +1,116 @@
+package dev.weft.spi;
+
+import java.net.InetAddress;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * IP address management: hands out subnets (pools) to networks and addresses within them to
+ * gateways and endpoints. Modelled on libnetwork's {@code ipamapi.Ipam}. Weft ships a default
+ * implementation in core; third parties may register their own.
+ *
+ * <h2>Call order</h2>
+ * The controller calls
+ * <ol>
+ * <li>{@link #addressSpaces()} once, when it starts using the driver;</li>
+ * <li>on network creation, per subnet (IPv4 first, then IPv6): {@link #requestPool}, then
+ *     {@link #requestAddress} of kind {@link AddressRequest.Kind#GATEWAY} (unless the network has no
+ *     gateway) and one of kind {@link AddressRequest.Kind#AUX} per auxiliary address;</li>
+ * <li>on endpoint creation: {@link #requestAddress} of kind {@link AddressRequest.Kind#ENDPOINT} per
+ *     pool of the network; on endpoint deletion: {@link #releaseAddress} for each;</li>
+ * <li>on network deletion, once its endpoints are gone: {@link #releaseAddress} for the gateway and
+ *     auxiliary addresses, then {@link #releasePool}.</li>
+ * </ol>
+ * When a step of a network or endpoint creation fails, the controller releases what it had
+ * obtained for it, in reverse order.
+ *
+ * <h2>Restart</h2>
+ * The driver's state lives in memory; the controller's records are the one source of truth
+ * (DESIGN.md §5). At start the controller replays them before any other call: {@link #requestPool}
+ * with each network's recorded prefix and ip-range given explicitly (also for pools the driver had
+ * picked), then {@link #requestAddress} with every recorded gateway, auxiliary and endpoint address
+ * as preferred address, then, when the driver implements {@link IpamRestore},
+ * {@link IpamRestore#restoreCursor}. A replayed request must succeed where the original did and give
+ * the same {@link PoolId}; in particular a driver may not refuse a replayed pool because it now
+ * overlaps a route of the host.
+ *
+ * <h2>Failures</h2>
+ * Every method that refuses throws {@link IpamException} and has changed nothing: a failed
+ * {@link #requestPool} holds no pool, a failed {@link #requestAddress} holds no address. The
+ * release methods are idempotent, so teardown after a crash can repeat them.
+ *
+ * <h2>Threads</h2>
+ * Implementations must be thread-safe: the controller calls from several threads at once, also for
+ * the same pool. It holds none of its own locks while calling, so an implementation may block for a
+ * short time (a remote store), but every call is on the path of a user's command.
+ */
+@ConsumerType
+public interface IpamDriver {
+
+    /**
+     * The names of the default local and global address spaces. Called once, before any other
+     * method; the answer must not change while the driver is registered.
+     */
+    AddressSpaces addressSpaces();
+
+    /**
+     * Reserves a pool for a network.
+     *
+     * <p>With {@link PoolRequest#pool()} null the driver picks a free subnet of the requested family
+     * that overlaps no pool it holds in the address space. With an explicit pool it gives exactly
+     * that subnet, or refuses with {@link IpamException.Reason#POOL_OVERLAP} naming the overlapping
+     * pool in use. With a {@link PoolRequest#subPool()} (ip-range) endpoints without a preferred
+     * address get theirs from it; it must lie inside the pool.
+     *
+     * <p>The same explicit request (address space, prefix, ip-range) must yield the same
+     * {@link PoolId} every time, also in a later run of the driver: the id is stored in the
+     * controller's records.
+     *
+     * <p>Reserves no address, not even the suggested gateway: the controller requests that next.
+     *
+     * @throws IpamException {@link IpamException.Reason#INVALID_REQUEST} (unknown address space or
+     *                       option, family mismatch, ip-range outside the pool or without one),
+     *                       {@link IpamException.Reason#POOL_OVERLAP},
+     *                       {@link IpamException.Reason#NO_FREE_POOL}
+     */
+    PoolAllocation requestPool(PoolRequest request);
+
+    /**
+     * Releases a pool and every address still allocated in it. Called after the network's endpoints
+     * are deleted and its gateway and auxiliary addresses released, or when a network creation is
+     * rolled back. Idempotent: releasing a pool the driver does not hold does nothing.
+     *
+     * @throws IpamException {@link IpamException.Reason#INVALID_REQUEST} when the id cannot be one
+     *                       of this driver's
+     */
+    void releasePool(PoolId pool);
+
+    /**
+     * Reserves one address of a pool the driver holds.
+     *
+     * <p>With a {@link AddressRequest#preferred()} address the driver gives exactly that address
+     * when it is inside the pool (the ip-range does not apply) and free, otherwise refuses. Without
+     * one it picks a free address: for {@link AddressRequest.Kind#ENDPOINT} from the ip-range when
+     * the pool has one. Addresses that cannot be assigned to an interface (the network address,
+     * the IPv4 broadcast address, the IPv6 subnet-router anycast address) are never given.
+     *
+     * @return the address with the pool's prefix length
+     * @throws IpamException {@link IpamException.Reason#UNKNOWN_POOL},
+     *                       {@link IpamException.Reason#ADDRESS_OUTSIDE_POOL},
+     *                       {@link IpamException.Reason#ADDRESS_IN_USE},
+     *                       {@link IpamException.Reason#POOL_EXHAUSTED},
+     *                       {@link IpamException.Reason#INVALID_REQUEST} (a reserved address asked for)
+     */
+    AddressAllocation requestAddress(PoolId pool, AddressRequest request);
+
+    /**
+     * Releases one address, after the endpoint, gateway or auxiliary address that used it is gone
+     * from the kernel (an address handed out again while still configured would be a duplicate on
+     * the wire). Idempotent: releasing a free address, or an address of a pool the driver no longer
+     * holds, does nothing.
+     *
+     * @throws IpamException {@link IpamException.Reason#ADDRESS_OUTSIDE_POOL} when the pool is held
+     *                       and the address is not in it; {@link IpamException.Reason#INVALID_REQUEST}
+     *                       when the id cannot be one of this driver's
+     */
+    void releaseAddress(PoolId pool, InetAddress address);
+}

@@ -1,0 +1,32 @@
+package dev.weft.spi;
+
+import dev.weft.api.SubnetInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a driver is told about a network: its identity and the IPAM data the controller allocated.
+ * The driver's own options come separately, parsed into its typed record.
+ *
+ * @param id       64 hex characters; stable for the network's life, also across restarts
+ * @param name     the network's name (for messages and link names chosen from it)
+ * @param ipv6     dual stack
+ * @param internal no route out and no published ports
+ * @param subnets  allocated subnets with gateways, IPv4 first
+ * @param labels   the user's labels
+ * @param predefined one of the networks Weft makes at its first start ({@code bridge}, {@code host},
+ *                 {@code none}); a driver that serves only its predefined network refuses others in
+ *                 {@link NetworkDriver#validate}
+ */
+public record NetworkConfig(String id, String name, boolean ipv6, boolean internal, List<SubnetInfo> subnets,
+                            Map<String, String> labels, boolean predefined) {
+    public NetworkConfig {
+        subnets = List.copyOf(subnets);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** The first 12 characters of the id, as Docker shows it and names bridges ({@code br-<short id>}). */
+    public String shortId() {
+        return id.substring(0, 12);
+    }
+}

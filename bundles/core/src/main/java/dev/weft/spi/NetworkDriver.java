@@ -1,0 +1,107 @@
+package dev.weft.spi;
+
+import java.util.Map;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A network driver, modelled on libnetwork's {@code driverapi.Driver}: a small core plus opt-in
+ * capabilities ({@link ExternalConnectivity}, {@link Restorable}) that the controller finds with
+ * {@code instanceof}, so a simple driver implements nothing it does not do.
+ *
+ * <h2>Registration</h2>
+ * A driver is an OSGi service of this type with the service property {@value #NAME} (e.g.
+ * {@code bridge}). The controller tracks drivers dynamically. A network remembers the bundle that
+ * served it: another bundle registering the same name does not take it over, and a name that is
+ * registered cannot be shadowed by a later service. When the driver's service goes away its networks
+ * and their kernel state stay where they are, reported unavailable; when it comes back, its
+ * {@link Restorable#restore} runs before any other call. So a driver's deactivation frees JVM
+ * resources only and never tears down kernel state: updating a driver bundle does not cut traffic.
+ *
+ * <h2>Options</h2>
+ * Options are typed per driver: {@link #parseOptions} turns the user's {@code -o KEY=VALUE} map into
+ * the driver's own record {@code O}, refusing keys it does not know. Every other call gets that
+ * record; the controller stores the original map and parses it again after a restart.
+ *
+ * <h2>Call order and guarantees</h2>
+ * For a network: {@link #parseOptions} and {@link #validate} (no side effects, may run any number
+ * of times), then {@link #createNetwork}; later {@link #deleteNetwork}, only once no endpoint of it
+ * remains. For an endpoint: {@link #createEndpoint}, then {@link #join} with its sandbox, then
+ * (if the driver has it and there are ports) {@link ExternalConnectivity#publish}; on the way out
+ * {@link ExternalConnectivity#unpublish}, {@link #leave}, {@link #deleteEndpoint}. The controller
+ * never calls a driver while holding a lock of its own, never calls two methods for the same
+ * endpoint at once, but may call for different endpoints and networks concurrently.
+ *
+ * <h2>Failures</h2>
+ * A create or join that throws must leave nothing of itself behind: the controller then rolls back
+ * the earlier steps (calling the matching delete or leave). A delete or leave must keep going past
+ * a failed step, remove everything it can, and then throw one exception naming every failure; it
+ * must succeed when the object is already (partly) gone, so teardown after a crash can repeat it.
+ * Exceptions carry messages for people: {@link dev.weft.api.WeftException.InvalidRequest} for bad
+ * options or requests, anything else for kernel failures.
+ *
+ * @param <O> the driver's typed options
+ */
+@ConsumerType
+public interface NetworkDriver<O> {
+
+    /** The service property holding the driver's name. */
+    String NAME = "weft.driver.name";
+
+    /** Whether its networks are local to this machine or span machines. */
+    Scope scope();
+
+    /**
+     * Whether its networks get subnets and its endpoints addresses from IPAM. Drivers whose sandboxes
+     * have no interface of their own on the network ({@code null}, {@code host}) say false.
+     */
+    default boolean usesAddresses() {
+        return true;
+    }
+
+    /**
+     * Parses and checks the network options. Refuses unknown keys and malformed values with
+     * {@link dev.weft.api.WeftException.InvalidRequest} naming the key, the value and what is
+     * accepted. No side effects.
+     */
+    O parseOptions(Map<String, String> options);
+
+    /**
+     * Checks the whole request (IPAM data, internal and IPv6 flags) against the options before
+     * anything is changed, e.g. that a bridge name is free or that an internal network publishes
+     * nothing. No side effects. The default accepts everything.
+     */
+    default void validate(NetworkConfig network, O options) {}
+
+    /** Creates the network's kernel state (e.g. a bridge and its firewall structure). */
+    void createNetwork(NetworkConfig network, O options);
+
+    /** Removes the network's kernel state; called only when it has no endpoints. */
+    void deleteNetwork(NetworkConfig network, O options);
+
+    /**
+     * Prepares an endpoint before it joins a sandbox (the addresses are already allocated). The
+     * default does nothing: most drivers make their interface at {@link #join}, directly inside
+     * the sandbox.
+     */
+    default void createEndpoint(NetworkConfig network, O options, EndpointConfig endpoint) {}
+
+    /** Undoes {@link #createEndpoint}. */
+    default void deleteEndpoint(NetworkConfig network, O options, EndpointConfig endpoint) {}
+
+    /**
+     * Plumbs the endpoint's interface into the sandbox (named {@link EndpointConfig#interfaceName()},
+     * with its addresses and, when {@link EndpointConfig#defaultRoute()}, the default routes).
+     * Called once per endpoint, after {@link #createEndpoint} and before any
+     * {@link ExternalConnectivity} call. On failure it leaves nothing behind.
+     */
+    JoinInfo join(NetworkConfig network, O options, EndpointConfig endpoint, SandboxConfig sandbox);
+
+    /**
+     * Takes the endpoint's interface out of the sandbox. Called after
+     * {@link ExternalConnectivity#unpublish} and before {@link #deleteEndpoint}; the endpoint's
+     * addresses are released only after it returns, so it must leave no interface configured with
+     * them. Slow kernel work (deleting a veth costs ~25 ms) may finish after it returns, as long as
+     * the addresses are no longer in use.
+     */
+    void leave(NetworkConfig network, O options, EndpointConfig endpoint, SandboxConfig sandbox);
+}

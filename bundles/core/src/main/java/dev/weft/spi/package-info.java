@@ -1,0 +1,17 @@
+/**
+ * Weft's service provider interfaces: what third parties implement to plug into the controller.
+ *
+ * <ul>
+ * <li>Network drivers: {@code NetworkDriver} with opt-in capability interfaces the controller finds
+ *     with {@code instanceof}.</li>
+ * <li>IP address management: {@link dev.weft.spi.IpamDriver} (pools and addresses, modelled on
+ *     libnetwork's {@code ipamapi}) with its request and answer records, the optional capability
+ *     {@link dev.weft.spi.IpamRestore}, and {@link dev.weft.spi.IpamException}. Weft's default IPAM
+ *     lives in core.</li>
+ * </ul>
+ *
+ * <p>Kept at version 0.x until the bridge driver has proven it (DESIGN.md §3).
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("0.1.0")
+package dev.weft.spi;

@@ -1,0 +1,101 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.NetworkSpec;
+import dev.weft.core.internal.ipam.DefaultIpam;
+import dev.weft.core.internal.ipam.DefaultPool;
+import dev.weft.core.internal.store.Store;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.Kernel;
+import dev.weft.linux.KernelConfig;
+import dev.weft.testkit.TestHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A controller on a throwaway host namespace with its own state, runtime and /etc/netns
+ * directories; sandboxes are named {@code wt-<host id>-<name>} so the test kit removes their
+ * namespaces whatever happens. {@link #restart()} makes a new controller on the same directories,
+ * as a restarted runtime would.
+ */
+final class ControllerFixture implements AutoCloseable {
+    final TestHost host;
+    final Path dir;
+    final Path etcNetns;
+    final Path resolvConf;
+    Kernel kernel;
+    DriverRegistry drivers;
+    ControllerImpl controller;
+    TestBridgeDriver testBridge;
+
+    ControllerFixture() throws IOException {
+        host = TestHost.create();
+        try {
+            dir = Files.createTempDirectory("weft-core-test-");
+            etcNetns = Files.createDirectories(dir.resolve("etc-netns"));
+            resolvConf = dir.resolve("resolv.conf");
+            Files.writeString(resolvConf, "nameserver 127.0.0.53\nnameserver 192.0.2.53\nsearch example.test\n");
+            start();
+        } catch (RuntimeException | IOException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    /** The name a sandbox gets so the kit cleans its namespace up: {@code wt-<id>-short}. */
+    String sandboxName(String shortName) {
+        return host.adopt(shortName).name();
+    }
+
+    void start() {
+        kernel = Kernel.open(KernelConfig.defaults().withHostNamespace(host.path()));
+        drivers = new DriverRegistry();
+        testBridge = new TestBridgeDriver(kernel);
+        drivers.add("null", "dev.weft.driver-null", "0.1.0", new NoInterfaceDriver("null", "none"), "null");
+        drivers.add("host", "dev.weft.driver-host", "0.1.0", new NoInterfaceDriver("host", "host"), "host");
+        drivers.add("testbridge", "test.bundle", "1.0.0", testBridge, "testbridge");
+        DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:1:2::/48"),
+                CoreRuntime.hostRoutes(kernel));
+        controller = new ControllerImpl(kernel, new Store(dir.resolve("state"), dir.resolve("run")), ipam, drivers,
+                etcNetns, resolvConf, Map.of("null", NetworkSpec.of("none", "null"), "host", NetworkSpec.of("host", "host")));
+        controller.start();
+    }
+
+    /** Drops the controller (as kill -9 would: nothing is torn down) and starts a new one on the same directories. */
+    void restart() {
+        controller.close(); // what the process's death does: its sockets close, nothing else
+        kernel.close();
+        start();
+    }
+
+    /** Records on disk, for "nothing changed" checks. */
+    List<String> records() throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (controller != null) {
+                controller.close();
+            }
+            if (kernel != null) {
+                kernel.close();
+            }
+        } finally {
+            try {
+                host.close();
+            } finally {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+}

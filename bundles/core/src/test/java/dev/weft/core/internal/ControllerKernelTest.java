@@ -1,0 +1,232 @@
+package dev.weft.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.api.EndpointInfo;
+import dev.weft.api.EndpointSpec;
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.PortSpec;
+import dev.weft.api.SandboxInfo;
+import dev.weft.api.SandboxSpec;
+import dev.weft.api.SubnetSpec;
+import dev.weft.api.WeftException;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import dev.weft.testkit.KernelTest;
+import dev.weft.testkit.TcpConnection;
+import dev.weft.testkit.TcpListener;
+import dev.weft.testkit.TestSandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The controller on the real kernel, inside a throwaway host namespace, proven by traffic. */
+@ExtendWith(KernelTest.class)
+class ControllerKernelTest {
+    private ControllerFixture f;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new ControllerFixture();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        f.close();
+    }
+
+    private NetworkInfo testNetwork(String name, String subnet) {
+        return f.controller.createNetwork(new NetworkSpec(name, "testbridge", List.of(SubnetSpec.of(IpPrefix.parse(subnet))),
+                false, false, Map.of(), Map.of()));
+    }
+
+    @Test
+    void predefinedNetworksExistAndANoneSandboxHasOnlyLoopbackUp() throws Exception {
+        assertEquals(List.of("host", "none"), f.controller.networks().stream().map(NetworkInfo::name).toList());
+        assertTrue(f.controller.networks().stream().allMatch(n -> n.predefined() && n.available()));
+        assertEquals(List.of("host", "null", "testbridge"),
+                f.controller.drivers().stream().map(d -> d.name()).sorted().toList());
+
+        String name = f.sandboxName("a");
+        SandboxInfo s = f.controller.createSandbox(SandboxSpec.of(name, "none"));
+        assertEquals(Path.of("/run/netns", name), s.namespace());
+        String links = f.host.exec("ip", "netns", "exec", name, "ip", "-o", "link");
+        assertEquals(1, links.strip().lines().count(), links);
+        assertTrue(links.contains("lo:") && links.contains("UP"), links);
+        String resolv = Files.readString(f.etcNetns.resolve(name).resolve("resolv.conf"));
+        assertTrue(resolv.contains("nameserver 192.0.2.53") && !resolv.contains("127.0.0.53"), resolv);
+        assertEquals(List.of(name), f.controller.network("none").orElseThrow().endpoints().stream()
+                .map(EndpointInfo::sandbox).toList());
+
+        f.controller.removeSandbox(name);
+        assertFalse(Files.exists(Path.of("/run/netns", name)));
+        assertFalse(Files.exists(f.etcNetns.resolve(name)));
+        assertTrue(f.controller.sandboxes().isEmpty());
+        assertTrue(f.controller.network("none").orElseThrow().endpoints().isEmpty());
+    }
+
+    @Test
+    void sandboxesOnAUserNetworkTalkAndGetSuccessiveAddresses() throws Exception {
+        testNetwork("blue", "10.77.0.0/24");
+        String a = f.sandboxName("a"), b = f.sandboxName("b");
+        SandboxInfo sa = f.controller.createSandbox(SandboxSpec.of(a, "blue"));
+        SandboxInfo sb = f.controller.createSandbox(SandboxSpec.of(b, "blue"));
+        assertEquals("10.77.0.2/24", sa.endpoints().get(0).ipv4().toString());
+        assertEquals("10.77.0.3/24", sb.endpoints().get(0).ipv4().toString());
+        assertEquals("eth0", sb.endpoints().get(0).interfaceName());
+
+        TestSandbox ta = f.host.sandboxes().get(0), tb = f.host.sandboxes().get(1);
+        try (TcpListener l = tb.listenTcp(8080); TcpConnection c = ta.connectTcp("10.77.0.3", 8080)) {
+            assertEquals("10.77.0.2", c.peerSeenBy(l));
+        }
+
+        testNetwork("green", "10.78.0.0/24");
+        EndpointInfo second = f.controller.connect("green", a, EndpointSpec.defaults());
+        assertEquals("eth1", second.interfaceName());
+        String routes = ta.ip("route");
+        assertTrue(routes.contains("default via 10.77.0.1") && !routes.contains("default via 10.78.0.1"), routes);
+        WeftException.Conflict busy = assertThrows(WeftException.Conflict.class, () -> f.controller.removeNetwork("green"));
+        assertTrue(busy.getMessage().contains(a), busy.getMessage());
+        f.controller.disconnect("green", a, false);
+        f.controller.removeNetwork("green");
+        assertFalse(ta.ip("link").contains("eth1"));
+
+        f.controller.removeSandbox(b);
+        String c = f.sandboxName("c");
+        assertEquals("10.77.0.4/24", f.controller.createSandbox(SandboxSpec.of(c, "blue")).endpoints().get(0).ipv4().toString(),
+                "a released address is not reused at once");
+    }
+
+    @Test
+    void badInputIsRefusedWithOneLineAndChangesNothing() throws Exception {
+        testNetwork("red", "10.1.0.0/24");
+        String s = f.sandboxName("s");
+        f.controller.createSandbox(SandboxSpec.of(s, "none"));
+        List<String> records = f.records();
+        String links = f.host.ip("-o", "link");
+
+        assertMessage(WeftException.InvalidRequest.class, "network name \"bad name\" is not valid",
+                () -> f.controller.createNetwork(NetworkSpec.of("bad name", "testbridge")));
+        assertMessage(WeftException.InvalidRequest.class, "network name is empty",
+                () -> f.controller.createNetwork(NetworkSpec.of("", "testbridge")));
+        assertMessage(WeftException.InvalidRequest.class, "has 65 characters",
+                () -> f.controller.createNetwork(NetworkSpec.of("x".repeat(65), "testbridge")));
+        assertMessage(WeftException.InvalidRequest.class, "gateway 10.9.0.1 is not inside subnet 10.2.0.0/24",
+                () -> f.controller.createNetwork(new NetworkSpec("n1", "testbridge", List.of(new SubnetSpec(
+                        IpPrefix.parse("10.2.0.0/24"), null, IpAddresses.parse("10.9.0.1"), Map.of())), false, false, Map.of(), Map.of())));
+        assertMessage(WeftException.InvalidRequest.class, "ip-range 10.3.1.0/24 is not inside subnet 10.2.0.0/24",
+                () -> f.controller.createNetwork(new NetworkSpec("n1", "testbridge", List.of(new SubnetSpec(
+                        IpPrefix.parse("10.2.0.0/24"), IpPrefix.parse("10.3.1.0/24"), null, Map.of())), false, false, Map.of(), Map.of())));
+        assertMessage(WeftException.Conflict.class, "subnet 10.1.0.0/16 overlaps network \"red\" (10.1.0.0/24)",
+                () -> testNetwork("blue", "10.1.0.0/16"));
+        assertMessage(WeftException.Unavailable.class, "no network driver \"nosuch\" is installed; installed drivers: host, null, testbridge",
+                () -> f.controller.createNetwork(NetworkSpec.of("n2", "nosuch")));
+        assertMessage(WeftException.InvalidRequest.class, "has no option \"colour\"",
+                () -> f.controller.createNetwork(new NetworkSpec("n3", "testbridge", List.of(), false, false,
+                        Map.of("colour", "red"), Map.of())));
+        assertMessage(WeftException.Conflict.class, "network \"red\" already exists", () -> testNetwork("red", "10.5.0.0/24"));
+        assertMessage(WeftException.Conflict.class, "sandbox \"" + s + "\" already exists",
+                () -> f.controller.createSandbox(SandboxSpec.of(s, "none")));
+        assertMessage(WeftException.Conflict.class, "network \"host\" is predefined and cannot be removed",
+                () -> f.controller.removeNetwork("host"));
+        assertMessage(WeftException.Conflict.class, "network \"none\" is predefined",
+                () -> f.controller.removeNetwork("none"));
+        assertMessage(WeftException.NotFound.class, "sandbox \"ghost\" does not exist",
+                () -> f.controller.connect("red", "ghost", EndpointSpec.defaults()));
+        assertMessage(WeftException.Conflict.class, "only one network of driver \"null\" is allowed",
+                () -> f.controller.createNetwork(NetworkSpec.of("another", "null")));
+        assertMessage(WeftException.Unavailable.class, "needs the network driver \"container\"",
+                () -> f.controller.createSandbox(SandboxSpec.of(f.sandboxName("c"), "container:" + s)));
+        assertMessage(WeftException.InvalidRequest.class, "cannot publish ports",
+                () -> f.controller.createSandbox(new SandboxSpec(f.sandboxName("p"), "none",
+                        new EndpointSpec(null, null, List.of(), List.of(PortSpec.parse("8080:80"))), null)));
+        assertMessage(WeftException.InvalidRequest.class, "address 10.9.9.9 is not in a subnet of network \"red\"",
+                () -> f.controller.createSandbox(new SandboxSpec(f.sandboxName("q"), "red",
+                        new EndpointSpec(IpAddresses.parse("10.9.9.9"), null, List.of(), List.of()), null)));
+
+        assertEquals(records, f.records(), "a refused request must leave the records as they were");
+        assertEquals(links, f.host.ip("-o", "link"), "a refused request must leave the kernel as it was");
+        assertEquals(List.of(s), f.controller.sandboxes().stream().map(SandboxInfo::name).toList());
+        assertFalse(Files.exists(Path.of("/run/netns", f.host.namespaceName("c"))));
+        assertFalse(Files.exists(Path.of("/run/netns", f.host.namespaceName("p"))));
+    }
+
+    @Test
+    void publishedHostPortsAreReservedInTheHostNamespace() throws Exception {
+        testNetwork("pub", "10.79.0.0/24");
+        String a = f.sandboxName("a");
+        SandboxInfo s = f.controller.createSandbox(new SandboxSpec(a, "pub",
+                new EndpointSpec(null, null, List.of(), List.of(PortSpec.parse("18080:80"), PortSpec.parse("80/udp"))), null));
+        List<dev.weft.api.PortBinding> ports = s.endpoints().get(0).ports();
+        assertEquals(2, ports.size());
+        assertEquals(18080, ports.get(0).hostPort());
+        assertTrue(ports.get(1).hostPort() > 0, "an omitted host port gets a free one: " + ports);
+        assertEquals(ports, f.testBridge.published);
+        assertThrows(RuntimeException.class, () -> f.host.listenTcp(18080), "a host process must not get a published port");
+
+        try (TcpListener taken = f.host.listenTcp(18081)) {
+            String b = f.sandboxName("b");
+            assertMessage(WeftException.Conflict.class, "host port 18081/tcp is not free: a host process holds it",
+                    () -> f.controller.createSandbox(new SandboxSpec(b, "pub",
+                            new EndpointSpec(null, null, List.of(), List.of(PortSpec.parse("18081:80"))), null)));
+            assertTrue(f.controller.sandbox(b).isEmpty());
+        }
+        String c = f.sandboxName("c");
+        assertMessage(WeftException.Conflict.class, "host port 18080/tcp is not free: published by " + a,
+                () -> f.controller.createSandbox(new SandboxSpec(c, "pub",
+                        new EndpointSpec(null, null, List.of(), List.of(PortSpec.parse("18080:80"))), null)));
+
+        f.controller.removeSandbox(a);
+        assertTrue(f.testBridge.published.isEmpty());
+        try (TcpListener free = f.host.listenTcp(18080)) {
+            assertEquals(18080, free.port(), "the port is free again once its sandbox is gone");
+        }
+    }
+
+    @Test
+    void afterARestartEverythingIsThereOnceAndLeasesContinue() throws Exception {
+        testNetwork("blue", "10.80.0.0/24");
+        String a = f.sandboxName("a"), b = f.sandboxName("b"), gone = f.sandboxName("gone");
+        f.controller.createSandbox(new SandboxSpec(a, "blue",
+                new EndpointSpec(null, null, List.of(), List.of(PortSpec.parse("18090:80"))), null));
+        f.controller.createSandbox(SandboxSpec.of(b, "blue"));
+        f.controller.createSandbox(SandboxSpec.of(gone, "blue"));
+        List<String> networksBefore = f.controller.networks().stream().map(NetworkInfo::name).toList();
+        String links = f.host.ip("-o", "link");
+
+        f.host.exec("ip", "netns", "delete", gone); // vanishes while Weft is down
+        f.restart();
+
+        assertEquals(networksBefore, f.controller.networks().stream().map(NetworkInfo::name).toList());
+        assertEquals(List.of(a, b), f.controller.sandboxes().stream().map(SandboxInfo::name).toList());
+        assertEquals(List.of("blue"), f.testBridge.restored, "the driver re-adopts its network");
+        assertEquals(links.lines().filter(l -> !l.contains("tv")).count(),
+                f.host.ip("-o", "link").lines().filter(l -> !l.contains("tv")).count(), "nothing recreated or duplicated");
+        assertThrows(RuntimeException.class, () -> f.host.listenTcp(18090), "published ports are reserved again");
+        String c = f.sandboxName("c");
+        String next = f.controller.createSandbox(SandboxSpec.of(c, "blue")).endpoints().get(0).ipv4().toString();
+        assertEquals("10.80.0.4/24", next, "allocation goes on after the highest lease of the records");
+
+        TestSandbox ta = f.host.sandboxes().get(0);
+        try (TcpListener l = f.host.sandboxes().get(3).listenTcp(7070); TcpConnection conn = ta.connectTcp(
+                next.substring(0, next.indexOf('/')), 7070)) {
+            assertEquals("10.80.0.2", conn.peerSeenBy(l));
+        }
+    }
+
+    private static <T extends Throwable> void assertMessage(Class<T> type, String fragment, Runnable r) {
+        T e = assertThrows(type, r::run);
+        assertTrue(e.getMessage().contains(fragment), "expected \"" + fragment + "\" in: " + e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+}
