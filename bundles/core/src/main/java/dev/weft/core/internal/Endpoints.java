@@ -140,6 +140,7 @@ final class Endpoints {
             rollback.add(() -> driver.deleteEndpoint(Networks.config(n), options, config));
             JoinInfo joined = driver.join(Networks.config(n), options, config, sandbox(s));
             rollback.add(() -> driver.leave(Networks.config(n), options, config, sandbox(s)));
+            CrashPoints.reach("endpoint-joined");
             EndpointRecord done = e.joined(joined.mac() == null ? null : joined.mac().toString(), joined.hostInterface());
 
             if (!spec.ports().isEmpty()) {

@@ -77,6 +77,7 @@ final class Networks {
                 record = record.withSubnets(subnets);
                 inventory.updateNetwork(record);
                 handle.driver().createNetwork(config(record), options);
+                CrashPoints.reach("network-created");
                 record = record.withState(State.READY);
                 inventory.updateNetwork(record);
                 rollback.commit();

@@ -62,7 +62,7 @@ final class Reconciler {
             }
         }
         for (SandboxRecord s : ss) {
-            boolean gone = s.mode() != SandboxInfo.Mode.HOST
+            boolean gone = s.state() == State.READY && s.mode() != SandboxInfo.Mode.HOST
                     && !new NetNamespace(s.name(), Path.of(s.namespace()), s.device(), s.inode()).stillThere();
             if (gone) {
                 for (EndpointRecord e : inventory.endpoints(x -> x.sandbox().equals(s.id()))) {
@@ -92,17 +92,7 @@ final class Reconciler {
             }
         }
         restoreCursors();
-        for (SandboxRecord s : inventory.sandboxes()) {
-            if (s.state() != State.READY) {
-                try {
-                    sandboxes.remove(s, true);
-                    LOG.info("sandbox " + s.name() + ": removed what a crash left of its " + s.state().name().toLowerCase());
-                } catch (RuntimeException ex) {
-                    LOG.warning("sandbox " + s.name() + ": cannot finish its " + s.state().name().toLowerCase() + ": "
-                            + ex.getMessage());
-                }
-            }
-        }
+        finishSandboxes();
         LOG.info("reconciled " + ns.size() + " network(s), " + ss.size() + " sandbox(es), " + es.size() + " endpoint(s)");
     }
 
@@ -161,6 +151,32 @@ final class Reconciler {
                 r.restore(Networks.config(n), options, eps);
             } catch (RuntimeException e) {
                 LOG.warning("network " + n.name() + ": driver " + driver.name + " could not restore it: " + e.getMessage());
+            }
+        }
+        finishSandboxes();
+    }
+
+    /**
+     * Removes sandboxes a crash left being created or removed, once the drivers of all their
+     * endpoints are here to take the endpoints down properly (else at a later driver arrival).
+     */
+    private void finishSandboxes() {
+        for (SandboxRecord s : inventory.sandboxes()) {
+            if (s.state() == State.READY) {
+                continue;
+            }
+            boolean driversHere = inventory.endpoints(e -> e.sandbox().equals(s.id())).stream()
+                    .map(e -> inventory.network(e.network()))
+                    .allMatch(n -> n.isEmpty() || drivers.available(n.get().driver(), n.get().driverBundle()));
+            if (!driversHere) {
+                continue;
+            }
+            try {
+                sandboxes.remove(s, true);
+                LOG.info("sandbox " + s.name() + ": removed what a crash left of its " + s.state().name().toLowerCase());
+            } catch (RuntimeException ex) {
+                LOG.warning("sandbox " + s.name() + ": cannot finish its " + s.state().name().toLowerCase() + ": "
+                        + ex.getMessage());
             }
         }
     }

@@ -94,6 +94,7 @@ final class Sandboxes {
                     yield created;
                 }
             };
+            CrashPoints.reach("sandbox-namespace-made");
             record = record.withNamespace(ns.path().toString(), ns.device(), ns.inode());
             inventory.updateSandbox(record);
             if (mode == SandboxInfo.Mode.CREATED) {
@@ -104,9 +105,10 @@ final class Sandboxes {
                 writeResolvConf(spec.name());
                 rollback.add(() -> removeResolvConf(spec.name()));
             }
-            record = record.withState(State.READY);
-            inventory.updateSandbox(record);
             endpoints.connect(n.id(), id, spec.endpoint());
+            // READY only once its first network is joined: a crash before leaves a CREATING record
+            // that reconcile removes whole
+            inventory.updateSandbox(inventory.requireSandbox(id).withState(State.READY));
             rollback.commit();
             LOG.info("sandbox " + spec.name() + " created (" + mode.name().toLowerCase() + ", " + ns + ")");
             return inventory.requireSandbox(id);

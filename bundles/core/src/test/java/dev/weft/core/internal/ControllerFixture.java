@@ -52,23 +52,42 @@ final class ControllerFixture implements AutoCloseable {
     }
 
     void start() {
-        kernel = Kernel.open(KernelConfig.defaults().withHostNamespace(host.path()));
-        drivers = new DriverRegistry();
-        testBridge = new TestBridgeDriver(kernel);
+        Started st = startOn(host.path(), dir, etcNetns, resolvConf);
+        kernel = st.kernel();
+        drivers = st.drivers();
+        testBridge = st.testBridge();
+        controller = st.controller();
+    }
+
+    /** A running controller and what it was made of. */
+    record Started(Kernel kernel, DriverRegistry drivers, TestBridgeDriver testBridge, ControllerImpl controller) {}
+
+    /** Starts a controller on a host namespace and directories (also used by {@link CrashChild}). */
+    static Started startOn(Path hostNs, Path dir, Path etcNetns, Path resolvConf) {
+        Kernel kernel = Kernel.open(KernelConfig.defaults().withHostNamespace(hostNs));
+        DriverRegistry drivers = new DriverRegistry();
+        TestBridgeDriver testBridge = new TestBridgeDriver(kernel);
         drivers.add("null", "dev.weft.driver-null", "0.1.0", new NoInterfaceDriver("null", "none"), "null");
         drivers.add("host", "dev.weft.driver-host", "0.1.0", new NoInterfaceDriver("host", "host"), "host");
         drivers.add("testbridge", "test.bundle", "1.0.0", testBridge, "testbridge");
         DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:1:2::/48"),
                 CoreRuntime.hostRoutes(kernel));
-        controller = new ControllerImpl(kernel, new Store(dir.resolve("state"), dir.resolve("run")), ipam, drivers,
-                etcNetns, resolvConf, Map.of("null", NetworkSpec.of("none", "null"), "host", NetworkSpec.of("host", "host")));
+        ControllerImpl controller = new ControllerImpl(kernel, new Store(dir.resolve("state"), dir.resolve("run")), ipam,
+                drivers, etcNetns, resolvConf,
+                Map.of("null", NetworkSpec.of("none", "null"), "host", NetworkSpec.of("host", "host")));
         controller.start();
+        return new Started(kernel, drivers, testBridge, controller);
+    }
+
+    /** Stops the controller as a dying process would (sockets close, nothing else). */
+    void stop() {
+        controller.close();
+        kernel.close();
     }
 
     /** Drops the controller (as kill -9 would: nothing is torn down) and starts a new one on the same directories. */
     void restart() {
-        controller.close(); // what the process's death does: its sockets close, nothing else
-        kernel.close();
+        stop();
         start();
     }
 

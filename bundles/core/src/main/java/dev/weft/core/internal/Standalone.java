@@ -1,0 +1,100 @@
+package dev.weft.core.internal;
+
+import dev.weft.api.Controller;
+import dev.weft.api.NetworkSpec;
+import dev.weft.core.internal.ipam.DefaultIpam;
+import dev.weft.core.internal.ipam.DefaultPool;
+import dev.weft.core.internal.store.Store;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.Kernel;
+import dev.weft.linux.KernelConfig;
+import dev.weft.spi.NetworkDriver;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The controller without OSGi, for benchmarks and for tests that drive it from plain Java: the
+ * same parts {@link CoreRuntime} wires, with drivers handed in directly. Not exported.
+ */
+public final class Standalone implements AutoCloseable {
+    private final Kernel kernel;
+    private final ControllerImpl controller;
+    private final DriverRegistry drivers;
+
+    private Standalone(Builder b) {
+        kernel = Kernel.open(new KernelConfig(b.hostNamespace, b.netnsDir, null));
+        drivers = new DriverRegistry();
+        DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), b.ipv6, CoreRuntime.hostRoutes(kernel));
+        Map<String, NetworkSpec> predefined = new LinkedHashMap<>();
+        predefined.put("null", NetworkSpec.of("none", "null"));
+        predefined.put("host", NetworkSpec.of("host", "host"));
+        controller = new ControllerImpl(kernel, new Store(b.stateDir, b.runDir), ipam, drivers, b.etcNetns, b.resolvConf,
+                predefined);
+        controller.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Controller controller() {
+        return controller;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** Registers a driver as the whiteboard would (bundle and version name its origin). */
+    public void addDriver(String name, String bundle, String version, NetworkDriver<?> driver) {
+        drivers.add(name, bundle, version, driver, name + "/" + bundle);
+    }
+
+    /** Frees JVM resources only; kernel state and records stay. */
+    @Override
+    public void close() {
+        controller.close();
+        kernel.close();
+    }
+
+    /** Directories and the host namespace of one instance. */
+    public static final class Builder {
+        private Path hostNamespace;
+        private Path netnsDir = KernelConfig.DEFAULT_NAMESPACE_DIRECTORY;
+        private Path stateDir;
+        private Path runDir;
+        private Path etcNetns;
+        private Path resolvConf = Path.of("/etc/resolv.conf");
+        private IpPrefix ipv6 = IpPrefix.parse("fd00:5745:4654::/48");
+
+        public Builder hostNamespace(Path p) {
+            this.hostNamespace = p;
+            return this;
+        }
+
+        public Builder netnsDir(Path p) {
+            this.netnsDir = p;
+            return this;
+        }
+
+        /** State, runtime and etc-netns directories under one root. */
+        public Builder directories(Path root) {
+            this.stateDir = root.resolve("state");
+            this.runDir = root.resolve("run");
+            this.etcNetns = root.resolve("etc-netns");
+            return this;
+        }
+
+        public Builder resolvConf(Path p) {
+            this.resolvConf = p;
+            return this;
+        }
+
+        public Standalone build() {
+            Objects.requireNonNull(stateDir, "directories");
+            return new Standalone(this);
+        }
+    }
+}

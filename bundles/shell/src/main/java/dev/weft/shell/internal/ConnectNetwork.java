@@ -1,0 +1,51 @@
+package dev.weft.shell.internal;
+
+import dev.weft.api.Controller;
+import dev.weft.api.EndpointSpec;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** {@code network:connect}: Docker's {@code docker network connect}; prints nothing on success. */
+@Service
+@Command(scope = "network", name = "connect", description = "Connects a sandbox to a network")
+public class ConnectNetwork extends WeftAction {
+
+    @Reference
+    Controller controller;
+
+    @Option(name = "--ip", description = "Static IPv4 address in the network's subnet")
+    String ip;
+
+    @Option(name = "--ip6", description = "Static IPv6 address in the network's subnet")
+    String ip6;
+
+    @Option(name = "--alias", multiValued = true,
+            description = "Extra name of the sandbox on this network (repeatable)")
+    List<String> aliases;
+
+    @Option(name = "-p", aliases = "--publish", multiValued = true,
+            description = "Publish ports through this network:"
+                    + " [HOST_IP:][HOST_PORT[-END]:]PORT[-END][/tcp|udp|sctp] (repeatable);"
+                    + " quote a bracketed IPv6 host address: '[::1]:8080:80'")
+    List<String> publish;
+
+    @Argument(index = 0, name = "network", required = true, description = "Name or id of the network")
+    @Completion(NetworkNames.class)
+    String network;
+
+    @Argument(index = 1, name = "sandbox", required = true, description = "Name or id of the sandbox")
+    @Completion(SandboxNames.class)
+    String sandbox;
+
+    @Override
+    void run(PrintStream out) {
+        EndpointSpec spec = OptionValues.endpoint(ip, ip6, aliases, publish);
+        controller.connect(network, sandbox, spec);
+    }
+}

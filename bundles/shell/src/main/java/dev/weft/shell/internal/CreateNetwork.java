@@ -1,0 +1,68 @@
+package dev.weft.shell.internal;
+
+import dev.weft.api.Controller;
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.NetworkSpec;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** {@code network:create}: Docker's {@code docker network create}; prints the new network's id. */
+@Service
+@Command(scope = "network", name = "create", description = "Creates a network and prints its id",
+        detailedDescription = "Each --ip-range, --gateway and --aux-address belongs to the --subnet that "
+                + "contains it. Without --subnet the network gets a free subnet from the default pools "
+                + "(and an IPv6 one with --ipv6).")
+public class CreateNetwork extends WeftAction {
+
+    @Reference
+    Controller controller;
+
+    @Option(name = "-d", aliases = "--driver", description = "Driver that serves the network (default: bridge)")
+    @Completion(DriverNames.class)
+    String driver;
+
+    @Option(name = "--subnet", multiValued = true, description = "Subnet in CIDR form, e.g. 10.1.0.0/24 (repeatable)")
+    List<String> subnets;
+
+    @Option(name = "--ip-range", multiValued = true,
+            description = "Allocate addresses from this range inside a subnet, e.g. 10.1.0.128/25 (repeatable)")
+    List<String> ipRanges;
+
+    @Option(name = "--gateway", multiValued = true, description = "Gateway address inside a subnet (repeatable)")
+    List<String> gateways;
+
+    @Option(name = "--aux-address", multiValued = true,
+            description = "Address reserved for another host, NAME=IP (repeatable)")
+    List<String> auxAddresses;
+
+    @Option(name = "--ipv6", description = "Enable IPv6 (dual stack)")
+    boolean ipv6;
+
+    @Option(name = "--internal", description = "No route out of the network and no published ports")
+    boolean internal;
+
+    @Option(name = "-o", aliases = "--opt", multiValued = true, description = "Driver option KEY=VALUE (repeatable)")
+    List<String> options;
+
+    @Option(name = "--label", multiValued = true, description = "Label KEY[=VALUE] (repeatable)")
+    List<String> labels;
+
+    @Argument(index = 0, name = "name", required = true, description = "Name of the network")
+    String name;
+
+    @Override
+    void run(PrintStream out) {
+        // Everything is parsed before the controller is asked, so a typo changes nothing.
+        NetworkSpec spec = new NetworkSpec(name, driver,
+                SubnetOptions.pair(subnets, ipRanges, gateways, auxAddresses), ipv6, internal,
+                OptionValues.keyValues("-o", options, true), OptionValues.keyValues("--label", labels, false));
+        NetworkInfo created = controller.createNetwork(spec);
+        out.println(created.id());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.weft.shell.internal;
+
+import dev.weft.api.Controller;
+import dev.weft.api.EndpointSpec;
+import dev.weft.api.SandboxInfo;
+import dev.weft.api.SandboxSpec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/**
+ * {@code sandbox:create}: a sandbox (a named network namespace, or an adopted one with
+ * {@code --netns}) connected to its first network, the way {@code docker run --network} does;
+ * prints the sandbox's id.
+ */
+@Service
+@Command(scope = "sandbox", name = "create", description = "Creates a sandbox (network namespace) and prints its id",
+        detailedDescription = "The namespace is created as /run/netns/NAME (so 'ip netns exec NAME cmd' runs in it) "
+                + "unless --netns adopts an existing one. --ip, --ip6, --alias and --publish apply to the network "
+                + "given with --network.")
+public class CreateSandbox extends WeftAction {
+
+    @Reference
+    Controller controller;
+
+    @Option(name = "--network",
+            description = "First network: a network's name, host, none or container:NAME (default: none)")
+    @Completion(NetworkModes.class)
+    String network;
+
+    @Option(name = "-p", aliases = "--publish", multiValued = true,
+            description = "Publish ports: [HOST_IP:][HOST_PORT[-END]:]PORT[-END][/tcp|udp|sctp] (repeatable);"
+                    + " quote a bracketed IPv6 host address: '[::1]:8080:80'")
+    List<String> publish;
+
+    @Option(name = "--ip", description = "Static IPv4 address on the network")
+    String ip;
+
+    @Option(name = "--ip6", description = "Static IPv6 address on the network")
+    String ip6;
+
+    @Option(name = "--alias", multiValued = true, description = "Extra name on the network (repeatable)")
+    List<String> aliases;
+
+    @Option(name = "--netns",
+            description = "Adopt this existing namespace instead of creating one, e.g. /proc/PID/ns/net")
+    String netns;
+
+    @Argument(index = 0, name = "name", required = true, description = "Name of the sandbox")
+    String name;
+
+    @Override
+    void run(PrintStream out) {
+        EndpointSpec endpoint = OptionValues.endpoint(ip, ip6, aliases, publish);
+        Path namespace = netns == null ? null : OptionValues.absolutePath("--netns", netns);
+        SandboxInfo created = controller.createSandbox(new SandboxSpec(name, network, endpoint, namespace));
+        out.println(created.id());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.weft.shell.internal;
+
+import com.google.gson.JsonArray;
+import dev.weft.api.Controller;
+import dev.weft.api.WeftException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/**
+ * {@code network:inspect}: a JSON array in the shape of {@code docker network inspect}. Like
+ * Docker, it prints the networks it found (an empty array if none) and then fails naming the
+ * ones it did not find.
+ */
+@Service
+@Command(scope = "network", name = "inspect", description = "Shows networks as JSON (docker network inspect's shape)")
+public class InspectNetwork extends WeftAction {
+
+    @Reference
+    Controller controller;
+
+    @Argument(index = 0, name = "network", required = true, multiValued = true,
+            description = "Names or ids of the networks")
+    @Completion(NetworkNames.class)
+    List<String> networks;
+
+    @Override
+    void run(PrintStream out) {
+        JsonArray array = new JsonArray();
+        List<String> missing = new ArrayList<>();
+        for (String name : networks) {
+            controller.network(name).ifPresentOrElse(n -> array.add(NetworkJson.of(n)), () -> missing.add(name));
+        }
+        out.println(Json.format(array));
+        out.flush();
+        if (!missing.isEmpty()) {
+            throw new WeftException.NotFound(Failures.notFound("network", missing));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.weft.shell.internal;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.weft.api.EndpointInfo;
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.SubnetInfo;
+import dev.weft.linux.IpAddresses;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A network in the shape of {@code docker network inspect} (moby {@code api/types/network}
+ * {@code Inspect}), field order included, plus Weft's {@code Available}. As in Docker, a subnet's
+ * {@code IPRange}, {@code Gateway} and {@code AuxiliaryAddresses} are left out when not set
+ * ({@code omitempty}), while an endpoint's {@code MacAddress}/{@code IPv4Address}/{@code IPv6Address}
+ * are "" when it has none. Fields Docker only fills for swarm networks ({@code Peers},
+ * {@code Services}) are left out as Docker leaves them out for local ones.
+ */
+final class NetworkJson {
+    private NetworkJson() {}
+
+    static JsonObject of(NetworkInfo n) {
+        JsonObject o = new JsonObject();
+        o.addProperty("Name", n.name());
+        o.addProperty("Id", n.id());
+        o.addProperty("Created", Json.time(n.created()));
+        o.addProperty("Scope", n.scope());
+        o.addProperty("Driver", n.driver());
+        // NetworkInfo has no IPv4 switch: IPv4 is on when the network has an IPv4 subnet, or no
+        // subnets at all (host, none), where Docker reports true as well.
+        boolean ipv4 = n.subnets().isEmpty() || n.subnets().stream().anyMatch(s -> s.subnet().isIpv4());
+        o.addProperty("EnableIPv4", ipv4);
+        o.addProperty("EnableIPv6", n.ipv6());
+        o.add("IPAM", ipam(n));
+        o.addProperty("Internal", n.internal());
+        o.addProperty("Attachable", false);
+        o.addProperty("Ingress", false);
+        JsonObject configFrom = new JsonObject();
+        configFrom.addProperty("Network", "");
+        o.add("ConfigFrom", configFrom);
+        o.addProperty("ConfigOnly", false);
+        o.add("Containers", containers(n));
+        o.add("Options", Json.object(n.options()));
+        o.add("Labels", Json.object(n.labels()));
+        o.addProperty("Available", n.available());
+        return o;
+    }
+
+    private static JsonObject ipam(NetworkInfo n) {
+        JsonObject ipam = new JsonObject();
+        ipam.addProperty("Driver", "default");
+        ipam.add("Options", new JsonObject());
+        JsonArray config = new JsonArray();
+        for (SubnetInfo s : n.subnets()) {
+            JsonObject c = new JsonObject();
+            c.addProperty("Subnet", s.subnet().toString());
+            if (s.ipRange() != null) {
+                c.addProperty("IPRange", s.ipRange().toString());
+            }
+            if (s.gateway() != null) {
+                c.addProperty("Gateway", IpAddresses.format(s.gateway()));
+            }
+            if (!s.auxAddresses().isEmpty()) {
+                JsonObject aux = new JsonObject();
+                new TreeMap<>(s.auxAddresses()).forEach((k, v) -> aux.addProperty(k, IpAddresses.format(v)));
+                c.add("AuxiliaryAddresses", aux);
+            }
+            config.add(c);
+        }
+        ipam.add("Config", config);
+        return ipam;
+    }
+
+    /** Keyed by sandbox id, as Docker keys them by container id. */
+    private static JsonObject containers(NetworkInfo n) {
+        Map<String, JsonObject> byId = new TreeMap<>();
+        for (EndpointInfo e : n.endpoints()) {
+            JsonObject c = new JsonObject();
+            c.addProperty("Name", e.sandbox());
+            c.addProperty("EndpointID", e.id());
+            c.addProperty("MacAddress", Json.string(e.mac()));
+            c.addProperty("IPv4Address", Json.string(e.ipv4()));
+            c.addProperty("IPv6Address", Json.string(e.ipv6()));
+            byId.put(e.sandboxId(), c);
+        }
+        JsonObject o = new JsonObject();
+        byId.forEach(o::add);
+        return o;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.weft.shell.internal;
+
+import dev.weft.api.EndpointSpec;
+import dev.weft.api.PortSpec;
+import dev.weft.api.WeftException;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses option values typed by people. Every error is one line that starts with the option and
+ * the value as given and says what is accepted, e.g.
+ * {@code --subnet 10.0.0.0/33: prefix length 33 exceeds 32 for IPv4}. Addresses are parsed as
+ * literals only ({@link IpAddresses}): a host name is refused, never resolved.
+ */
+final class OptionValues {
+    static final String CIDR_FORMAT = "expected ADDRESS/LENGTH like 10.1.0.0/16 or fd00:1::/64";
+    static final String IP_FORMAT = "expected an IPv4 address like 10.1.0.2 or an IPv6 address like fd00:1::2";
+
+    private OptionValues() {}
+
+    /** A network prefix ({@code --subnet}, {@code --ip-range}): a literal, a length in range, no host bits. */
+    static IpPrefix prefix(String option, String text) {
+        String value = text == null ? "" : text.trim();
+        int slash = value.indexOf('/');
+        if (slash < 0) {
+            throw invalid(option, text, "no prefix length; " + CIDR_FORMAT);
+        }
+        String addressPart = value.substring(0, slash);
+        String lengthPart = value.substring(slash + 1);
+        InetAddress address = IpAddresses.tryParse(addressPart);
+        if (address == null) {
+            throw invalid(option, text, "\"" + addressPart + "\" is not an IP address; " + CIDR_FORMAT);
+        }
+        int max = address instanceof Inet4Address ? 32 : 128;
+        if (lengthPart.isEmpty() || lengthPart.length() > 3
+                || !lengthPart.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw invalid(option, text, "prefix length \"" + lengthPart + "\" is not a number in 0-" + max);
+        }
+        int length = Integer.parseInt(lengthPart);
+        if (length > max) {
+            throw invalid(option, text, "prefix length " + length + " exceeds " + max + " for "
+                    + (max == 32 ? "IPv4" : "IPv6"));
+        }
+        IpPrefix prefix = new IpPrefix(address, length);
+        if (!prefix.address().equals(address)) {
+            throw invalid(option, text, "host bits are set; did you mean " + prefix + "?");
+        }
+        return prefix;
+    }
+
+    /** An IPv4 or IPv6 address literal. */
+    static InetAddress address(String option, String text) {
+        InetAddress a = IpAddresses.tryParse(text == null ? null : text.trim());
+        if (a == null) {
+            throw invalid(option, text, "not an IP address; " + IP_FORMAT);
+        }
+        return a;
+    }
+
+    /** An IPv4 address literal ({@code --ip}). */
+    static InetAddress ipv4(String option, String text) {
+        InetAddress a = IpAddresses.tryParse(text == null ? null : text.trim());
+        if (!(a instanceof Inet4Address)) {
+            throw invalid(option, text, a == null ? "not an IP address; expected an IPv4 address like 10.1.0.2"
+                    : "not an IPv4 address (use --ip6 for IPv6); expected an IPv4 address like 10.1.0.2");
+        }
+        return a;
+    }
+
+    /** An IPv6 address literal ({@code --ip6}). */
+    static InetAddress ipv6(String option, String text) {
+        InetAddress a = IpAddresses.tryParse(text == null ? null : text.trim());
+        if (!(a instanceof Inet6Address)) {
+            throw invalid(option, text, a == null ? "not an IP address; expected an IPv6 address like fd00:1::2"
+                    : "not an IPv6 address (use --ip for IPv4); expected an IPv6 address like fd00:1::2");
+        }
+        return a;
+    }
+
+    /**
+     * {@code KEY=VALUE} pairs in the order given; a repeated key keeps its last value (as Docker does).
+     * Without {@code valueRequired}, a bare {@code KEY} means an empty value ({@code --label}).
+     */
+    static Map<String, String> keyValues(String option, List<String> texts, boolean valueRequired) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String text : orEmpty(texts)) {
+            int eq = text.indexOf('=');
+            if (eq < 0 && valueRequired) {
+                throw invalid(option, text, "expected KEY=VALUE");
+            }
+            String key = (eq < 0 ? text : text.substring(0, eq)).trim();
+            if (key.isEmpty()) {
+                throw invalid(option, text, "the key is empty; expected KEY=VALUE");
+            }
+            out.put(key, eq < 0 ? "" : text.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** Published ports in Docker's {@code -p} syntax ({@link PortSpec#parse} names the value). */
+    static List<PortSpec> ports(List<String> texts) {
+        List<PortSpec> out = new ArrayList<>();
+        for (String text : orEmpty(texts)) {
+            out.add(PortSpec.parse(text));
+        }
+        return out;
+    }
+
+    /** Aliases: names, not empty, no whitespace. */
+    static List<String> aliases(List<String> texts) {
+        List<String> out = new ArrayList<>();
+        for (String text : orEmpty(texts)) {
+            if (text.isBlank() || text.chars().anyMatch(Character::isWhitespace)) {
+                throw invalid("--alias", text, "expected a name without spaces");
+            }
+            out.add(text);
+        }
+        return out;
+    }
+
+    /** How a sandbox joins a network: {@code --ip}, {@code --ip6}, {@code --alias}, {@code -p}. */
+    static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish) {
+        return new EndpointSpec(ip == null ? null : ipv4("--ip", ip), ip6 == null ? null : ipv6("--ip6", ip6),
+                aliases(aliases), ports(publish));
+    }
+
+    /** An absolute path to an existing namespace ({@code --netns}); whether it is one, the controller checks. */
+    static Path absolutePath(String option, String text) {
+        if (text == null || text.isBlank() || !text.startsWith("/") || text.indexOf('\0') >= 0) {
+            throw invalid(option, text, "expected an absolute path like /proc/1234/ns/net or /run/netns/NAME");
+        }
+        return Path.of(text);
+    }
+
+    static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    static WeftException.InvalidRequest invalid(String option, String value, String why) {
+        return new WeftException.InvalidRequest(option + " " + value + ": " + why);
+    }
+}

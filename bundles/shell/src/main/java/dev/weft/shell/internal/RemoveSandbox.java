@@ -1,0 +1,49 @@
+package dev.weft.shell.internal;
+
+import dev.weft.api.Controller;
+import dev.weft.api.WeftException;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/**
+ * {@code sandbox:remove}: disconnects each sandbox from its networks and removes it (and its
+ * namespace, if Weft created it), printing each name; goes on past a failure and fails at the end.
+ */
+@Service
+@Command(scope = "sandbox", name = "remove", description = "Removes sandboxes")
+public class RemoveSandbox extends WeftAction {
+
+    @Reference
+    Controller controller;
+
+    @Argument(index = 0, name = "sandbox", required = true, multiValued = true,
+            description = "Names or ids of the sandboxes")
+    @Completion(SandboxNames.class)
+    List<String> sandboxes;
+
+    @Override
+    void run(PrintStream out) {
+        Failures failures = new Failures();
+        for (String sandbox : sandboxes) {
+            try {
+                controller.removeSandbox(sandbox);
+                out.println(sandbox);
+            } catch (WeftException e) {
+                failures.add(e);
+            }
+        }
+        out.flush();
+        failures.throwIfAny(sandboxes.size(), "sandboxes", "were not removed");
+    }
+
+    /** {@code sandbox:rm}. */
+    @Service
+    @Command(scope = "sandbox", name = "rm", description = "Removes sandboxes (same as sandbox:remove)")
+    public static class Rm extends RemoveSandbox {
+    }
+}

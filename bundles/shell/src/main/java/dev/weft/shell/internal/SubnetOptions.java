@@ -1,0 +1,125 @@
+package dev.weft.shell.internal;
+
+import static dev.weft.shell.internal.OptionValues.invalid;
+import static dev.weft.shell.internal.OptionValues.orEmpty;
+
+import dev.weft.api.SubnetSpec;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns {@code --subnet}, {@code --ip-range}, {@code --gateway} and {@code --aux-address} into
+ * {@link SubnetSpec}s the way the Docker CLI does ({@code consolidateIpam}): each ip-range,
+ * gateway and auxiliary address belongs to the subnet that contains it, whatever order they were
+ * given in (for the usual one-per-subnet input in the same order this is the i-th with the i-th;
+ * unlike a positional rule it also takes {@code --subnet 10.1.0.0/24 --subnet fd00::/64
+ * --gateway fd00::1}). More ranges or gateways than subnets, one that fits no subnet, two for one
+ * subnet, and overlapping subnets are refused, each error naming the value.
+ */
+final class SubnetOptions {
+    private SubnetOptions() {}
+
+    static List<SubnetSpec> pair(List<String> subnetTexts, List<String> rangeTexts, List<String> gatewayTexts,
+                                 List<String> auxTexts) {
+        List<IpPrefix> subnets = new ArrayList<>();
+        for (String text : orEmpty(subnetTexts)) {
+            IpPrefix subnet = OptionValues.prefix("--subnet", text);
+            for (IpPrefix earlier : subnets) {
+                if (earlier.overlaps(subnet)) {
+                    throw invalid("--subnet", text, "overlaps --subnet " + earlier
+                            + "; give subnets that do not overlap");
+                }
+            }
+            subnets.add(subnet);
+        }
+        Map<String, AuxAddress> aux = auxAddresses(auxTexts);
+
+        IpPrefix[] rangeOf = new IpPrefix[subnets.size()];
+        for (String text : orEmpty(rangeTexts)) {
+            IpPrefix range = OptionValues.prefix("--ip-range", text);
+            int i = owner(subnets, range.address(), "--ip-range", text);
+            if (range.length() < subnets.get(i).length()) {
+                throw invalid("--ip-range", text, "is larger than its subnet " + subnets.get(i)
+                        + "; give a range inside the subnet");
+            }
+            if (rangeOf[i] != null) {
+                throw invalid("--ip-range", text, "subnet " + subnets.get(i) + " already has --ip-range "
+                        + rangeOf[i] + "; give one range per subnet");
+            }
+            rangeOf[i] = range;
+        }
+        InetAddress[] gatewayOf = new InetAddress[subnets.size()];
+        for (String text : orEmpty(gatewayTexts)) {
+            InetAddress gateway = OptionValues.address("--gateway", text);
+            int i = owner(subnets, gateway, "--gateway", text);
+            if (gatewayOf[i] != null) {
+                throw invalid("--gateway", text, "subnet " + subnets.get(i) + " already has --gateway "
+                        + IpAddresses.format(gatewayOf[i]) + "; give one gateway per subnet");
+            }
+            gatewayOf[i] = gateway;
+        }
+        List<Map<String, InetAddress>> auxOf = new ArrayList<>();
+        subnets.forEach(s -> auxOf.add(new LinkedHashMap<>()));
+        for (Map.Entry<String, AuxAddress> e : aux.entrySet()) {
+            AuxAddress a = e.getValue();
+            auxOf.get(owner(subnets, a.address(), "--aux-address", a.text())).put(e.getKey(), a.address());
+        }
+
+        List<SubnetSpec> out = new ArrayList<>();
+        for (int i = 0; i < subnets.size(); i++) {
+            out.add(new SubnetSpec(subnets.get(i), rangeOf[i], gatewayOf[i], auxOf.get(i)));
+        }
+        return out;
+    }
+
+    /** {@code NAME=IP} pairs; names are unique (a second use of a name is a mistake, not an update). */
+    private static Map<String, AuxAddress> auxAddresses(List<String> texts) {
+        Map<String, AuxAddress> out = new LinkedHashMap<>();
+        for (String text : orEmpty(texts)) {
+            int eq = text.indexOf('=');
+            String name = eq < 0 ? "" : text.substring(0, eq).trim();
+            if (name.isEmpty()) {
+                throw invalid("--aux-address", text, "expected NAME=IP like router=10.1.0.254");
+            }
+            String ip = text.substring(eq + 1);
+            InetAddress a = IpAddresses.tryParse(ip.trim());
+            if (a == null) {
+                throw invalid("--aux-address", text,
+                        "\"" + ip + "\" is not an IP address; expected NAME=IP like router=10.1.0.254");
+            }
+            if (out.containsKey(name)) {
+                throw invalid("--aux-address", text, "the name \"" + name + "\" is given twice");
+            }
+            out.put(name, new AuxAddress(text, a));
+        }
+        return out;
+    }
+
+    private record AuxAddress(String text, InetAddress address) {}
+
+    /** The index of the subnet containing {@code address}; none is an error naming the value. */
+    private static int owner(List<IpPrefix> subnets, InetAddress address, String option, String text) {
+        if (subnets.isEmpty()) {
+            throw invalid(option, text, "needs a --subnet that contains it");
+        }
+        for (int i = 0; i < subnets.size(); i++) {
+            if (subnets.get(i).contains(address)) {
+                return i;
+            }
+        }
+        throw invalid(option, text, "is in no --subnet (" + joined(subnets) + "); give it inside one of them");
+    }
+
+    private static String joined(List<IpPrefix> subnets) {
+        StringBuilder sb = new StringBuilder();
+        for (IpPrefix p : subnets) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(p);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.weft.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.SubnetSpec;
+import dev.weft.api.WeftException;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CreateNetworkTest {
+    private final FakeController controller = new FakeController();
+
+    private CreateNetwork command(String name) {
+        CreateNetwork c = new CreateNetwork();
+        c.controller = controller;
+        c.name = name;
+        return c;
+    }
+
+    @Test
+    void printsTheIdAndPassesEveryOption() throws Exception {
+        CreateNetwork c = command("blue");
+        c.driver = "macvlan";
+        c.ipv6 = true;
+        c.internal = true;
+        c.options = List.of("parent=eth0", "mode=bridge");
+        c.labels = List.of("team=net", "beta");
+
+        assertEquals(FakeController.hexId('a') + "\n", Commands.run(c));
+
+        NetworkSpec spec = controller.networkSpec;
+        assertEquals("blue", spec.name());
+        assertEquals("macvlan", spec.driver());
+        assertTrue(spec.ipv6());
+        assertTrue(spec.internal());
+        assertEquals(Map.of("parent", "eth0", "mode", "bridge"), spec.options());
+        assertEquals(Map.of("team", "net", "beta", ""), spec.labels());
+        assertEquals(List.of(), spec.subnets());
+    }
+
+    @Test
+    void withoutDriverTheSpecDefaultsToBridge() throws Exception {
+        Commands.run(command("blue"));
+        assertEquals("bridge", controller.networkSpec.driver());
+    }
+
+    @Test
+    void rangesGatewaysAndAuxAddressesGoToTheSubnetThatContainsThem() throws Exception {
+        CreateNetwork c = command("blue");
+        c.subnets = List.of("10.1.0.0/24", "fd00:1::/64");
+        // Given in the other order: Docker pairs by containment, not by position.
+        c.gateways = List.of("fd00:1::1", "10.1.0.1");
+        c.ipRanges = List.of("10.1.0.128/25");
+        c.auxAddresses = List.of("router=10.1.0.254", "dns6=fd00:1::53");
+        Commands.run(c);
+
+        List<SubnetSpec> subnets = controller.networkSpec.subnets();
+        assertEquals(2, subnets.size());
+        SubnetSpec v4 = subnets.get(0);
+        assertEquals(IpPrefix.parse("10.1.0.0/24"), v4.subnet());
+        assertEquals(IpPrefix.parse("10.1.0.128/25"), v4.ipRange());
+        assertEquals(IpAddresses.parse("10.1.0.1"), v4.gateway());
+        assertEquals(Map.of("router", IpAddresses.parse("10.1.0.254")), v4.auxAddresses());
+        SubnetSpec v6 = subnets.get(1);
+        assertEquals(IpPrefix.parse("fd00:1::/64"), v6.subnet());
+        assertNull(v6.ipRange());
+        assertEquals(IpAddresses.parse("fd00:1::1"), v6.gateway());
+        assertEquals(Map.of("dns6", IpAddresses.parse("fd00:1::53")), v6.auxAddresses());
+    }
+
+    @Test
+    void theIthGatewayGivenInOrderBelongsToTheIthSubnet() throws Exception {
+        CreateNetwork c = command("blue");
+        c.subnets = List.of("10.1.0.0/24", "10.2.0.0/24");
+        c.gateways = List.of("10.1.0.1", "10.2.0.1");
+        c.ipRanges = List.of("10.1.0.0/26", "10.2.0.64/26");
+        Commands.run(c);
+
+        List<SubnetSpec> subnets = controller.networkSpec.subnets();
+        assertEquals(IpAddresses.parse("10.1.0.1"), subnets.get(0).gateway());
+        assertEquals(IpAddresses.parse("10.2.0.1"), subnets.get(1).gateway());
+        assertEquals(IpPrefix.parse("10.1.0.0/26"), subnets.get(0).ipRange());
+        assertEquals(IpPrefix.parse("10.2.0.64/26"), subnets.get(1).ipRange());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        subnet length      | --subnet=10.0.0.0/33                     | --subnet 10.0.0.0/33: prefix length 33 exceeds 32 for IPv4
+        subnet v6 length   | --subnet=fd00::/129                      | --subnet fd00::/129: prefix length 129 exceeds 128 for IPv6
+        subnet no length   | --subnet=10.0.0.0                        | --subnet 10.0.0.0: no prefix length; expected ADDRESS/LENGTH like 10.1.0.0/16 or fd00:1::/64
+        subnet bad length  | --subnet=10.0.0.0/x                      | --subnet 10.0.0.0/x: prefix length "x" is not a number in 0-32
+        subnet host name   | --subnet=example.com/24                  | --subnet example.com/24: "example.com" is not an IP address; expected ADDRESS/LENGTH like 10.1.0.0/16 or fd00:1::/64
+        subnet host bits   | --subnet=10.1.0.1/24                     | --subnet 10.1.0.1/24: host bits are set; did you mean 10.1.0.0/24?
+        subnets overlap    | --subnet=10.1.0.0/16 --subnet=10.1.2.0/24 | --subnet 10.1.2.0/24: overlaps --subnet 10.1.0.0/16; give subnets that do not overlap
+        gateway no subnet  | --gateway=10.1.0.1                       | --gateway 10.1.0.1: needs a --subnet that contains it
+        range no subnet    | --ip-range=10.1.0.0/25                   | --ip-range 10.1.0.0/25: needs a --subnet that contains it
+        gateway outside    | --subnet=10.1.0.0/24 --gateway=10.2.0.1  | --gateway 10.2.0.1: is in no --subnet (10.1.0.0/24); give it inside one of them
+        gateway not an IP  | --subnet=10.1.0.0/24 --gateway=gw.local  | --gateway gw.local: not an IP address; expected an IPv4 address like 10.1.0.2 or an IPv6 address like fd00:1::2
+        two gateways       | --subnet=10.1.0.0/24 --gateway=10.1.0.1 --gateway=10.1.0.2 | --gateway 10.1.0.2: subnet 10.1.0.0/24 already has --gateway 10.1.0.1; give one gateway per subnet
+        range outside      | --subnet=10.1.0.0/24 --ip-range=10.9.0.0/25 | --ip-range 10.9.0.0/25: is in no --subnet (10.1.0.0/24); give it inside one of them
+        range too big      | --subnet=10.1.0.0/24 --ip-range=10.1.0.0/16 | --ip-range 10.1.0.0/16: is larger than its subnet 10.1.0.0/24; give a range inside the subnet
+        aux no name        | --subnet=10.1.0.0/24 --aux-address=10.1.0.5 | --aux-address 10.1.0.5: expected NAME=IP like router=10.1.0.254
+        aux not an IP      | --subnet=10.1.0.0/24 --aux-address=r=10.1.0.300 | --aux-address r=10.1.0.300: "10.1.0.300" is not an IP address; expected NAME=IP like router=10.1.0.254
+        aux outside        | --subnet=10.1.0.0/24 --aux-address=r=10.2.0.5 | --aux-address r=10.2.0.5: is in no --subnet (10.1.0.0/24); give it inside one of them
+        aux twice          | --subnet=10.1.0.0/24 --aux-address=r=10.1.0.5 --aux-address=r=10.1.0.6 | --aux-address r=10.1.0.6: the name "r" is given twice
+        opt without value  | -o=mtu                                   | -o mtu: expected KEY=VALUE
+        opt empty key      | -o==1500                                 | -o =1500: the key is empty; expected KEY=VALUE
+        """)
+    void malformedValuesFailWithOneLineNamingTheValueAndCallNothing(String caseName, String args, String expected) {
+        CreateNetwork c = command("blue");
+        for (String arg : args.trim().split(" ")) {
+            String option = arg.substring(0, arg.indexOf('='));
+            String value = arg.substring(arg.indexOf('=') + 1);
+            switch (option) {
+                case "--subnet" -> c.subnets = append(c.subnets, value);
+                case "--gateway" -> c.gateways = append(c.gateways, value);
+                case "--ip-range" -> c.ipRanges = append(c.ipRanges, value);
+                case "--aux-address" -> c.auxAddresses = append(c.auxAddresses, value);
+                case "-o" -> c.options = append(c.options, value);
+                default -> throw new IllegalArgumentException(option);
+            }
+        }
+        Commands.Failure f = Commands.fail(c);
+        assertEquals(expected, f.message());
+        assertInstanceOf(WeftException.InvalidRequest.class, f.cause());
+        assertEquals(List.of(), controller.calls, "nothing may be asked of the controller");
+        assertEquals("", f.output());
+    }
+
+    @Test
+    void aRefusalOfTheControllerIsItsOwnMessage() {
+        controller.failOn("blue", new WeftException.Conflict(
+                "network \"blue\": subnet 10.1.0.0/16 overlaps network \"red\" (10.1.0.0/24)"));
+        CreateNetwork c = command("blue");
+        c.subnets = List.of("10.1.0.0/16");
+        Commands.Failure f = Commands.fail(c);
+        assertEquals("network \"blue\": subnet 10.1.0.0/16 overlaps network \"red\" (10.1.0.0/24)", f.message());
+        assertInstanceOf(WeftException.Conflict.class, f.cause());
+    }
+
+    private static List<String> append(List<String> list, String value) {
+        List<String> out = list == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(list);
+        out.add(value);
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.weft.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.weft.api.WeftException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InspectNetworkTest {
+    private final FakeController controller = new FakeController();
+
+    private InspectNetwork command(String... names) {
+        InspectNetwork c = new InspectNetwork();
+        c.controller = controller;
+        c.networks = List.of(names);
+        return c;
+    }
+
+    @Test
+    void printsDockerNetworkInspectShape() throws Exception {
+        controller.networks.add(Fixtures.blue());
+        String out = Commands.run(command("blue"));
+
+        JsonArray array = JsonParser.parseString(out).getAsJsonArray();
+        assertEquals(1, array.size());
+        JsonObject n = array.get(0).getAsJsonObject();
+        assertEquals(List.of("Name", "Id", "Created", "Scope", "Driver", "EnableIPv4", "EnableIPv6", "IPAM", "Internal",
+                "Attachable", "Ingress", "ConfigFrom", "ConfigOnly", "Containers", "Options", "Labels", "Available"),
+                new ArrayList<>(n.keySet()));
+        assertEquals("blue", n.get("Name").getAsString());
+        assertEquals(Fixtures.NET_ID, n.get("Id").getAsString());
+        assertEquals("2026-11-22T10:15:30.123456789Z", n.get("Created").getAsString());
+        assertEquals("local", n.get("Scope").getAsString());
+        assertEquals("bridge", n.get("Driver").getAsString());
+        assertTrue(n.get("EnableIPv4").getAsBoolean());
+        assertTrue(n.get("EnableIPv6").getAsBoolean());
+        assertFalse(n.get("Internal").getAsBoolean());
+        assertFalse(n.get("Attachable").getAsBoolean());
+        assertFalse(n.get("Ingress").getAsBoolean());
+        assertEquals("", n.getAsJsonObject("ConfigFrom").get("Network").getAsString());
+        assertFalse(n.get("ConfigOnly").getAsBoolean());
+        assertTrue(n.get("Available").getAsBoolean());
+
+        JsonObject ipam = n.getAsJsonObject("IPAM");
+        assertEquals("default", ipam.get("Driver").getAsString());
+        assertEquals(new JsonObject(), ipam.getAsJsonObject("Options"));
+        JsonArray config = ipam.getAsJsonArray("Config");
+        assertEquals(2, config.size());
+        JsonObject v4 = config.get(0).getAsJsonObject();
+        assertEquals(List.of("Subnet", "IPRange", "Gateway", "AuxiliaryAddresses"), new ArrayList<>(v4.keySet()));
+        assertEquals("10.1.0.0/24", v4.get("Subnet").getAsString());
+        assertEquals("10.1.0.128/25", v4.get("IPRange").getAsString());
+        assertEquals("10.1.0.1", v4.get("Gateway").getAsString());
+        assertEquals("10.1.0.254", v4.getAsJsonObject("AuxiliaryAddresses").get("router").getAsString());
+        JsonObject v6 = config.get(1).getAsJsonObject();
+        // Docker's omitempty: no IPRange and no AuxiliaryAddresses when there are none.
+        assertEquals(List.of("Subnet", "Gateway"), new ArrayList<>(v6.keySet()));
+        assertEquals("fd00:1::/64", v6.get("Subnet").getAsString());
+        assertEquals("fd00:1::1", v6.get("Gateway").getAsString());
+
+        JsonObject containers = n.getAsJsonObject("Containers");
+        assertEquals(List.of(Fixtures.SANDBOX_ID), new ArrayList<>(containers.keySet()));
+        JsonObject c = containers.getAsJsonObject(Fixtures.SANDBOX_ID);
+        assertEquals(List.of("Name", "EndpointID", "MacAddress", "IPv4Address", "IPv6Address"), new ArrayList<>(c.keySet()));
+        assertEquals("web", c.get("Name").getAsString());
+        assertEquals(Fixtures.ENDPOINT_ID, c.get("EndpointID").getAsString());
+        assertEquals("02:42:0a:01:00:02", c.get("MacAddress").getAsString());
+        assertEquals("10.1.0.2/24", c.get("IPv4Address").getAsString());
+        assertEquals("fd00:1::2/64", c.get("IPv6Address").getAsString());
+
+        assertEquals(List.of("com.docker.network.bridge.name", "mtu"), new ArrayList<>(n.getAsJsonObject("Options").keySet()));
+        assertEquals("br-blue", n.getAsJsonObject("Options").get("com.docker.network.bridge.name").getAsString());
+        assertEquals("<net>=ok", n.getAsJsonObject("Labels").get("team").getAsString());
+    }
+
+    @Test
+    void printsLikeDockerWithFourSpacesAndNoHtmlEscapes() throws Exception {
+        controller.networks.add(Fixtures.blue());
+        String out = Commands.run(command("blue"));
+        assertTrue(out.startsWith("[\n    {\n        \"Name\": \"blue\",\n"), out);
+        assertTrue(out.contains("\"team\": \"<net>=ok\""), out);
+        assertTrue(out.endsWith("\n]\n"), out);
+    }
+
+    @Test
+    void anEndpointWithoutAddressesHasEmptyStrings() throws Exception {
+        controller.networks.add(new dev.weft.api.NetworkInfo("b".repeat(64), "none", "null", "local",
+                FakeController.CREATED, false, false, true, true, List.of(), java.util.Map.of(), java.util.Map.of(),
+                List.of(new dev.weft.api.EndpointInfo("e".repeat(64), "none", "b".repeat(64), "x", "c".repeat(64),
+                        null, null, null, null, List.of(), List.of()))));
+        JsonObject n = JsonParser.parseString(Commands.run(command("none"))).getAsJsonArray().get(0).getAsJsonObject();
+        assertEquals(new JsonArray(), n.getAsJsonObject("IPAM").getAsJsonArray("Config"));
+        JsonObject c = n.getAsJsonObject("Containers").getAsJsonObject("c".repeat(64));
+        assertEquals("", c.get("MacAddress").getAsString());
+        assertEquals("", c.get("IPv4Address").getAsString());
+        assertEquals("", c.get("IPv6Address").getAsString());
+    }
+
+    @Test
+    void unknownNamePrintsWhatWasFoundAndFails() {
+        controller.networks.add(Fixtures.blue());
+        Commands.Failure f = Commands.fail(command("blue", "nope", "gone"));
+        assertEquals("networks \"nope\", \"gone\" not found", f.message());
+        assertInstanceOf(WeftException.NotFound.class, f.cause());
+        assertEquals(1, JsonParser.parseString(f.output()).getAsJsonArray().size());
+    }
+
+    @Test
+    void onlyUnknownNamesPrintAnEmptyArrayLikeDocker() {
+        Commands.Failure f = Commands.fail(command("nope"));
+        assertEquals("network \"nope\" not found", f.message());
+        assertEquals("[]\n", f.output());
+    }
+}
