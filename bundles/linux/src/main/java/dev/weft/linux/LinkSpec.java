@@ -26,7 +26,6 @@ public final class LinkSpec {
         final NetNamespace namespace;
         Integer mtu;
         MacAddress mac;
-        boolean up;
 
         private Peer(String name, NetNamespace namespace) {
             this.name = checkName(name);
@@ -40,11 +39,6 @@ public final class LinkSpec {
 
         public Peer mac(MacAddress mac) {
             this.mac = mac;
-            return this;
-        }
-
-        public Peer up() {
-            this.up = true;
             return this;
         }
 
@@ -64,9 +58,6 @@ public final class LinkSpec {
             return mac;
         }
 
-        public boolean isUp() {
-            return up;
-        }
     }
 
     private LinkSpec(String kind, String name) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -43,6 +44,15 @@ import org.osgi.service.metatype.annotations.Designate;
  * only: kernel state stays, so restarting or updating Weft does not cut traffic.
  */
 @Component(immediate = true, service = {}, configurationPid = "dev.weft", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+// The services are registered by hand, so DS declares no capability for them. Resolvers that check
+// service requirements (Karaf's, for features of schema 1.3.0 and later) would otherwise refuse every
+// driver with a @Reference to DriverContext: bnd writes Require-Capability osgi.service for it.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.weft.api.Controller\"",
+        uses = Controller.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.weft.spi.DriverContext\"",
+        uses = DriverContext.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.weft.linux.Kernel\"",
+        uses = Kernel.class)
 @Designate(ocd = CoreConfig.class)
 public final class CoreRuntime {
     private static final Logger LOG = Logger.getLogger(CoreRuntime.class.getName());
@@ -156,15 +166,29 @@ public final class CoreRuntime {
         }
     }
 
-    /** True for a prefix that overlaps a (non-default) route of the host namespace. */
+    /**
+     * True for a prefix that overlaps a (non-default) route of the host namespace. IPAM asks once
+     * per candidate pool, so the routes are read at most once a second, not once per candidate.
+     */
     static Predicate<IpPrefix> hostRoutes(Kernel kernel) {
-        return p -> {
-            for (Route r : kernel.host().routes(p.isIpv4() ? 2 : 10)) {
-                if (!r.destination().isDefault() && r.destination().overlaps(p)) {
-                    return true;
+        return new Predicate<>() {
+            private List<IpPrefix> routes = List.of();
+            private long readAt;
+
+            @Override
+            public synchronized boolean test(IpPrefix p) {
+                long now = System.nanoTime();
+                if (readAt == 0 || now - readAt > 1_000_000_000L) {
+                    routes = kernel.host().routes(0).stream().map(Route::destination).filter(d -> !d.isDefault()).toList();
+                    readAt = now;
                 }
+                for (IpPrefix r : routes) {
+                    if (r.overlaps(p)) {
+                        return true;
+                    }
+                }
+                return false;
             }
-            return false;
         };
     }
 

@@ -69,6 +69,8 @@ public final class Errno {
         e(100, "ENETDOWN", "Network is down");
         e(101, "ENETUNREACH", "Network is unreachable");
         e(105, "ENOBUFS", "No buffer space available");
+        e(106, "EISCONN", "Transport endpoint is already connected");
+        e(107, "ENOTCONN", "Transport endpoint is not connected");
         e(110, "ETIMEDOUT", "Connection timed out");
         e(111, "ECONNREFUSED", "Connection refused");
         e(113, "EHOSTUNREACH", "No route to host");

@@ -60,8 +60,9 @@ public final class RtnetlinkCodec {
         if (peer != null) {
             int data = b.nest(IFLA_INFO_DATA);
             int p = b.nest(VETH_INFO_PEER);
-            int pup = peer.isUp() ? IFF_UP : 0;
-            ifinfomsg(b, AF_UNSPEC, 0, pup, pup);
+            // No IFF_UP for the peer: the kernel opens it before the pair is linked (ENOTCONN).
+            // Bring it up with a request in its namespace.
+            ifinfomsg(b, AF_UNSPEC, 0, 0, 0);
             b.attrString(IFLA_IFNAME, peer.name());
             if (peer.mtuValue() != null) {
                 b.attrU32(IFLA_MTU, peer.mtuValue());

@@ -84,7 +84,7 @@ class RtnetlinkCodecTest {
     @Test
     void newVethWithPeerInAnotherNamespace() {
         LinkSpec spec = LinkSpec.veth("vethab12", "eth0", SANDBOX).mtu(1500).up();
-        spec.peer().mac(MAC).up();
+        spec.peer().mac(MAC);
         NlMessageBuilder b = new NlMessageBuilder();
         RtnetlinkCodec.newLink(b, spec, ns -> {
             assertSame(SANDBOX, ns);
@@ -100,7 +100,7 @@ class RtnetlinkCodecTest {
                 + "  09 00 01 00  76 65 74 68  00 00 00 00"           //   IFLA_INFO_KIND "veth\0" + 3 pad
                 + "  40 00 02 00"                                     //   IFLA_INFO_DATA len 64
                 + "    3c 00 01 00"                                   //     VETH_INFO_PEER len 60
-                + "      00 00 00 00  00 00 00 00  01 00 00 00  01 00 00 00" // peer ifinfomsg: IFF_UP
+                + "      00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00" // peer ifinfomsg: no flags (ENOTCONN)
                 + "      09 00 03 00  65 74 68 30  00 00 00 00"       //       IFLA_IFNAME "eth0\0"
                 + "      08 00 04 00  dc 05 00 00"                    //       IFLA_MTU 1500 (from the spec)
                 + "      0a 00 01 00  02 42 0a 01  00 02 00 00"       //       IFLA_ADDRESS 02:42:0a:01:00:02

@@ -1,0 +1,242 @@
+package dev.weft.cli.internal;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket {@code ./weft} talks to: {@code ${weft.run.dir}/cli.sock}, in a 0700 directory,
+ * mode 0600, and only root peers are served (SO_PEERCRED), so the file mode is the first barrier
+ * and the peer check the second. Each connection carries one command line (see
+ * {@link CliConnection} for the protocol); lines of different clients run at the same time on a
+ * bounded pool of workers.
+ */
+@Component(immediate = true, configurationPid = "dev.weft.cli")
+public final class LocalCliServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCliServer.class);
+
+    static final String RUN_DIR_PROPERTY = "weft.run.dir";
+    static final String DEFAULT_RUN_DIR = "/run/weft";
+    static final String SOCKET_NAME = "cli.sock";
+
+    private final SessionFactory sessionFactory;
+    private volatile int timeoutSeconds;
+    private volatile boolean stopping;
+    private ServerSocketChannel server;
+    private ThreadPoolExecutor workers;
+    private CliServices services;
+    private Thread acceptor;
+
+    @Activate
+    public LocalCliServer(@Reference SessionFactory sessionFactory, BundleContext context, CliConfig config)
+            throws IOException {
+        this(sessionFactory, socketIn(context.getProperty(RUN_DIR_PROPERTY)), config);
+    }
+
+    /** Listens on {@code socket} at once; for tests, which have no framework. */
+    LocalCliServer(SessionFactory sessionFactory, Path socket, CliConfig config) throws IOException {
+        this.sessionFactory = sessionFactory;
+        modified(config);
+        start(socket, config);
+    }
+
+    private static Path socketIn(String runDir) {
+        return Path.of(runDir == null || runDir.isBlank() ? DEFAULT_RUN_DIR : runDir, SOCKET_NAME);
+    }
+
+    @Modified
+    void modified(CliConfig config) {
+        if (config.command_timeout_seconds() < 1) {
+            throw new IllegalArgumentException("dev.weft.cli: command.timeout.seconds = "
+                    + config.command_timeout_seconds() + " is not accepted; use a number of seconds >= 1");
+        }
+        timeoutSeconds = config.command_timeout_seconds();
+    }
+
+    int timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    /** True once deactivation began: commands interrupted now were stopped by it. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    private void start(Path socket, CliConfig config) throws IOException {
+        if (config.workers() < 1 || config.queue() < 0) {
+            throw new IllegalArgumentException("dev.weft.cli: workers = " + config.workers() + ", queue = "
+                    + config.queue() + " are not accepted; use workers >= 1 and queue >= 0");
+        }
+        server = SocketFiles.bind(socket);
+        workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, config.queue())), threads("weft-cli-worker-"));
+        workers.allowCoreThreadTimeOut(true);
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("weft-cli-timer-"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        ExecutorService io = Executors.newCachedThreadPool(threads("weft-cli-io-"));
+        services = new CliServices(sessionFactory, socket,
+                FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("root"),
+                io, scheduler, this);
+        acceptor = threads("weft-cli-accept-").newThread(this::acceptLoop);
+        acceptor.start();
+        LOG.info("local CLI listening on {} ({} workers, time limit {} s)", socket, config.workers(), timeoutSeconds);
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopping = true;
+        try {
+            server.close();                               // ends acceptLoop
+        } catch (IOException e) {
+            LOG.warn("local CLI: closing {}: {}", services.socket(), e.toString());
+        }
+        workers.shutdownNow();                            // interrupts running commands
+        try {
+            workers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        services.io().shutdownNow();
+        services.scheduler().shutdownNow();
+        SocketFiles.remove(services.socket());
+        LOG.info("local CLI stopped; removed {}", services.socket());
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!server.isOpen()) {
+                    return;
+                }
+                LOG.warn("local CLI: accept on {} failed: {}", services.socket(), e.toString());
+                continue;
+            }
+            try {
+                workers.execute(new CliConnection(client, services));
+            } catch (RejectedExecutionException e) {
+                refuseBusy(client);
+            }
+        }
+    }
+
+    /** All workers busy and the queue full: say so at once instead of letting the client hang. */
+    private void refuseBusy(SocketChannel client) {
+        String msg = "\0" + ExitStatus.BUSY + "\nweft: busy: " + workers.getActiveCount()
+                + " commands are running and " + workers.getQueue().size()
+                + " waiting; try again (workers and queue are set in etc/dev.weft.cli.cfg)\n";
+        try (client) {
+            client.write(ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            // the client is gone as well
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Creating and removing the socket file safely. */
+    static final class SocketFiles {
+        private SocketFiles() {
+        }
+
+        /**
+         * Binds the socket: creates its directory with mode 0700 (before the socket exists, so
+         * there is no window with a wider mode), removes a stale socket file left by a crash but
+         * refuses to take over one another runtime still answers on, binds, and sets mode 0600.
+         */
+        static ServerSocketChannel bind(Path socket) throws IOException {
+            Path dir = socket.getParent();
+            if (Files.isDirectory(dir)) {
+                // Never chmod a directory that was there before (weft.run.dir = /tmp would lock
+                // everyone out of /tmp), and refuse one that others may write to: they could put
+                // their own socket in place of this one. A readable directory (another Weft
+                // bundle may have made it first) is fine: the socket's 0600 and the peer check
+                // keep others out.
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+                if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                    throw new IOException("weft.run.dir " + dir + " has mode " + PosixFilePermissions.toString(mode)
+                            + ": other users may write to it; use a directory of Weft's own"
+                            + " (it is created with mode rwx------ when missing), e.g. /run/weft");
+                }
+            } else {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                if (answers(socket)) {
+                    throw new IOException(socket + " is in use by another running Weft instance; stop it"
+                            + " (./weft stop) or give this one another weft.run.dir");
+                }
+                Files.delete(socket);
+            }
+            ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.bind(UnixDomainSocketAddress.of(socket), 64);
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                channel.close();
+                throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+            }
+            return channel;
+        }
+
+        static void remove(Path socket) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                LOG.warn("local CLI: cannot remove {}: {}", socket, e.toString());
+            }
+        }
+
+        private static boolean answers(Path socket) {
+            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                return probe.isConnected();
+            } catch (IOException e) {
+                return false;                             // ECONNREFUSED: nobody listens; stale
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.weft.itests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code ./weft} for one private instance, the way a person does from a shell: its own
+ * WEFT_HOME, run directory and state directory, and the distribution the build just made
+ * (WEFT_DISTRIBUTION, so the script never starts Maven inside this build).
+ */
+final class Weft {
+
+    /** What one {@code ./weft} call did. */
+    record Result(int exit, String out, String err, Duration took) {
+        @Override
+        public String toString() {
+            return "exit " + exit + " after " + took.toMillis() + " ms\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    final Path script;
+    final Path home;
+    final Path runDir;
+    final Path stateDir;
+    private final Path distribution;
+
+    Weft(Path script, Path distribution, Path home, Path runDir, Path stateDir) {
+        this.script = script;
+        this.distribution = distribution;
+        this.home = home;
+        this.runDir = runDir;
+        this.stateDir = stateDir;
+    }
+
+    /** Runs {@code ./weft args...} and waits (at most {@code limit}) for it to end. */
+    Result run(Duration limit, String... args) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process p = spawn(args);
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("./weft " + String.join(" ", args) + " did not end within " + limit);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        return new Result(p.exitValue(), out.join(), err.join(), took);
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        return run(Duration.ofSeconds(60), args);
+    }
+
+    /** Starts {@code ./weft args...} without waiting; its output is discarded. */
+    Process spawn(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(script.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(script.getParent().toFile());
+        Map<String, String> env = pb.environment();
+        env.put("WEFT_HOME", home.toString());
+        env.put("WEFT_RUN_DIR", runDir.toString());
+        env.put("WEFT_STATE_DIR", stateDir.toString());
+        env.put("WEFT_DISTRIBUTION", distribution.toString());
+        return pb.start();
+    }
+
+    /** The pid in the runtime's pid file, or -1. */
+    long pidFromFile() {
+        try {
+            return Long.parseLong(Files.readString(home.resolve("runtime/karaf.pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static CompletableFuture<String> drain(java.io.InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "<" + e + ">";
+            }
+        });
+    }
+}

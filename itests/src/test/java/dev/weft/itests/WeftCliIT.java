@@ -1,0 +1,236 @@
+package dev.weft.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The runtime as a person uses it: {@code ./weft start}, commands through the local socket,
+ * {@code ./weft stop}, {@code ./weft purge}. One private instance for the class; it is purged
+ * (stopped, its directories removed) also when a test fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WeftCliIT {
+
+    /** Workers of the local CLI in the shipped etc/dev.weft.cli.cfg. */
+    private static final int WORKERS = 8;
+
+    private Weft weft;
+    private Path tmp;
+
+    @BeforeAll
+    void start() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the runtime runs as root");
+        Path itDir = Path.of(System.getProperty("weft.it.dir", "target/weft-it")).toAbsolutePath();
+        Files.createDirectories(itDir);
+        tmp = Files.createTempDirectory("weft-it-");           // short path: socket paths are limited to 107 bytes
+        weft = new Weft(Path.of(System.getProperty("weft.script")).toRealPath(),
+                Path.of(System.getProperty("weft.distribution")), itDir.resolve("home"),
+                tmp.resolve("run"), tmp.resolve("state"));
+        weft.run("purge");                                       // leftovers of an earlier, killed run
+
+        Weft.Result started = weft.run(Duration.ofSeconds(180), "start");
+        assertEquals(0, started.exit(), () -> "./weft start: " + started);
+        System.out.printf("[weft-it] ./weft start: %d ms wall clock; script says: %s%n",
+                started.took().toMillis(), started.out().trim());
+    }
+
+    @AfterAll
+    void purge() throws Exception {
+        if (weft == null) {
+            return;
+        }
+        try {
+            Weft.Result purged = weft.run(Duration.ofSeconds(90), "purge");
+            if (purged.exit() != 0) {
+                System.out.println("[weft-it] ./weft purge failed: " + purged);
+            }
+        } finally {
+            long pid = weft.pidFromFile();                        // purge failed half-way: do not leave a JVM behind
+            if (pid > 0) {
+                ProcessHandle.of(pid).filter(h -> h.info().commandLine().orElse("").contains(weft.home.toString()))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+            }
+            deleteTree(tmp);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void echoPrintsItsArgument() throws Exception {
+        Weft.Result r = weft.run("shell:echo", "hello");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("hello\n", r.out());
+    }
+
+    @Test
+    @Order(2)
+    void kernelBundleIsActive() throws Exception {
+        Weft.Result r = weft.run("bundle:list", "-s");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("Active") && l.contains("dev.weft.linux")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("Active") && l.contains("dev.weft.local-cli")), r::toString);
+    }
+
+    @Test
+    @Order(3)
+    void unknownCommandExits127WithAMessage() throws Exception {
+        Weft.Result r = weft.run("nosuch:command", "x");
+        assertEquals(127, r.exit(), r::toString);
+        assertTrue(r.err().contains("Command not found: nosuch:command"), r::toString);
+    }
+
+    @Test
+    @Order(4)
+    void otherUsersCannotReachTheSocket() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                weft.home.resolve("bin/weft-client").toString(), "shell:echo", "x").redirectErrorStream(true);
+        pb.environment().put("WEFT_SOCKET", weft.runDir.resolve("cli.sock").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(77, p.exitValue(), out);
+        assertTrue(out.contains("Permission denied"), out);
+    }
+
+    @Test
+    @Order(5)
+    void oneArgumentIsAGogoLine() throws Exception {
+        Weft.Result r = weft.run("shell:echo a; shell:echo b");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("a\nb\n", r.out());
+    }
+
+    @Test
+    @Order(6)
+    void furtherArgumentsReachTheCommandIntact() throws Exception {
+        Weft.Result r = weft.run("shell:echo", "a;b");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("a;b\n", r.out());
+
+        String special = "x | y; it's \"quoted\" $HOME {z} & ü";
+        Weft.Result s = weft.run("shell:echo", special, "");
+        assertEquals(0, s.exit(), s::toString);
+        assertEquals(special + " \n", s.out());
+    }
+
+    @Test
+    @Order(7)
+    void commandPastTheTimeLimitIsInterruptedWith124() throws Exception {
+        setTimeLimit(2);
+        try {
+            Weft.Result r = weft.run(Duration.ofSeconds(30), "shell:sleep", "20");
+            assertEquals(124, r.exit(), r::toString);
+            assertTrue(r.err().contains("timed out after 2 s"), r::toString);
+            assertTrue(r.took().toSeconds() < 10, r::toString);
+            assertEquals(0, weft.run("shell:echo", "still", "here").exit());
+        } finally {
+            setTimeLimit(60);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void killedClientsFreeTheirWorkers() throws Exception {
+        List<Process> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < WORKERS; i++) {
+                clients.add(weft.spawn("shell:sleep", "50"));   // every worker busy for 50 s
+            }
+            Thread.sleep(1500);
+            assertTrue(clients.stream().allMatch(Process::isAlive), "the sleeping commands ended early");
+        } finally {
+            clients.forEach(Process::destroy);                 // SIGTERM to the client (./weft execs it)
+        }
+        // Without hang-up detection this would wait for a worker until the sleeps end (50 s).
+        Weft.Result r = weft.run(Duration.ofSeconds(20), "shell:echo", "free");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.took().toMillis() < 5000, () -> "a worker was not freed at once: " + r);
+    }
+
+    @Test
+    @Order(9)
+    void measureRoundTrip() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            weft.run("shell:echo", "x");
+        }
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < 31; i++) {
+            Weft.Result r = weft.run("shell:echo", "x");
+            assertEquals(0, r.exit(), r::toString);
+            micros.add(r.took().toNanos() / 1000);
+        }
+        micros.sort(Comparator.naturalOrder());
+        System.out.printf("[weft-it] ./weft shell:echo x round trip (31 runs, from Java, script + C client):"
+                + " median %.2f ms, min %.2f ms, max %.2f ms%n", micros.get(15) / 1000.0,
+                micros.get(0) / 1000.0, micros.get(30) / 1000.0);
+    }
+
+    @Test
+    @Order(10)
+    void stopStopsIt() throws Exception {
+        Weft.Result stop = weft.run("stop");
+        assertEquals(0, stop.exit(), stop::toString);
+        Weft.Result status = weft.run("status");
+        assertEquals(3, status.exit(), status::toString);
+        assertEquals("weft is not running\n", status.out());
+        Weft.Result cmd = weft.run("shell:echo", "x");
+        assertEquals(69, cmd.exit(), cmd::toString);
+        assertTrue(cmd.err().contains("weft is not running: start it with ./weft start"), cmd::toString);
+    }
+
+    @Test
+    @Order(11)
+    void purgeLeavesNothing() throws Exception {
+        Files.createDirectories(weft.stateDir);                 // stands in for state a later runtime writes
+        Weft.Result r = weft.run("purge");
+        assertEquals(0, r.exit(), r::toString);
+        assertFalse(Files.exists(weft.home), () -> weft.home + " is left: " + r);
+        assertFalse(Files.exists(weft.runDir), () -> weft.runDir + " is left: " + r);
+        assertFalse(Files.exists(weft.stateDir), () -> weft.stateDir + " is left: " + r);
+    }
+
+    /** Changes command.timeout.seconds as an operator would, and waits until it is in force. */
+    private void setTimeLimit(int seconds) throws Exception {
+        Weft.Result set = weft.run("config:property-set", "-p", "dev.weft.cli", "command.timeout.seconds",
+                Integer.toString(seconds));
+        assertEquals(0, set.exit(), set::toString);
+        for (int i = 0; i < 50; i++) {
+            Weft.Result get = weft.run("config:property-get", "-p", "dev.weft.cli", "command.timeout.seconds");
+            if (get.out().trim().equals(Integer.toString(seconds))) {
+                Thread.sleep(500);                                 // configuration reaches the component asynchronously
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("command.timeout.seconds did not become " + seconds);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
