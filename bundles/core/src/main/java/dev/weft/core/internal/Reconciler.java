@@ -92,6 +92,7 @@ final class Reconciler {
             }
         }
         restoreCursors();
+        sandboxes.refreshHostSandboxes();
         finishSandboxes();
         LOG.info("reconciled " + ns.size() + " network(s), " + ss.size() + " sandbox(es), " + es.size() + " endpoint(s)");
     }

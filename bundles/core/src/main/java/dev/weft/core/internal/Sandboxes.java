@@ -118,6 +118,19 @@ final class Sandboxes {
         }
     }
 
+    /**
+     * Points host-mode sandboxes at the host namespace of this run: their recorded path
+     * ({@code /proc/PID/ns/net} of the previous run) is stale after a restart.
+     */
+    void refreshHostSandboxes() {
+        NetNamespace host = kernel.hostNamespace();
+        for (SandboxRecord s : inventory.sandboxes()) {
+            if (s.mode() == SandboxInfo.Mode.HOST && !s.namespace().equals(host.path().toString())) {
+                inventory.updateSandbox(s.withNamespace(host.path().toString(), host.device(), host.inode()));
+            }
+        }
+    }
+
     void remove(String nameOrId) {
         SandboxRecord s0 = inventory.requireSandbox(nameOrId);
         synchronized (locks.of(s0.id())) {

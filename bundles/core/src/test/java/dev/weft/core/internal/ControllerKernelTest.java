@@ -76,6 +76,27 @@ class ControllerKernelTest {
     }
 
     @Test
+    void aHostModeSandboxUsesTheHostNamespaceAndNothingElse() {
+        testNetwork("blue", "10.76.0.0/24");
+        SandboxInfo h = f.controller.createSandbox(SandboxSpec.of("hostly", "host"));
+        assertEquals(SandboxInfo.Mode.HOST, h.mode());
+        assertEquals(f.kernel.hostNamespace().path(), h.namespace());
+        assertEquals(List.of("hostly"), f.controller.network("host").orElseThrow().endpoints().stream()
+                .map(EndpointInfo::sandbox).toList());
+        assertMessage(WeftException.Conflict.class, "uses the host's network stack",
+                () -> f.controller.connect("blue", "hostly", EndpointSpec.defaults()));
+        String x = f.sandboxName("x");
+        f.controller.createSandbox(SandboxSpec.of(x, "blue"));
+        assertMessage(WeftException.Conflict.class, "only a sandbox created with --network host",
+                () -> f.controller.connect("host", x, EndpointSpec.defaults()));
+        f.restart();
+        assertEquals(f.kernel.hostNamespace().path(), f.controller.sandbox("hostly").orElseThrow().namespace());
+        f.controller.removeSandbox("hostly");
+        assertTrue(f.kernel.hostNamespace().stillThere(), "removing a host-mode sandbox leaves the host alone");
+        assertTrue(f.controller.network("host").orElseThrow().endpoints().isEmpty());
+    }
+
+    @Test
     void sandboxesOnAUserNetworkTalkAndGetSuccessiveAddresses() throws Exception {
         testNetwork("blue", "10.77.0.0/24");
         String a = f.sandboxName("a"), b = f.sandboxName("b");
