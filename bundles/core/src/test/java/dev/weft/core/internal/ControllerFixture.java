@@ -67,8 +67,8 @@ final class ControllerFixture implements AutoCloseable {
         Kernel kernel = Kernel.open(KernelConfig.defaults().withHostNamespace(hostNs));
         DriverRegistry drivers = new DriverRegistry();
         TestBridgeDriver testBridge = new TestBridgeDriver(kernel);
-        drivers.add("null", "dev.weft.driver-null", "0.1.0", new NoInterfaceDriver("null", "none"), "null");
-        drivers.add("host", "dev.weft.driver-host", "0.1.0", new NoInterfaceDriver("host", "host"), "host");
+        drivers.add("null", "dev.weft.driver-null", "0.1.0", new dev.weft.spi.NoInterfaceDriver("null", "none") { }, "null");
+        drivers.add("host", "dev.weft.driver-host", "0.1.0", new dev.weft.spi.NoInterfaceDriver("host", "host") { }, "host");
         drivers.add("testbridge", "test.bundle", "1.0.0", testBridge, "testbridge");
         DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:1:2::/48"),
                 CoreRuntime.hostRoutes(kernel));
