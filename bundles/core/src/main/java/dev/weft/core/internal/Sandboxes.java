@@ -62,6 +62,10 @@ final class Sandboxes {
         }
         SandboxInfo.Mode mode = network.equals("host") ? SandboxInfo.Mode.HOST
                 : spec.namespace() != null ? SandboxInfo.Mode.ADOPTED : SandboxInfo.Mode.CREATED;
+        if (spec.namespace() != null && !java.nio.file.Files.exists(spec.namespace())) {
+            throw new WeftException.InvalidRequest("--netns " + spec.namespace() + ": no such file; give the path of a "
+                    + "network namespace, e.g. /proc/PID/ns/net or /run/netns/NAME");
+        }
         if (mode == SandboxInfo.Mode.HOST && spec.namespace() != null) {
             throw new WeftException.InvalidRequest("--netns and --network host exclude each other");
         }

@@ -76,6 +76,28 @@ class ControllerKernelTest {
     }
 
     @Test
+    void anAdoptedNamespaceJoinsANetworkAndIsLeftInPlaceOnRemoval() {
+        testNetwork("blue", "10.75.0.0/24");
+        TestSandbox external = f.host.sandbox("ext"); // made by "another runtime"
+        SandboxInfo s = f.controller.createSandbox(new SandboxSpec("adopted", "blue", EndpointSpec.defaults(),
+                external.path()));
+        assertEquals(SandboxInfo.Mode.ADOPTED, s.mode());
+        String b = f.sandboxName("b");
+        f.controller.createSandbox(SandboxSpec.of(b, "blue"));
+        try (TcpListener l = external.listenTcp(9090);
+             TcpConnection c = f.host.sandboxes().get(1).connectTcp("10.75.0.2", 9090)) {
+            assertEquals("10.75.0.3", c.peerSeenBy(l));
+        }
+        f.controller.removeSandbox("adopted");
+        assertTrue(Files.exists(external.path()), "an adopted namespace is not Weft's to delete");
+        assertFalse(external.ip("-o", "link").contains("eth0"), "but Weft's interface in it is gone");
+        assertMessage(WeftException.InvalidRequest.class, "no such file; give the path of a network namespace",
+                () -> f.controller.createSandbox(new SandboxSpec("gone", "blue", EndpointSpec.defaults(),
+                        Path.of("/run/netns", f.host.namespaceName("nope")))));
+        assertTrue(f.controller.sandbox("gone").isEmpty());
+    }
+
+    @Test
     void aHostModeSandboxUsesTheHostNamespaceAndNothingElse() {
         testNetwork("blue", "10.76.0.0/24");
         SandboxInfo h = f.controller.createSandbox(SandboxSpec.of("hostly", "host"));
