@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code ./weft} for one private instance, the way a person does from a shell: its own
- * WEFT_HOME, run directory and state directory, and the distribution the build just made
- * (WEFT_DISTRIBUTION, so the script never starts Maven inside this build).
+ * WEFT_HOME, run directory and state directory, further WEFT_* settings ({@link #with}), and the
+ * distribution the build just made (WEFT_DISTRIBUTION, so the script never starts Maven inside
+ * this build). {@link PrivateInstance} puts one on a throwaway host namespace.
  */
 final class Weft {
 
@@ -31,6 +33,7 @@ final class Weft {
     final Path runDir;
     final Path stateDir;
     private final Path distribution;
+    private final Map<String, String> settings = new LinkedHashMap<>();
 
     Weft(Path script, Path distribution, Path home, Path runDir, Path stateDir) {
         this.script = script;
@@ -38,6 +41,16 @@ final class Weft {
         this.home = home;
         this.runDir = runDir;
         this.stateDir = stateDir;
+    }
+
+    /** Passes {@code variable=value} (WEFT_HOST_NETNS, WEFT_JAVA_OPTS...) to every later call; null removes it. */
+    Weft with(String variable, String value) {
+        if (value == null) {
+            settings.remove(variable);
+        } else {
+            settings.put(variable, value);
+        }
+        return this;
     }
 
     /** Runs {@code ./weft args...} and waits (at most {@code limit}) for it to end. */
@@ -65,10 +78,12 @@ final class Weft {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(script.getParent().toFile());
         Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("WEFT_")); // the caller's shell must not redirect the instance
         env.put("WEFT_HOME", home.toString());
         env.put("WEFT_RUN_DIR", runDir.toString());
         env.put("WEFT_STATE_DIR", stateDir.toString());
         env.put("WEFT_DISTRIBUTION", distribution.toString());
+        env.putAll(settings);
         return pb.start();
     }
 

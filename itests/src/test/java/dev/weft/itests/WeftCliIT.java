@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The runtime as a person uses it: {@code ./weft start}, commands through the local socket,
- * {@code ./weft stop}, {@code ./weft purge}. One private instance for the class; it is purged
- * (stopped, its directories removed) also when a test fails.
+ * The local CLI as a person uses it: {@code ./weft start}, commands through the local socket,
+ * {@code ./weft stop}, {@code ./weft purge}. One private instance for the class, on a throwaway
+ * host namespace ({@link PrivateInstance}); it is purged (stopped, its kernel objects and
+ * directories removed) also when a test fails. Weft's own commands: {@link WeftRuntimeIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -34,43 +33,24 @@ class WeftCliIT {
     /** Workers of the local CLI in the shipped etc/dev.weft.cli.cfg. */
     private static final int WORKERS = 8;
 
+    private PrivateInstance instance;
     private Weft weft;
-    private Path tmp;
 
     @BeforeAll
     void start() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "the runtime runs as root");
-        Path itDir = Path.of(System.getProperty("weft.it.dir", "target/weft-it")).toAbsolutePath();
-        Files.createDirectories(itDir);
-        tmp = Files.createTempDirectory("weft-it-");           // short path: socket paths are limited to 107 bytes
-        weft = new Weft(Path.of(System.getProperty("weft.script")).toRealPath(),
-                Path.of(System.getProperty("weft.distribution")), itDir.resolve("home"),
-                tmp.resolve("run"), tmp.resolve("state"));
-        weft.run("purge");                                       // leftovers of an earlier, killed run
-
-        Weft.Result started = weft.run(Duration.ofSeconds(180), "start");
-        assertEquals(0, started.exit(), () -> "./weft start: " + started);
+        instance = PrivateInstance.create();
+        weft = instance.weft;
+        Weft.Result started = instance.start();
         System.out.printf("[weft-it] ./weft start: %d ms wall clock; script says: %s%n",
                 started.took().toMillis(), started.out().trim());
     }
 
+    /** Purges the instance (again: a test does it) and checks that the machine is as it was. */
     @AfterAll
     void purge() throws Exception {
-        if (weft == null) {
-            return;
-        }
-        try {
-            Weft.Result purged = weft.run(Duration.ofSeconds(90), "purge");
-            if (purged.exit() != 0) {
-                System.out.println("[weft-it] ./weft purge failed: " + purged);
-            }
-        } finally {
-            long pid = weft.pidFromFile();                        // purge failed half-way: do not leave a JVM behind
-            if (pid > 0) {
-                ProcessHandle.of(pid).filter(h -> h.info().commandLine().orElse("").contains(weft.home.toString()))
-                        .ifPresent(ProcessHandle::destroyForcibly);
-            }
-            deleteTree(tmp);
+        if (instance != null) {
+            instance.close();
         }
     }
 
@@ -84,11 +64,14 @@ class WeftCliIT {
 
     @Test
     @Order(2)
-    void kernelBundleIsActive() throws Exception {
+    void weftBundlesAreActive() throws Exception {
         Weft.Result r = weft.run("bundle:list", "-s");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.contains("Active") && l.contains("dev.weft.linux")), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.contains("Active") && l.contains("dev.weft.local-cli")), r::toString);
+        for (String bundle : List.of("dev.weft.linux", "dev.weft.local-cli", "dev.weft.core", "dev.weft.shell",
+                "dev.weft.driver-null", "dev.weft.driver-host")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.contains("Active") && l.strip().endsWith(" " + bundle)),
+                    () -> bundle + " is not active: " + r);
+        }
     }
 
     @Test
@@ -223,14 +206,5 @@ class WeftCliIT {
             Thread.sleep(100);
         }
         throw new AssertionError("command.timeout.seconds did not become " + seconds);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -18,9 +18,9 @@ import org.ops4j.pax.exam.options.UrlProvisionOption;
  * kernel layer, core and three drivers, all from files the build copied to
  * {@code target/felix-bundles} (Weft's own straight from the reactor).
  *
- * <p>Core is installed but not started: its configuration policy is optional, so started without
- * a configuration it would run on the machine's own namespace and directories. Each test
- * configures it for a throwaway world first and starts it then ({@link WeftInstance}).
+ * <p>Core is installed but not started; each test configures it for a throwaway world first and
+ * starts it then ({@link WeftInstance}). (Its configuration policy is REQUIRE, so it would not
+ * activate without a configuration anyway; starting it afterwards keeps each test's start explicit.)
  *
  * <p>The test kit is not a bundle: the framework exports its package from the class path, so the
  * test code in the probe uses the same kit as every other kernel test.

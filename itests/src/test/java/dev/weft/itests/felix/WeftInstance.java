@@ -59,7 +59,7 @@ final class WeftInstance implements AutoCloseable {
             weft.dir = Files.createTempDirectory("weft-itest-");
             weft.configuration = configAdmin.getConfiguration(PID, "?");
             weft.configuration.update(weft.properties());
-            // Only now: started without this configuration, core would use the machine's own namespace.
+            // Only now: core activates only with a configuration (policy REQUIRE), and this is its world.
             weft.bundle(FelixSetup.CORE).orElseThrow().start();
             weft.controllers = Await.service(context, Controller.class);
             Await.until("drivers null, host and sample registered", () -> weft.availableDrivers().containsAll(
@@ -182,7 +182,7 @@ final class WeftInstance implements AutoCloseable {
 
     /**
      * Stops core (deactivation frees JVM resources only), then drops its configuration (in that
-     * order: with core still active, dropping it would restart core on the defaults), puts the
+     * order, so core is not deactivated by the deletion while its bundle still runs), puts the
      * sample bundle back if a test took it away, removes the world, and checks that nothing made
      * since {@link #start} is left. Keeps going past failures and reports them all.
      */

@@ -43,7 +43,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * as services, and follows network drivers on the whiteboard. Deactivation frees JVM resources
  * only: kernel state stays, so restarting or updating Weft does not cut traffic.
  */
-@Component(immediate = true, service = {}, configurationPid = "dev.weft", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+// REQUIRE: without its configuration core would configure the machine's own namespace with the
+// built-in defaults; it waits for etc/dev.weft.cfg (Karaf) or the embedder's configuration instead.
+@Component(immediate = true, service = {}, configurationPid = "dev.weft", configurationPolicy = ConfigurationPolicy.REQUIRE)
 // The services are registered by hand, so DS declares no capability for them. Resolvers that check
 // service requirements (Karaf's, for features of schema 1.3.0 and later) would otherwise refuse every
 // driver with a @Reference to DriverContext: bnd writes Require-Capability osgi.service for it.
@@ -81,6 +83,7 @@ public final class CoreRuntime {
 
     @Activate
     void activate(BundleContext context, CoreConfig config) {
+        requireInterpolated(config);
         Path stateDir = Path.of(config.stateDir());
         Path runDir = Path.of(config.runDir());
         kernel = Kernel.open(new KernelConfig(config.hostNamespace().isBlank() ? null : Path.of(config.hostNamespace()),
@@ -114,6 +117,30 @@ public final class CoreRuntime {
         if (kernel != null) {
             kernel.close();
         }
+    }
+
+    /**
+     * Refuses a setting that still holds a {@code $[prop:NAME]} placeholder: the framework property
+     * it names is not set (Karaf's interpolation leaves it as it is), and taken as a path or a name
+     * it would make kernel objects nobody can find again.
+     */
+    static void requireInterpolated(CoreConfig c) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("instance", c.instance());
+        values.put("stateDir", c.stateDir());
+        values.put("runDir", c.runDir());
+        values.put("netnsDir", c.netnsDir());
+        values.put("etcNetnsDir", c.etcNetnsDir());
+        values.put("resolvConf", c.resolvConf());
+        values.put("hostNamespace", c.hostNamespace());
+        values.put("nftTable", c.nftTable());
+        values.put("linkPrefix", c.linkPrefix());
+        values.forEach((key, value) -> {
+            if (value != null && value.contains("$[")) {
+                throw new IllegalArgumentException("configuration dev.weft: " + key + " = " + value
+                        + " was not replaced: set the property it names in etc/custom.properties");
+            }
+        });
     }
 
     /** The predefined networks by the driver that serves them. */

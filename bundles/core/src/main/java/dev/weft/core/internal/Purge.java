@@ -6,85 +6,267 @@ import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.linux.Link;
+import dev.weft.linux.NetNamespace;
 import dev.weft.linux.NftFamily;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code ./weft purge}: removes everything one instance made, with the runtime stopped: the
- * namespaces of its sandboxes (from its records) and their resolv.conf, the links that carry its
- * ownership mark ({@code weft:<instance>:…}) in its host namespace, its nf_tables tables, and its
- * state and runtime directories. Touches nothing it did not mark as its own.
+ * {@code ./weft purge}: removes the kernel objects one instance made, with the runtime stopped:
+ * the namespaces of its sandboxes (from its records in the run directory) and their resolv.conf
+ * directories, the links carrying its ownership mark ({@code weft:<instance>:…}) in its host
+ * namespace, and its nf_tables tables there. Touches nothing it did not mark as its own. The run
+ * and state directories themselves are left to the caller ({@code ./weft}, which refuses to remove
+ * paths like {@code /run}); reading the records may create empty record directories in them.
  *
- * <pre>java -cp … dev.weft.core.internal.Purge [etc/dev.weft.cfg]</pre>
+ * <pre>java -cp core.jar:linux.jar:jna.jar:gson.jar dev.weft.core.internal.Purge [FILE | KEY=VALUE]...</pre>
+ *
+ * Each argument is either a properties file in the format of {@code etc/dev.weft.cfg} or one
+ * {@code KEY=VALUE} with a {@link CoreConfig} key; later arguments win. Values may use Karaf's
+ * {@code $[prop:NAME]} (a system property: {@code ./weft} passes the instance's {@code weft.*}
+ * settings as {@code -Dweft.…=…}) and {@code $[env:NAME]}. Keys not given take core's defaults.
+ *
+ * <p>Harmless when nothing is left; a host namespace that no longer exists has nothing left in it.
+ * Exit status 0 when everything found was removed, 1 when something could not be, 2 for bad
+ * arguments.
  */
 public final class Purge {
-    private Purge() {}
+    /** The keys Purge reads, with core's defaults ({@link CoreConfig}). */
+    static final Map<String, String> DEFAULTS = defaults();
+    private static final Set<String> CONFIG_KEYS = Set.of("instance", "stateDir", "runDir", "netnsDir", "etcNetnsDir",
+            "resolvConf", "hostNamespace", "nftTable", "linkPrefix", "defaultPools", "ipv6Pool", "defaultBridgeSubnet",
+            "firewallMode", "defaultMtu");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\[(prop|env):([^\\]]+)]");
 
-    public static void main(String[] args) throws IOException {
-        Properties cfg = new Properties();
-        if (args.length > 0 && Files.exists(Path.of(args[0]))) {
-            try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-                cfg.load(in);
+    private final Map<String, String> settings;
+    private final PrintStream out;
+    private final PrintStream err;
+    private int removed;
+    private int failed;
+
+    private Purge(Map<String, String> settings, PrintStream out, PrintStream err) {
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> settings;
+        try {
+            settings = settings(List.of(args), System::getProperty, System::getenv);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("weft purge: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(settings, System.out, System.err));
+    }
+
+    /** Removes what the instance described by {@code settings} made; returns the exit status. */
+    static int run(Map<String, String> settings, PrintStream out, PrintStream err) {
+        return new Purge(settings, out, err).purge();
+    }
+
+    /**
+     * The settings from the arguments (files and KEY=VALUE, later ones win) over the defaults,
+     * with {@code $[prop:NAME]} and {@code $[env:NAME]} replaced.
+     */
+    static Map<String, String> settings(List<String> args, UnaryOperator<String> properties,
+                                        UnaryOperator<String> environment) throws IOException {
+        Map<String, String> raw = new LinkedHashMap<>(DEFAULTS);
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq > 0 && !Files.isRegularFile(Path.of(arg))) {
+                String key = arg.substring(0, eq).trim();
+                if (!CONFIG_KEYS.contains(key)) {
+                    throw new IllegalArgumentException("unknown setting \"" + key + "\" in \"" + arg + "\": known are "
+                            + String.join(", ", CONFIG_KEYS.stream().sorted().toList()));
+                }
+                raw.put(key, arg.substring(eq + 1));
+            } else if (Files.isRegularFile(Path.of(arg))) {
+                Properties file = new Properties();
+                try (InputStream in = Files.newInputStream(Path.of(arg))) {
+                    file.load(in);
+                }
+                file.stringPropertyNames().forEach(k -> raw.put(k, file.getProperty(k)));
+            } else {
+                throw new IllegalArgumentException("\"" + arg + "\" is neither KEY=VALUE nor a readable file");
             }
         }
-        String instance = cfg.getProperty("instance", "default").trim();
-        Path stateDir = Path.of(cfg.getProperty("stateDir", "/var/lib/weft").trim());
-        Path runDir = Path.of(cfg.getProperty("runDir", "/run/weft").trim());
-        Path netnsDir = Path.of(cfg.getProperty("netnsDir", "/run/netns").trim());
-        Path etcNetns = Path.of(cfg.getProperty("etcNetnsDir", "/etc/netns").trim());
-        String hostNs = cfg.getProperty("hostNamespace", "").trim();
-        String table = cfg.getProperty("nftTable", "weft").trim();
+        Map<String, String> resolved = new LinkedHashMap<>();
+        raw.forEach((k, v) -> resolved.put(k, interpolate(k, v, properties, environment)));
+        return resolved;
+    }
 
-        int removed = 0;
-        try (Kernel kernel = Kernel.open(new KernelConfig(hostNs.isEmpty() ? null : Path.of(hostNs), netnsDir, null))) {
-            if (Files.isDirectory(runDir.resolve("sandboxes"))) {
-                Store store = new Store(stateDir, runDir);
-                for (SandboxRecord s : store.sandboxes(System.err::println)) {
-                    if (s.mode() == SandboxInfo.Mode.CREATED && kernel.namespaces().get(s.name())
-                            .filter(ns -> ns.inode() == s.inode() || s.inode() == 0).isPresent()) {
+    private static String interpolate(String key, String value, UnaryOperator<String> properties,
+                                      UnaryOperator<String> environment) {
+        Matcher m = PLACEHOLDER.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(2);
+            String v = m.group(1).equals("prop") ? properties.apply(name) : environment.apply(name);
+            if (v == null) {
+                throw new IllegalArgumentException(key + " = " + value + ": " + (m.group(1).equals("prop")
+                        ? "system property " : "environment variable ") + name + " is not set");
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString().trim();
+    }
+
+    private int purge() {
+        String instance = get("instance");
+        Path netnsDir = Path.of(get("netnsDir"));
+        String hostNs = get("hostNamespace");
+        Path hostPath = hostNs.isEmpty() ? null : Path.of(hostNs);
+        boolean hostThere = hostPath == null || Files.exists(hostPath);
+        if (!hostThere) {
+            out.println("host namespace " + hostNs + " is gone, and with it whatever the instance made there");
+        }
+        // Without its host namespace the kernel layer still reaches the named sandbox namespaces;
+        // then it stands on this process's namespace, where nothing is removed.
+        Kernel kernel;
+        try {
+            kernel = Kernel.open(new KernelConfig(hostThere ? hostPath : null, netnsDir, null));
+        } catch (RuntimeException e) {
+            err.println("weft purge: cannot open host namespace " + hostNs + ": " + e.getMessage());
+            return 1;
+        }
+        try (kernel) {
+            removeSandboxes(kernel);
+            if (hostThere) {
+                removeLinks(kernel, "weft:" + instance + ":");
+                removeTables(kernel, get("nftTable"));
+            }
+        }
+        if (failed > 0) {
+            err.println("weft purge: " + failed + " object(s) of instance " + instance + " could not be removed");
+            return 1;
+        }
+        out.println(removed == 0 ? "nothing of instance " + instance + " left in the kernel"
+                : "removed " + removed + " kernel object(s) of instance " + instance);
+        return 0;
+    }
+
+    /**
+     * Namespaces of the sandboxes Weft created (never adopted ones), recognised by inode; their
+     * resolv.conf directories; then the /etc/netns directory itself if that left it empty (core
+     * creates it for the first sandbox; empty, it means nothing to anyone).
+     */
+    private void removeSandboxes(Kernel kernel) {
+        Path runDir = Path.of(get("runDir"));
+        Path etcNetns = Path.of(get("etcNetnsDir"));
+        if (!Files.isDirectory(runDir.resolve("sandboxes"))) {
+            return;
+        }
+        removeSandboxes(kernel, runDir, etcNetns);
+        try {
+            if (Files.isDirectory(etcNetns) && isEmpty(etcNetns)) {
+                Files.delete(etcNetns);
+                out.println("removed " + etcNetns + " (empty)");
+            }
+        } catch (DirectoryNotEmptyException e) {
+            // another tool put a namespace's files there meanwhile: it is theirs now
+        } catch (IOException e) {
+            err.println("cannot remove " + etcNetns + ": " + e.getMessage()); // harmless: it is empty
+        }
+    }
+
+    private void removeSandboxes(Kernel kernel, Path runDir, Path etcNetns) {
+        for (SandboxRecord s : new Store(Path.of(get("stateDir")), runDir).sandboxes(err::println)) {
+            try {
+                if (s.mode() == SandboxInfo.Mode.CREATED) {
+                    Optional<NetNamespace> ns = kernel.namespaces().get(s.name());
+                    // inode 0: the record of a namespace being made when the runtime died
+                    if (ns.isPresent() && (s.inode() == 0 || ns.get().inode() == s.inode())) {
                         kernel.namespaces().delete(s.name());
-                        System.out.println("removed namespace " + s.name());
+                        out.println("removed namespace " + s.name());
                         removed++;
                     }
-                    deleteTree(etcNetns.resolve(s.name()));
+                    if (Files.exists(etcNetns.resolve(s.name()))) {
+                        deleteTree(etcNetns.resolve(s.name()));
+                        out.println("removed " + etcNetns.resolve(s.name()));
+                    }
                 }
+            } catch (RuntimeException | IOException e) {
+                err.println("cannot remove sandbox " + s.name() + ": " + e.getMessage());
+                failed++;
             }
-            String mark = "weft:" + instance + ":";
-            for (Link l : kernel.host().links()) {
-                if (l.alias() != null && l.alias().startsWith(mark) && kernel.host().deleteLinkIfExists(l.name())) {
-                    System.out.println("removed link " + l.name());
+        }
+    }
+
+    private void removeLinks(Kernel kernel, String mark) {
+        for (Link l : kernel.host().links()) {
+            if (l.alias() == null || !l.alias().startsWith(mark)) {
+                continue;
+            }
+            try {
+                if (kernel.host().deleteLinkIfExists(l.name())) { // a veth's peer may have taken it along
+                    out.println("removed link " + l.name());
                     removed++;
                 }
+            } catch (RuntimeException e) {
+                err.println("cannot remove link " + l.name() + ": " + e.getMessage());
+                failed++;
             }
-            for (NftFamily f : new NftFamily[] {NftFamily.INET, NftFamily.BRIDGE}) {
+        }
+    }
+
+    private void removeTables(Kernel kernel, String table) {
+        for (NftFamily f : new NftFamily[] {NftFamily.INET, NftFamily.BRIDGE}) {
+            try {
                 if (kernel.nftables().exists(f, table)) {
                     kernel.nftables().deleteTable(f, table);
-                    System.out.println("removed nftables table " + f.keyword() + " " + table);
+                    out.println("removed nftables table " + f.keyword() + " " + table);
                     removed++;
                 }
+            } catch (RuntimeException e) {
+                err.println("cannot remove nftables table " + f.keyword() + " " + table + ": " + e.getMessage());
+                failed++;
             }
         }
-        for (Path dir : new Path[] {runDir, stateDir}) {
-            if (Files.exists(dir)) {
-                deleteTree(dir);
-                System.out.println("removed " + dir);
-                removed++;
-            }
+    }
+
+    private String get(String key) {
+        return settings.getOrDefault(key, DEFAULTS.getOrDefault(key, ""));
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("instance", "default");
+        d.put("stateDir", "/var/lib/weft");
+        d.put("runDir", "/run/weft");
+        d.put("netnsDir", "/run/netns");
+        d.put("etcNetnsDir", "/etc/netns");
+        d.put("hostNamespace", "");
+        d.put("nftTable", "weft");
+        return Collections.unmodifiableMap(d); // ordered: the first bad setting reported is always the same
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
         }
-        System.out.println(removed == 0 ? "nothing of instance " + instance + " to remove"
-                : "purged instance " + instance);
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -1,0 +1,318 @@
+package dev.weft.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.weft.testkit.TcpConnection;
+import dev.weft.testkit.TcpListener;
+import dev.weft.testkit.TestSandbox;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole runtime as people use it, only through {@code ./weft} and the kernel's own tools
+ * ({@code ip}): a new user's walk-through, bad input, a third-party driver dropped into
+ * {@code deploy/} and taken away again, and a {@code kill -9} with a restart. Each test runs its
+ * own instance on a throwaway host namespace ({@link PrivateInstance}) and ends with the test
+ * kit's check that the machine is as it was.
+ */
+class WeftRuntimeIT {
+    private static final int PORT = 8080;
+
+    @BeforeAll
+    static void asRoot() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the runtime runs as root");
+    }
+
+    @Test
+    void aNewUserWalksThroughAndPurgeLeavesTheMachineAsBefore() throws Exception {
+        try (PrivateInstance it = PrivateInstance.create()) {
+            Weft weft = it.weft;
+            Weft.Result started = it.start();
+            System.out.printf("[weft-it] ./weft start to the first answered network:list: %d ms wall clock; "
+                    + "the script says: %s%n", started.took().toMillis(), started.out().trim());
+
+            Weft.Result networks = ok(weft.run("network:list"));
+            assertEquals(Map.of("host", "yes", "none", "yes"), networks(networks), networks::toString);
+            Weft.Result drivers = ok(weft.run("driver:list"));
+            assertEquals(Map.of("host", "yes", "null", "yes"), drivers(drivers), drivers::toString);
+
+            TestSandbox a = it.sandbox("a");
+            Weft.Result created = ok(weft.run("sandbox:create", "--network", "none", a.name()));
+            assertTrue(created.out().strip().matches("[0-9a-f]{64}"), created::toString);
+            List<String> links = sh("ip", "netns", "exec", a.name(), "ip", "-o", "link").lines().toList();
+            assertEquals(1, links.size(), () -> "only lo in a sandbox on none: " + links);
+            assertTrue(links.get(0).matches("1: lo: <LOOPBACK,UP,LOWER_UP>.*"), links::toString);
+            assertTrue(ok(weft.run("sandbox:list")).out().contains(a.name()));
+
+            ok(weft.run("sandbox:remove", a.name()));
+            assertFalse(Files.exists(Path.of("/run/netns", a.name())), "sandbox:remove left the namespace");
+            assertFalse(ok(weft.run("sandbox:list")).out().contains(a.name()));
+
+            measureRoundTrip(weft);
+
+            ok(weft.run("stop"));
+            assertEquals(3, weft.run("status").exit());
+            Weft.Result purged = ok(weft.run("purge"));
+            for (Path p : List.of(weft.home, weft.runDir, weft.stateDir)) {
+                assertFalse(Files.exists(p), () -> p + " is left after ./weft purge: " + purged);
+            }
+            assertFalse(Files.exists(it.etcNetnsDir), "the instance's /etc/netns directory is left");
+            // PrivateInstance.close(): the test kit compares namespaces, links, nft tables and mounts with before
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithOneLineNamingTheValue() throws Exception {
+        try (PrivateInstance it = PrivateInstance.create()) {
+            Weft weft = it.weft;
+            it.start();
+
+            Weft.Result subnet = weft.run("network:create", "--subnet", "10.0.0.0/33", "x");
+            assertRefused(subnet, "10.0.0.0/33");
+            Weft.Result predefined = weft.run("network:remove", "host");
+            assertRefused(predefined, "\"host\" is predefined");
+            TestSandbox y = it.sandbox("y");
+            Weft.Result container = weft.run("sandbox:create", "--network", "container:foo", y.name());
+            assertRefused(container, "driver \"container\", which is not installed");
+            assertFalse(Files.exists(Path.of("/run/netns", y.name())), "a refused sandbox has no namespace");
+            Weft.Result driver = weft.run("network:create", "-d", "nosuch", "z");
+            assertRefused(driver, "\"nosuch\"");
+            Weft.Result unknown = weft.run("network:nosuch");
+            assertEquals(127, unknown.exit(), unknown::toString);
+
+            assertEquals(Map.of("host", "yes", "none", "yes"), networks(ok(weft.run("network:list"))),
+                    "a refused request leaves nothing behind");
+        }
+    }
+
+    @Test
+    void aDriverDroppedIntoDeployServesWithinTwoSecondsAndSurvivesItsRemoval() throws Exception {
+        try (PrivateInstance it = PrivateInstance.create()) {
+            Weft weft = it.weft;
+            it.start();
+
+            long tookMs = deploySample(weft);
+            System.out.printf("[weft-it] driver sample listed %d ms after its jar landed in deploy/%n", tookMs);
+            assertTrue(tookMs <= 2000, "driver sample was listed only after " + tookMs + " ms");
+
+            String id = ok(weft.run("network:create", "-d", "sample", "--subnet", "10.91.0.0/24", "s1")).out().strip();
+            String bridge = it.linkPrefix + "s" + id.substring(0, 8);
+            TestSandbox a = it.sandbox("a");
+            ok(weft.run("sandbox:create", "--network", "s1", a.name()));
+            assertTrue(ipv4Of(a).contains("10.91.0.2/24"), () -> ipv4Of(a));
+
+            Files.delete(deployed(weft));
+            poll("driver sample gone", Duration.ofSeconds(10),
+                    () -> "no".equals(drivers(weft.run("driver:list")).get("sample")));
+            assertEquals("no", networks(ok(weft.run("network:list"))).get("s1"), "s1 is listed unavailable");
+            TestSandbox b = it.sandbox("b");
+            Weft.Result refused = weft.run("sandbox:create", "--network", "s1", b.name());
+            assertRefused(refused, "driver \"sample\"");
+            assertTrue(refused.err().contains("not installed"), refused::toString);
+            assertFalse(Files.exists(Path.of("/run/netns", b.name())), "a refused sandbox has no namespace");
+            assertTrue(it.hostLinks().contains(bridge), () -> "the bridge must stay while its driver is away: "
+                    + it.hostLinks());
+
+            long backMs = deploySample(weft);
+            System.out.printf("[weft-it] driver sample back %d ms after its jar was put back%n", backMs);
+            TestSandbox c = it.sandbox("c");
+            ok(weft.run("sandbox:create", "--network", "s1", c.name()));
+            assertTrue(ipv4Of(c).contains("10.91.0."), () -> ipv4Of(c));
+            assertTrue(ipv4Of(a).contains("10.91.0.2/24"), "the first sandbox keeps its address: " + ipv4Of(a));
+            assertEquals(1, it.hostLinks().stream().filter(bridge::equals).count());
+            try (TcpListener listener = a.listenTcp(PORT); TcpConnection connection = c.connectTcp("10.91.0.2", PORT)) {
+                assertTrue(connection.peerSeenBy(listener).startsWith("10.91.0."), "c reaches a over the re-adopted bridge");
+            }
+        }
+    }
+
+    @Test
+    void afterKillDashNineARestartFindsEverythingAsBefore() throws Exception {
+        try (PrivateInstance it = PrivateInstance.create()) {
+            Weft weft = it.weft;
+            it.start();
+            deploySample(weft);
+            ok(weft.run("network:create", "-d", "sample", "--subnet", "10.92.0.0/24", "s1"));
+            TestSandbox a = it.sandbox("a");
+            TestSandbox b = it.sandbox("b");
+            TestSandbox c = it.sandbox("c");
+            ok(weft.run("sandbox:create", "--network", "s1", a.name()));
+            ok(weft.run("sandbox:create", "--network", "s1", b.name()));
+            ok(weft.run("sandbox:create", "--network", "none", c.name()));
+            String networks = ok(weft.run("network:list")).out();
+            String sandboxes = ok(weft.run("sandbox:list")).out();
+            List<String> namespaces = it.sandboxNamespaces();
+            assertEquals(List.of(a.name(), b.name(), c.name()), namespaces);
+
+            killDashNine(it);
+            // While the runtime is down, someone removes b's namespace (its veth goes with it).
+            sh("ip", "netns", "delete", b.name());
+            List<String> linksWhileDown = settledHostLinks(it);
+            assertEquals(3, linksWhileDown.size(), () -> "lo, s1's bridge and a's veth: " + linksWhileDown);
+
+            Weft.Result restarted = it.start();
+            System.out.printf("[weft-it] ./weft start after kill -9: %d ms wall clock%n", restarted.took().toMillis());
+            awaitSample(weft);                              // deploy/'s bundle comes back on its own time
+            assertEquals(networks, ok(weft.run("network:list")).out(), "networks after the restart");
+            String after = ok(weft.run("sandbox:list")).out();
+            assertEquals(without(sandboxes, b.name()), after, "sandboxes after the restart");
+            assertEquals(List.of(a.name(), c.name()), it.sandboxNamespaces(), "namespaces after the restart");
+            assertEquals(linksWhileDown, it.hostLinks(), "links after the restart: none duplicated, none leaked");
+            assertTrue(ipv4Of(a).contains("10.92.0.2/24"), () -> ipv4Of(a));
+
+            // A crash between a kernel change and its record (core's crash point), then a normal start.
+            weft.with("WEFT_JAVA_OPTS", "-Dweft.test.crash-at=endpoint-joined");
+            ok(weft.run("stop"));
+            it.start();
+            weft.with("WEFT_JAVA_OPTS", null);
+            awaitSample(weft);
+            TestSandbox d = it.sandbox("d");
+            Weft.Result crashed = weft.run("sandbox:create", "--network", "s1", d.name());
+            assertEquals(70, crashed.exit(), () -> "the runtime should halt at the crash point: " + crashed);
+            long pid = weft.pidFromFile();
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+            it.start();
+            awaitSample(weft);
+            assertEquals(after, ok(weft.run("sandbox:list")).out(), "the half-made sandbox is not listed");
+            assertEquals(List.of(a.name(), c.name()), it.sandboxNamespaces(), "the half-made sandbox's namespace is gone");
+            assertEquals(linksWhileDown, settledHostLinks(it), "the half-made endpoint's veth is gone");
+        }
+    }
+
+    /** Drops the sample driver's jar into deploy/ (atomically, as a finished copy) and returns when it serves. */
+    private static long deploySample(Weft weft) throws Exception {
+        Path jar = Path.of(PrivateInstance.property("weft.sample.jar"));
+        Path staged = Files.copy(jar, weft.home.resolve("driver-sample.jar.part"), StandardCopyOption.REPLACE_EXISTING);
+        long start = System.nanoTime();
+        Files.move(staged, deployed(weft), StandardCopyOption.ATOMIC_MOVE);
+        awaitSample(weft);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static void awaitSample(Weft weft) throws Exception {
+        poll("driver sample available", Duration.ofSeconds(20),
+                () -> "yes".equals(drivers(weft.run("driver:list")).get("sample")));
+    }
+
+    private static Path deployed(Weft weft) {
+        return weft.home.resolve("runtime/deploy/driver-sample.jar");
+    }
+
+    /** SIGKILL to the Karaf JVM, by the pid ./weft status prints; returns once it is gone. */
+    private static void killDashNine(PrivateInstance it) throws Exception {
+        long pid = it.pidFromStatus();
+        sh("kill", "-9", Long.toString(pid));
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertEquals(3, it.weft.run("status").exit());
+    }
+
+    /** Host links once the kernel has finished destroying links of deleted namespaces (asynchronous). */
+    private static List<String> settledHostLinks(PrivateInstance it) throws InterruptedException {
+        List<String> last = it.hostLinks();
+        for (int i = 0; i < 40; i++) {
+            Thread.sleep(50);
+            List<String> now = it.hostLinks();
+            if (now.equals(last) && i >= 4) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    private static void measureRoundTrip(Weft weft) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            weft.run("network:list");
+        }
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < 31; i++) {
+            micros.add(ok(weft.run("network:list")).took().toNanos() / 1000);
+        }
+        micros.sort(Comparator.naturalOrder());
+        System.out.printf("[weft-it] ./weft network:list round trip (31 runs, from Java: script + C client + command):"
+                + " median %.2f ms, min %.2f ms, max %.2f ms%n", micros.get(15) / 1000.0, micros.get(0) / 1000.0,
+                micros.get(30) / 1000.0);
+    }
+
+    private static Weft.Result ok(Weft.Result r) {
+        assertEquals(0, r.exit(), r::toString);
+        return r;
+    }
+
+    /** Exit 1, nothing on stdout, one line on stderr that contains {@code expected}. */
+    private static void assertRefused(Weft.Result r, String expected) {
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertEquals(1, r.err().strip().lines().count(), () -> "one line: " + r);
+        assertTrue(r.err().contains(expected), () -> "expected \"" + expected + "\" in: " + r);
+    }
+
+    /** NAME -> AVAILABLE of network:list. */
+    private static Map<String, String> networks(Weft.Result r) {
+        return column(r, 1);
+    }
+
+    /** NAME -> AVAILABLE of driver:list. */
+    private static Map<String, String> drivers(Weft.Result r) {
+        return column(r, 0);
+    }
+
+    private static Map<String, String> column(Weft.Result r, int nameColumn) {
+        Map<String, String> out = new LinkedHashMap<>();
+        r.out().lines().skip(1).map(l -> l.strip().split("\\s+")).filter(c -> c.length > nameColumn)
+                .forEach(c -> out.put(c[nameColumn], c[c.length - 1]));
+        return out;
+    }
+
+    private static String without(String table, String name) {
+        return String.join("", table.lines().filter(l -> !l.startsWith(name + " ")).map(l -> l + "\n").toList());
+    }
+
+    private static String ipv4Of(TestSandbox s) {
+        return sh("ip", "netns", "exec", s.name(), "ip", "-o", "-4", "addr", "show", "dev", "eth0");
+    }
+
+    /** Runs a command, asserts it succeeds, returns its stdout. */
+    static String sh(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), () -> String.join(" ", command) + " did not end");
+            assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ":\n" + out);
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void poll(String what, Duration limit, Check check) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + limit);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
