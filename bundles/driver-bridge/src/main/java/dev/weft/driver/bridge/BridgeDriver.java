@@ -1,0 +1,424 @@
+package dev.weft.driver.bridge;
+
+import dev.weft.api.PortBinding;
+import dev.weft.api.SubnetInfo;
+import dev.weft.api.WeftException;
+import dev.weft.linux.InterfaceAddress;
+import dev.weft.linux.IpPrefix;
+import dev.weft.linux.KernelException;
+import dev.weft.linux.Link;
+import dev.weft.linux.LinkChange;
+import dev.weft.linux.LinkSpec;
+import dev.weft.linux.MacAddress;
+import dev.weft.linux.Rtnetlink;
+import dev.weft.spi.DriverContext;
+import dev.weft.spi.EndpointConfig;
+import dev.weft.spi.ExternalConnectivity;
+import dev.weft.spi.JoinInfo;
+import dev.weft.spi.NetworkConfig;
+import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.Restorable;
+import dev.weft.spi.SandboxConfig;
+import dev.weft.spi.Scope;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code bridge} driver: Docker's bridge mode. Each network is a Linux bridge in the
+ * instance's host namespace ({@code br-<first 12 of the id>}, or {@link BridgeOptions#BRIDGE_NAME}),
+ * carrying the gateway addresses; each endpoint a veth pair whose sandbox end is born inside the
+ * sandbox under its final name, with a MAC derived from its IPv4 address ({@code 02:42:…}) and
+ * the network's MTU on both ends; the host end ({@code <linkPrefix>v<first 10 of the endpoint id>})
+ * is a hairpin port of the bridge. NAT, published ports and isolation live in Weft's nf_tables
+ * tables ({@link Firewall}), unless the instance's firewall mode is {@code none}.
+ *
+ * <p>Ownership: bridges and veths this driver creates carry the alias
+ * {@code weft:<instance>:<network id>} (veths {@code …:<network id>/<endpoint id>}). A bridge that
+ * existed before (a user may name one) is used but never deleted.
+ *
+ * <p>Deactivation frees JVM resources only (it finishes queued veth deletes): kernel state stays.
+ */
+@Component(service = NetworkDriver.class, property = NetworkDriver.NAME + "=" + BridgeDriver.NAME)
+public final class BridgeDriver implements NetworkDriver<BridgeOptions>, ExternalConnectivity<BridgeOptions>,
+        Restorable<BridgeOptions> {
+    public static final String NAME = "bridge";
+    private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
+
+    private final DriverContext context;
+    private final HostSetup hostSetup;
+    private final Firewall firewall;
+    private final VethDeleter deleter;
+    private final FlowReaper reaper = new FlowReaper();
+    private final ForwardCooperation cooperation;
+    /** The bridge of every network created or restored since activation, by network id. */
+    private final Map<String, String> bridges = new ConcurrentHashMap<>();
+    /** MTU per network id, known from create or restore (read from the bridge otherwise). */
+    private final Map<String, Integer> mtus = new ConcurrentHashMap<>();
+
+    /** DS injects the runtime's context; the driver is registered only while core offers it. */
+    @Activate
+    public BridgeDriver(@Reference DriverContext context) {
+        this.context = context;
+        this.hostSetup = new HostSetup(context.kernel());
+        this.firewall = context.firewallMode() == DriverContext.FirewallMode.NFTABLES
+                ? new Firewall(context.kernel(), context.nftTable()) : null;
+        this.deleter = new VethDeleter(context.kernel().host());
+        this.cooperation = firewall == null ? null : new ForwardCooperation(context.kernel());
+    }
+
+    /** Frees JVM resources only; finishes queued veth deletes. */
+    @Deactivate
+    public void close() {
+        deleter.close();
+        reaper.close();
+    }
+
+    @Override
+    public Scope scope() {
+        return Scope.LOCAL;
+    }
+
+    @Override
+    public BridgeOptions parseOptions(Map<String, String> options) {
+        return BridgeOptions.parse(options);
+    }
+
+    @Override
+    public void validate(NetworkConfig network, BridgeOptions options) {
+        int mtu = options.mtu();
+        if (network.ipv6() && mtu != 0 && mtu < BridgeOptions.MIN_IPV6_MTU) {
+            throw new WeftException.InvalidRequest("network \"" + network.name() + "\": " + BridgeOptions.MTU + "=" + mtu
+                    + " is too small for IPv6: use at least " + BridgeOptions.MIN_IPV6_MTU + " or drop --ipv6");
+        }
+        String bridge = bridgeName(network, options);
+        bridges.forEach((id, used) -> {
+            if (used.equals(bridge) && !id.equals(network.id())) {
+                throw new WeftException.Conflict("network \"" + network.name() + "\": bridge \"" + bridge
+                        + "\" is already used by network " + id.substring(0, 12) + "; choose another " + BridgeOptions.BRIDGE_NAME);
+            }
+        });
+        context.kernel().host().link(bridge).ifPresent(l -> {
+            if (!"bridge".equals(l.kind())) {
+                throw new WeftException.Conflict("network \"" + network.name() + "\": a link named \"" + bridge
+                        + "\" exists in the host namespace and is a " + (l.kind() == null ? "device" : l.kind())
+                        + ", not a bridge; choose another " + BridgeOptions.BRIDGE_NAME);
+            }
+            if (isOwn(l, network)) {
+                return;
+            }
+            if (l.alias() != null && l.alias().startsWith(context.ownershipMark(""))) {
+                throw new WeftException.Conflict("network \"" + network.name() + "\": bridge \"" + bridge
+                        + "\" belongs to another Weft network (" + l.alias() + "); choose another " + BridgeOptions.BRIDGE_NAME);
+            }
+        });
+    }
+
+    @Override
+    public void createNetwork(NetworkConfig network, BridgeOptions options) {
+        Rtnetlink host = context.kernel().host();
+        String bridge = bridgeName(network, options);
+        boolean created = false;
+        var existing = host.link(bridge);
+        // an existing bridge (restore, or a user's) keeps its MTU unless the network sets one
+        int mtu = existing.isPresent() && options.mtu() == 0 ? existing.get().mtu() : effectiveMtu(options);
+        if (existing.isEmpty()) {
+            try {
+                // born down: IPv6 duplicate address detection must be off before its link-local address appears
+                host.createLink(LinkSpec.bridge(bridge).mtu(mtu).alias(context.ownershipMark(network.id())));
+                created = true;
+            } catch (KernelException e) {
+                if (!e.isExists()) { // the alias is set after the bridge is made: that step may be what failed
+                    host.deleteLinkIfExists(bridge);
+                }
+                throw e;
+            }
+        }
+        try {
+            if (network.ipv6()) {
+                hostSetup.noDuplicateAddressDetection(bridge);
+            }
+            if (created || !existing.get().isUp()) {
+                host.setLink(LinkChange.of(bridge).up());
+            }
+            LinkPlumbing.addGateways(host, host.index(bridge), network);
+            mtus.put(network.id(), mtu);
+            bridges.put(network.id(), bridge);
+            if (!network.internal()) {
+                hostSetup.enableIpv4Forwarding();
+                if (network.ipv6()) {
+                    hostSetup.enableIpv6Forwarding();
+                }
+            }
+            if (firewall != null) {
+                if (!network.internal()) {
+                    hostSetup.routeLocalnet(bridge);
+                }
+                firewall.putNetwork(network.id(), net(network, options));
+                cooperation.allow(bridge, context.ownershipMark(network.id()));
+            }
+        } catch (RuntimeException e) {
+            bridges.remove(network.id());
+            mtus.remove(network.id());
+            if (created) {
+                host.deleteLinkIfExists(bridge);
+            } else {
+                LinkPlumbing.removeGateways(host, bridge, network);
+            }
+            if (firewall != null) {
+                try {
+                    firewall.removeNetwork(network.id());
+                    cooperation.remove(context.ownershipMark(network.id()));
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        LOG.info("network " + network.name() + ": " + (created ? "created" : "uses existing") + " bridge " + bridge
+                + " (mtu " + mtu + ")");
+    }
+
+    @Override
+    public void deleteNetwork(NetworkConfig network, BridgeOptions options) {
+        Rtnetlink host = context.kernel().host();
+        String bridge = bridgeName(network, options);
+        List<RuntimeException> failures = new ArrayList<>();
+        if (firewall != null) {
+            step(failures, () -> firewall.removeNetwork(network.id()));
+            step(failures, () -> cooperation.remove(context.ownershipMark(network.id())));
+        }
+        var link = host.link(bridge);
+        if (link.isPresent()) {
+            if (isOwn(link.get(), network)) {
+                step(failures, () -> host.deleteLinkIfExists(bridge));
+            } else {
+                step(failures, () -> LinkPlumbing.removeGateways(host, bridge, network));
+                LOG.info("network " + network.name() + ": left bridge " + bridge + " in place (Weft did not create it)");
+            }
+        }
+        mtus.remove(network.id());
+        bridges.remove(network.id());
+        throwAll(failures, "network \"" + network.name() + "\": could not remove everything");
+        LOG.info("network " + network.name() + ": deleted bridge " + bridge);
+    }
+
+    @Override
+    public JoinInfo join(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
+        Rtnetlink host = context.kernel().host();
+        String hostEnd = hostEndName(endpoint);
+        if (deleter.isPending(hostEnd)) {
+            deleter.drain(); // a reconnect of the same endpoint id: its old veth must be gone first
+        }
+        String bridge = bridgeName(network, options);
+        int mtu = mtu(network, options, bridge);
+        MacAddress mac = endpoint.mac() != null ? endpoint.mac()
+                : endpoint.ipv4() != null && endpoint.ipv4().address() instanceof Inet4Address a4 ? MacAddress.fromIpv4(a4)
+                : null;
+        LinkSpec spec = LinkSpec.veth(hostEnd, endpoint.interfaceName(), sandbox.namespace()).mtu(mtu).master(bridge)
+                .alias(context.ownershipMark(network.id() + "/" + endpoint.id())).up();
+        spec.peer().mtu(mtu);
+        if (mac != null) {
+            spec.peer().mac(mac);
+        }
+        try {
+            host.batch().createLink(spec).setLink(LinkChange.of(hostEnd).hairpin(true)).send();
+        } catch (KernelException e) {
+            if (!e.isExists()) { // not someone else's link: ours, if a step after creation failed
+                host.deleteLinkIfExists(hostEnd);
+            }
+            throw e;
+        }
+        try {
+            boolean routeOut = endpoint.defaultRoute() && !network.internal();
+            MacAddress actual = context.kernel().inNamespace(sandbox.namespace(),
+                    rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut));
+            if (firewall != null && !options.icc()) {
+                firewall.addElements(endpoint.id(), List.of(firewall.iccMember(hostEnd)));
+            }
+            return new JoinInfo(endpoint.interfaceName(), actual, hostEnd);
+        } catch (RuntimeException e) {
+            host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
+            throw e;
+        }
+    }
+
+    /**
+     * Detaches the host end at once (no master, down: ~0.2 ms), so the endpoint's addresses carry
+     * no traffic any more when the controller releases them; removes its ICC member and its
+     * conntrack entries; the veth itself is deleted off the user's path ({@link VethDeleter}).
+     */
+    @Override
+    public void leave(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
+        Rtnetlink host = context.kernel().host();
+        String hostEnd = hostEndName(endpoint);
+        List<RuntimeException> failures = new ArrayList<>();
+        step(failures, () -> {
+            try {
+                host.setLink(LinkChange.of(hostEnd).noMaster().down());
+                deleter.delete(hostEnd);
+            } catch (KernelException e) {
+                if (!e.isNotFound()) { // gone already (a repeated leave, or its sandbox was destroyed)
+                    throw e;
+                }
+            }
+        });
+        if (firewall != null) {
+            step(failures, () -> firewall.removeElements(endpoint.id(), firewall.elementsOf(endpoint.id())));
+            InetAddress v4 = address(endpoint.ipv4()), v6 = address(endpoint.ipv6());
+            reaper.submit("endpoint " + endpoint.shortId(), () -> {
+                firewall.forgetFlows(v4);
+                firewall.forgetFlows(v6);
+            });
+        }
+        throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
+    }
+
+    @Override
+    public void publish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
+        if (network.internal()) {
+            throw new WeftException.InvalidRequest("network \"" + network.name() + "\" is internal: it cannot publish ports");
+        }
+        if (firewall == null) {
+            throw new WeftException.InvalidRequest("network \"" + network.name() + "\": the firewall mode is none, so "
+                    + "ports cannot be published; set the firewall mode to nftables or drop -p");
+        }
+        List<Firewall.Element> elements = new ArrayList<>();
+        for (PortBinding p : ports) {
+            elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()),
+                    options.hostBindingIpv4()));
+        }
+        firewall.addElements(endpoint.id(), elements);
+        // A UDP (or SCTP) flow that reached these host ports before, un-NATed or to an earlier target,
+        // would keep its NAT decision: delete it now. TCP needs no such care: a new connection is a new flow.
+        firewall.forgetFlows(ports.stream().filter(p -> !p.protocol().equals("tcp")).toList());
+    }
+
+    @Override
+    public void unpublish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
+        if (firewall == null) {
+            return;
+        }
+        List<Firewall.Element> elements = new ArrayList<>();
+        for (PortBinding p : ports) {
+            try {
+                elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()),
+                        options.hostBindingIpv4()));
+            } catch (WeftException.InvalidRequest e) {
+                // never published: nothing to remove
+            }
+        }
+        firewall.removeElements(endpoint.id(), elements);
+        List<PortBinding> gone = List.copyOf(ports);
+        reaper.submit("ports " + gone, () -> firewall.forgetFlows(gone));
+    }
+
+    @Override
+    public void restore(NetworkConfig network, BridgeOptions options, List<RestoredEndpoint> endpoints) {
+        new BridgeRestore(this, network, options).run(endpoints);
+    }
+
+    /**
+     * Writes Weft's tables again from what this driver knows (structure and every element), for
+     * {@code network:reapply} after another tool flushed the ruleset. Nothing when the firewall
+     * mode is none.
+     */
+    public void reapply() {
+        if (firewall != null) {
+            firewall.reapply();
+            firewall.bridges().forEach((id, bridge) -> cooperation.allow(bridge, context.ownershipMark(id)));
+            LOG.info("firewall: rewrote tables inet/bridge " + firewall.table());
+        }
+    }
+
+    /** Waits until detached veths and the conntrack entries of removed flows are deleted (tests, benchmarks). */
+    public void drain() {
+        deleter.drain();
+        reaper.drain();
+    }
+
+    /** The nft script this driver renders for the networks it knows now (golden documents). */
+    public String firewallScript() {
+        return firewall == null ? "" : firewall.script();
+    }
+
+    // ---- shared with BridgeRestore
+
+    DriverContext context() {
+        return context;
+    }
+
+    Firewall firewall() {
+        return firewall;
+    }
+
+    HostSetup hostSetup() {
+        return hostSetup;
+    }
+
+    FirewallScript.Net net(NetworkConfig network, BridgeOptions options) {
+        List<IpPrefix> subnets = network.subnets().stream().map(SubnetInfo::subnet).toList();
+        return new FirewallScript.Net(bridgeName(network, options), subnets, network.internal(), options.masqueraded(),
+                options.icc());
+    }
+
+    /** {@code br-<first 12 of the id>} or the name the options give. */
+    String bridgeName(NetworkConfig network, BridgeOptions options) {
+        return options.bridgeName() != null ? options.bridgeName() : "br-" + network.shortId();
+    }
+
+    /** {@code <linkPrefix>v<first 10 of the endpoint id>}: at most 15 characters, the kernel's limit. */
+    String hostEndName(EndpointConfig endpoint) {
+        return context.linkPrefix() + "v" + endpoint.id().substring(0, 10);
+    }
+
+    boolean isOwn(Link link, NetworkConfig network) {
+        return context.ownershipMark(network.id()).equals(link.alias());
+    }
+
+    /** The network's MTU, or else the instance default, or else the uplink's. */
+    int effectiveMtu(BridgeOptions options) {
+        if (options.mtu() != 0) {
+            return options.mtu();
+        }
+        return context.defaultMtu() != 0 ? context.defaultMtu() : hostSetup.uplinkMtu();
+    }
+
+    private int mtu(NetworkConfig network, BridgeOptions options, String bridge) {
+        return mtus.computeIfAbsent(network.id(), id -> options.mtu() != 0 ? options.mtu()
+                : context.kernel().host().link(bridge).map(Link::mtu).orElseGet(() -> effectiveMtu(options)));
+    }
+
+    private static InetAddress address(InterfaceAddress a) {
+        return a == null ? null : a.address();
+    }
+
+    static void step(List<RuntimeException> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    static void throwAll(List<RuntimeException> failures, String what) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        if (failures.size() == 1) {
+            throw failures.get(0);
+        }
+        RuntimeException all = new RuntimeException(what + ": " + failures.stream().map(Throwable::getMessage)
+                .reduce((a, b) -> a + "; " + b).orElse(""));
+        failures.forEach(all::addSuppressed);
+        throw all;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.weft.driver.bridge;
+
+import dev.weft.api.SubnetInfo;
+import dev.weft.linux.InterfaceAddress;
+import dev.weft.linux.KernelException;
+import dev.weft.linux.Link;
+import dev.weft.linux.LinkChange;
+import dev.weft.linux.MacAddress;
+import dev.weft.linux.Route;
+import dev.weft.linux.Rtnetlink;
+import dev.weft.spi.EndpointConfig;
+import dev.weft.spi.NetworkConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Addresses and routes of bridges and sandbox interfaces, as rtnetlink batches. */
+final class LinkPlumbing {
+    private static final int EADDRNOTAVAIL = 99;
+
+    private LinkPlumbing() {}
+
+    static void addGateways(Rtnetlink host, int index, NetworkConfig network) {
+        List<InterfaceAddress> have = host.addresses().stream().filter(a -> a.linkIndex() == index)
+                .map(a -> a.address()).toList();
+        var batch = host.batch();
+        for (InterfaceAddress gw : gateways(network)) {
+            if (!have.contains(gw)) {
+                batch.addAddress(index, gw);
+            }
+        }
+        batch.send();
+    }
+
+    static void removeGateways(Rtnetlink host, String bridge, NetworkConfig network) {
+        host.link(bridge).ifPresent(l -> {
+            for (InterfaceAddress gw : gateways(network)) {
+                try {
+                    host.deleteAddress(l.index(), gw);
+                } catch (KernelException e) {
+                    if (!e.isNotFound() && e.errno() != EADDRNOTAVAIL) {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
+    static List<InterfaceAddress> gateways(NetworkConfig network) {
+        List<InterfaceAddress> out = new ArrayList<>();
+        for (SubnetInfo s : network.subnets()) {
+            if (s.gateway() != null) {
+                out.add(new InterfaceAddress(s.gateway(), s.subnet().length()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sets the sandbox end up with its addresses (IPv6 without DAD), then, for the sandbox's first
+     * network, the default routes through the gateways; further networks only get the routes of
+     * their subnets, which the kernel adds with the addresses. Returns the MAC.
+     */
+    static MacAddress configureSandboxEnd(Rtnetlink rt, EndpointConfig endpoint, boolean defaultRoute) {
+        int index = rt.index(endpoint.interfaceName());
+        var batch = rt.batch().setLink(LinkChange.of(index).up());
+        if (endpoint.ipv4() != null) {
+            batch.addAddress(index, endpoint.ipv4());
+        }
+        if (endpoint.ipv6() != null) {
+            batch.addAddress(index, endpoint.ipv6());
+        }
+        batch.barrier(); // a route needs an address that reaches its gateway
+        if (defaultRoute && endpoint.gateway4() != null && endpoint.ipv4() != null) {
+            batch.addRoute(Route.defaultVia(endpoint.gateway4()));
+        }
+        if (defaultRoute && endpoint.gateway6() != null && endpoint.ipv6() != null) {
+            batch.addRoute(Route.defaultVia(endpoint.gateway6()));
+        }
+        batch.send();
+        return rt.link(index).map(Link::mac).orElse(null);
+    }
+}
