@@ -80,6 +80,14 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds a host port in the host namespace with a bound, non-listening socket (see
+     * {@link PortReservation}); port 0 asks the kernel for a free one.
+     */
+    public PortReservation reservePort(String protocol, java.net.InetAddress address, int port) {
+        return runner.call(host, () -> PortReservation.bind(protocol, address, port));
+    }
+
     /** Sets a sysctl in the host namespace. */
     public void setHostSysctl(String key, String value) {
         namespaces.setSysctl(host, key, value);

@@ -5,12 +5,11 @@ import dev.weft.api.PortSpec;
 import dev.weft.api.WeftException;
 import dev.weft.linux.IpAddresses;
 import dev.weft.linux.Kernel;
+import dev.weft.linux.KernelException;
+import dev.weft.linux.PortReservation;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +17,8 @@ import java.util.Map;
 
 /**
  * The host-port allocator every port-publishing driver shares. Each tcp/udp host port is reserved by
- * binding a socket in the host namespace and keeping it open: a host process cannot silently take
+ * binding a socket in the host namespace (bound, not listening: a connection that reaches the port
+ * itself is refused, not left hanging) and keeping it open: a host process cannot silently take
  * the port, and a port a host process already holds is refused. Port 0 gets a free port the same
  * way (the kernel picks it). SCTP ports (no SCTP sockets on every kernel) are reserved in memory.
  * Reservations belong to an owner (an endpoint id) and are released together.
@@ -119,45 +119,29 @@ final class HostPorts {
                 }
             });
         }
-        InetSocketAddress where = ip == null ? new InetSocketAddress(port) : new InetSocketAddress(ip, port);
-        Closeable socket = kernel.namespaces().run(kernel.hostNamespace(), () -> open(protocol, where, port, ip));
-        int actual = socket instanceof ServerSocket s ? s.getLocalPort() : ((DatagramSocket) socket).getLocalPort();
-        String key = protocol + "/" + actual;
-        synchronized (this) {
-            holders.put(key, ownerName);
-        }
-        return new Held(new PortBinding(protocol, ip, actual, containerPort), () -> {
-            synchronized (this) {
-                holders.remove(key, ownerName);
-            }
-            socket.close();
-        });
-    }
-
-    private Closeable open(String protocol, InetSocketAddress where, int port, InetAddress ip) {
+        PortReservation held;
         try {
-            if (protocol.equals("tcp")) {
-                ServerSocket s = new ServerSocket();
-                s.setReuseAddress(false);
-                try {
-                    s.bind(where, 1);
-                } catch (IOException e) {
-                    s.close();
-                    throw e;
-                }
-                return s;
-            }
-            return new DatagramSocket(where);
-        } catch (IOException e) {
+            held = kernel.reservePort(protocol, ip, port);
+        } catch (KernelException e) {
             String who;
             synchronized (this) {
                 who = holders.get(protocol + "/" + port);
             }
             String addr = (ip == null ? "" : IpAddresses.format(ip) + ":") + port + "/" + protocol;
             throw new WeftException.Conflict("host port " + addr + " is not free: "
-                    + (who != null ? "published by " + who : "a host process holds it (" + e.getMessage() + ")")
+                    + (who != null ? "published by " + who : "a host process holds it (" + e.errnoName() + ")")
                     + "; choose another host port or omit it to get a free one");
         }
+        String key = protocol + "/" + held.port();
+        synchronized (this) {
+            holders.put(key, ownerName);
+        }
+        return new Held(new PortBinding(protocol, ip, held.port(), containerPort), () -> {
+            synchronized (this) {
+                holders.remove(key, ownerName);
+            }
+            held.close();
+        });
     }
 
     private void close(Held h) {

@@ -216,6 +216,19 @@ class ControllerKernelTest {
         assertTrue(ports.get(1).hostPort() > 0, "an omitted host port gets a free one: " + ports);
         assertEquals(ports, f.testBridge.published);
         assertThrows(RuntimeException.class, () -> f.host.listenTcp(18080), "a host process must not get a published port");
+        // With no DNAT in force (this driver publishes nothing) the held port refuses at once:
+        // the reservation binds without listening, so no handshake hangs in a backlog.
+        Throwable refused = assertThrows(Throwable.class, () -> f.host.call(() -> {
+            try (java.net.Socket sock = new java.net.Socket()) {
+                sock.connect(new java.net.InetSocketAddress("127.0.0.1", 18080), 3000);
+            }
+            return null;
+        }));
+        while (refused.getCause() != null && !(refused instanceof java.net.ConnectException)) {
+            refused = refused.getCause();
+        }
+        assertTrue(refused instanceof java.net.ConnectException && refused.getMessage().contains("refused"),
+                "expected a refused connection, got " + refused);
 
         try (TcpListener taken = f.host.listenTcp(18081)) {
             String b = f.sandboxName("b");

@@ -17,7 +17,13 @@ public final class LibC {
 
     private LibC() {}
 
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
     public static final int AF_NETLINK = 16;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
