@@ -46,9 +46,10 @@ class WeftRuntimeIT {
                     + "the script says: %s%n", started.took().toMillis(), started.out().trim());
 
             Weft.Result networks = ok(weft.run("network:list"));
-            assertEquals(Map.of("host", "yes", "none", "yes"), networks(networks), networks::toString);
+            assertEquals(Map.of("bridge", "yes", "host", "yes", "none", "yes"), networks(networks), networks::toString);
             Weft.Result drivers = ok(weft.run("driver:list"));
-            assertEquals(Map.of("host", "yes", "null", "yes"), drivers(drivers), drivers::toString);
+            assertEquals(Map.of("bridge", "yes", "host", "yes", "null", "yes"), drivers(drivers), drivers::toString);
+            assertTrue(it.hostLinks().contains("weft0"), () -> "the predefined bridge network's bridge: " + it.hostLinks());
 
             TestSandbox a = it.sandbox("a");
             Weft.Result created = ok(weft.run("sandbox:create", "--network", "none", a.name()));
@@ -61,6 +62,8 @@ class WeftRuntimeIT {
             ok(weft.run("sandbox:remove", a.name()));
             assertFalse(Files.exists(Path.of("/run/netns", a.name())), "sandbox:remove left the namespace");
             assertFalse(ok(weft.run("sandbox:list")).out().contains(a.name()));
+
+            publishOnTheDefaultBridgeAndReapplyAfterAFlush(it);
 
             measureRoundTrip(weft);
 
@@ -94,7 +97,7 @@ class WeftRuntimeIT {
             Weft.Result unknown = weft.run("network:nosuch");
             assertEquals(127, unknown.exit(), unknown::toString);
 
-            assertEquals(Map.of("host", "yes", "none", "yes"), networks(ok(weft.run("network:list"))),
+            assertEquals(Map.of("bridge", "yes", "host", "yes", "none", "yes"), networks(ok(weft.run("network:list"))),
                     "a refused request leaves nothing behind");
         }
     }
@@ -162,7 +165,7 @@ class WeftRuntimeIT {
             // While the runtime is down, someone removes b's namespace (its veth goes with it).
             sh("ip", "netns", "delete", b.name());
             List<String> linksWhileDown = settledHostLinks(it);
-            assertEquals(3, linksWhileDown.size(), () -> "lo, s1's bridge and a's veth: " + linksWhileDown);
+            assertEquals(4, linksWhileDown.size(), () -> "lo, weft0, s1's bridge and a's veth: " + linksWhileDown);
 
             Weft.Result restarted = it.start();
             System.out.printf("[weft-it] ./weft start after kill -9: %d ms wall clock%n", restarted.took().toMillis());
@@ -191,6 +194,44 @@ class WeftRuntimeIT {
             assertEquals(List.of(a.name(), c.name()), it.sandboxNamespaces(), "the half-made sandbox's namespace is gone");
             assertEquals(linksWhileDown, settledHostLinks(it), "the half-made endpoint's veth is gone");
         }
+    }
+
+    /**
+     * The README's bridge example: a sandbox on the predefined bridge network publishes port 80 as
+     * 18080; a machine on the host's LAN (an "outside" namespace linked to the test host) reaches
+     * its listener through the host's address and is seen with its own address (DNAT, no proxy).
+     * {@code nft flush ruleset} in the host namespace cuts that; {@code ./weft network:reapply}
+     * restores it.
+     */
+    private static void publishOnTheDefaultBridgeAndReapplyAfterAFlush(PrivateInstance it) throws Exception {
+        Weft weft = it.weft;
+        TestSandbox web = it.sandbox("web");
+        ok(weft.run("sandbox:create", "-p", "18080:80", web.name()));
+        assertTrue(ok(weft.run("sandbox:list")).out().lines().anyMatch(l -> l.startsWith(web.name() + " ")
+                && l.contains("bridge")), "web is on the bridge network");
+        String address = ipv4Of(web);
+        assertTrue(address.contains("inet 172.17.0.2/"), () -> "web's address on bridge: " + address);
+        // The listener: a real process in the sandbox, telling each client who it saw.
+        web.spawn("socat", "TCP-LISTEN:80,reuseaddr,fork", "SYSTEM:echo web sees $SOCAT_PEERADDR");
+        TestSandbox lan = it.host.outside("lan", "10.99.0.1/24", "10.99.0.2/24");
+        poll("the published port answers from outside", Duration.ofSeconds(10), () -> ask(lan).startsWith("web"));
+        assertEquals("web sees 10.99.0.2", ask(lan), "DNAT keeps the client's address");
+
+        it.host.exec("nft", "flush", "ruleset");
+        assertFalse(ask(lan).startsWith("web"), "after the flush the port no longer reaches the sandbox");
+        Weft.Result reapplied = ok(weft.run("network:reapply"));
+        assertEquals("reapplied: bridge\n", reapplied.out(), reapplied::toString);
+        assertEquals("web sees 10.99.0.2", ask(lan), "network:reapply restores the published port");
+        assertEquals("reapplied: bridge\n", ok(weft.run("network:reapply")).out(), "reapply twice is harmless");
+        assertEquals("web sees 10.99.0.2", ask(lan));
+
+        ok(weft.run("sandbox:remove", web.name()));
+        assertFalse(ask(lan).startsWith("web"), "a removed sandbox's port is gone");
+    }
+
+    /** What the host's published port 18080 answers a client in {@code lan} ("" when nothing does). */
+    private static String ask(TestSandbox lan) {
+        return lan.tryExec("socat", "-T", "2", "-", "TCP:10.99.0.1:18080,connect-timeout=2").stdout().strip();
     }
 
     /** Drops the sample driver's jar into deploy/ (atomically, as a finished copy) and returns when it serves. */

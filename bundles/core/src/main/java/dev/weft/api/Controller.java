@@ -67,4 +67,20 @@ public interface Controller {
 
     /** Drivers registered now and drivers that networks remember. */
     List<DriverInfo> drivers();
+
+    /**
+     * Rewrites the kernel state drivers keep in places other tools share (their firewall tables and
+     * elements) from what the drivers know, after another tool flushed or changed it ({@code nft
+     * flush ruleset}, a firewall reload). Calls every driver registered now that implements
+     * {@link dev.weft.spi.Reapplicable}, one after the other, holding a handle on each for the
+     * length of its call and no lock of the controller's, so network and sandbox requests go on
+     * meanwhile. Unavailable drivers and drivers without the capability are skipped. Touches no
+     * record, link, address or lease. Idempotent: reapplying an undisturbed state changes nothing.
+     *
+     * @return the names of the drivers that reapplied their state, in registration order (empty
+     *         when none has the capability)
+     * @throws WeftException.Failed when a driver failed; its message names the driver and the
+     *         drivers after it were still called
+     */
+    List<String> reapply();
 }

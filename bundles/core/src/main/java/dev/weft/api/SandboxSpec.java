@@ -7,7 +7,8 @@ import java.nio.file.Path;
  *
  * @param name      the sandbox's name (its namespace is {@code NETNS_DIR/name} unless adopted)
  * @param network   the first network: a network's name, {@code host}, {@code none},
- *                  {@code container:NAME}, or null for {@code none}
+ *                  {@code container:NAME}, or null for the predefined {@code bridge}
+ *                  network when it exists (else {@code none})
  * @param endpoint  how it joins that network (addresses, aliases, published ports)
  * @param namespace an existing namespace to adopt instead of creating one (e.g. {@code /proc/PID/ns/net}),
  *                  or null

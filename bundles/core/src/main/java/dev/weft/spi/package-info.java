@@ -3,7 +3,10 @@
  *
  * <ul>
  * <li>Network drivers: {@code NetworkDriver} with opt-in capability interfaces the controller finds
- *     with {@code instanceof}.</li>
+ *     with {@code instanceof}:
+ *     {@link dev.weft.spi.ExternalConnectivity} (published ports), {@link dev.weft.spi.Restorable}
+ *     (re-adopt kernel state after a restart) and {@link dev.weft.spi.Reapplicable} (rewrite the
+ *     firewall state another tool flushed).</li>
  * <li>IP address management: {@link dev.weft.spi.IpamDriver} (pools and addresses, modelled on
  *     libnetwork's {@code ipamapi}) with its request and answer records, the optional capability
  *     {@link dev.weft.spi.IpamRestore}, and {@link dev.weft.spi.IpamException}. Weft's default IPAM
@@ -13,5 +16,5 @@
  * <p>Kept at version 0.x until the bridge driver has proven it (DESIGN.md §3).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package dev.weft.spi;

@@ -14,6 +14,7 @@ import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.spi.IpamDriver;
+import dev.weft.spi.Reapplicable;
 import dev.weft.spi.Restorable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,6 +176,36 @@ public final class ControllerImpl implements Controller {
                     && x.driverBundle().equals(n.driverBundle())).map(NetworkRecord::name).toList()));
         }
         return List.copyOf(out.values());
+    }
+
+    @Override
+    public List<String> reapply() {
+        List<String> done = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        RuntimeException first = null;
+        for (DriverRegistry.Entry e : drivers.entries()) {
+            if (!(e.driver instanceof Reapplicable)) {
+                continue;
+            }
+            // A handle, not the entry: a driver leaving meanwhile waits for this call to end.
+            Optional<DriverRegistry.Handle> held = drivers.forNetwork(e.name, e.bundle);
+            if (held.isEmpty()) {
+                continue;
+            }
+            try (DriverRegistry.Handle h = held.get()) {
+                ((Reapplicable) h.driver()).reapply();
+                done.add(e.name);
+                LOG.info("driver \"" + e.name + "\" of " + e.bundle + " reapplied its kernel state");
+            } catch (RuntimeException ex) {
+                failures.add("driver \"" + e.name + "\" of " + e.bundle + " could not reapply its state: " + ex.getMessage());
+                first = first == null ? ex : first;
+            }
+        }
+        if (!failures.isEmpty()) {
+            String reapplied = done.isEmpty() ? "" : " (reapplied: " + String.join(", ", done) + ")";
+            throw new WeftException.Failed(String.join("; ", failures) + reapplied, first);
+        }
+        return List.copyOf(done);
     }
 
     /** Whether {@code driver} restores state: used by tests. */

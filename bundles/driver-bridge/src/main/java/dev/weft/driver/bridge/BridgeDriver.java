@@ -17,6 +17,7 @@ import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.Reapplicable;
 import dev.weft.spi.Restorable;
 import dev.weft.spi.SandboxConfig;
 import dev.weft.spi.Scope;
@@ -49,7 +50,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = NetworkDriver.class, property = NetworkDriver.NAME + "=" + BridgeDriver.NAME)
 public final class BridgeDriver implements NetworkDriver<BridgeOptions>, ExternalConnectivity<BridgeOptions>,
-        Restorable<BridgeOptions> {
+        Restorable<BridgeOptions>, Reapplicable {
     public static final String NAME = "bridge";
     private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
 
@@ -331,6 +332,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
      * {@code network:reapply} after another tool flushed the ruleset. Nothing when the firewall
      * mode is none.
      */
+    @Override
     public void reapply() {
         if (firewall != null) {
             firewall.reapply();

@@ -30,7 +30,7 @@ public class CreateSandbox extends WeftAction {
     Controller controller;
 
     @Option(name = "--network",
-            description = "First network: a network's name, host, none or container:NAME (default: none)")
+            description = "First network: a network's name, host, none or container:NAME (default: bridge, or none without the bridge driver)")
     @Completion(NetworkModes.class)
     String network;
 

@@ -30,6 +30,7 @@ class FakeController implements Controller {
     final List<DriverInfo> drivers = new ArrayList<>();
     final Map<String, RuntimeException> failures = new HashMap<>();
     List<String> pruned = List.of();
+    List<String> reapplied = List.of();
     NetworkSpec networkSpec;
     SandboxSpec sandboxSpec;
     EndpointSpec endpointSpec;
@@ -127,6 +128,16 @@ class FakeController implements Controller {
     public List<DriverInfo> drivers() {
         call("drivers");
         return drivers;
+    }
+
+    @Override
+    public List<String> reapply() {
+        call("reapply");
+        RuntimeException e = failures.get("reapply");
+        if (e != null) {
+            throw e;
+        }
+        return reapplied;
     }
 
     static WeftException.NotFound notFound(String what) {

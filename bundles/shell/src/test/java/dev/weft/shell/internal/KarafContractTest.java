@@ -28,7 +28,8 @@ class KarafContractTest {
             CreateNetwork.class, ListNetworks.class, ListNetworks.Ls.class, InspectNetwork.class,
             RemoveNetwork.class, RemoveNetwork.Rm.class, PruneNetworks.class, ConnectNetwork.class,
             DisconnectNetwork.class, CreateSandbox.class, ListSandboxes.class, ListSandboxes.Ls.class,
-            InspectSandbox.class, RemoveSandbox.class, RemoveSandbox.Rm.class, ListDrivers.class, ListDrivers.Ls.class);
+            InspectSandbox.class, RemoveSandbox.class, RemoveSandbox.Rm.class, ListDrivers.class, ListDrivers.Ls.class,
+            ReapplyNetworks.class);
     static final List<Class<?>> COMPLETERS = List.of(
             NetworkNames.class, SandboxNames.class, DriverNames.class, NetworkModes.class);
 
@@ -46,7 +47,7 @@ class KarafContractTest {
             assertTrue(hasControllerReference(c), c + " gets the Controller by @Reference");
         }
         assertEquals(Set.of("driver:list", "driver:ls", "network:connect", "network:create", "network:disconnect",
-                "network:inspect", "network:list", "network:ls", "network:prune", "network:remove", "network:rm",
+                "network:inspect", "network:list", "network:ls", "network:prune", "network:reapply", "network:remove", "network:rm",
                 "sandbox:create", "sandbox:inspect", "sandbox:list", "sandbox:ls", "sandbox:remove", "sandbox:rm"), names);
     }
 
