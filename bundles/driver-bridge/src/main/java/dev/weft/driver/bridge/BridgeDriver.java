@@ -231,7 +231,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             spec.peer().mac(mac);
         }
         try {
-            host.batch().createLink(spec).setLink(LinkChange.of(hostEnd).hairpin(true)).send();
+            createVeth(host, spec, hostEnd);
         } catch (KernelException e) {
             if (!e.isExists()) { // not someone else's link: ours, if a step after creation failed
                 host.deleteLinkIfExists(hostEnd);
@@ -241,7 +241,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         try {
             boolean routeOut = endpoint.defaultRoute() && !network.internal();
             MacAddress actual = context.kernel().inNamespace(sandbox.namespace(),
-                    rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut));
+                    rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac));
             if (firewall != null && !options.icc()) {
                 firewall.addElements(endpoint.id(), List.of(firewall.iccMember(hostEnd)));
             }
@@ -249,6 +249,23 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         } catch (RuntimeException e) {
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
             throw e;
+        }
+    }
+
+    /**
+     * Creates the veth pair and sets hairpin on the host end. A veth this sandbox left before may
+     * still hold the sandbox-side name (its delete waits in {@link VethDeleter}): then the queued
+     * deletes are done now and the creation is tried once more.
+     */
+    private void createVeth(Rtnetlink host, LinkSpec spec, String hostEnd) {
+        try {
+            host.batch().createLink(spec).setLink(LinkChange.of(hostEnd).hairpin(true)).send();
+        } catch (KernelException e) {
+            if (!e.isExists() || !deleter.hasPending()) {
+                throw e;
+            }
+            deleter.drain();
+            host.batch().createLink(spec).setLink(LinkChange.of(hostEnd).hairpin(true)).send();
         }
     }
 

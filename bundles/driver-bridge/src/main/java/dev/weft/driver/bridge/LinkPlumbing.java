@@ -58,9 +58,11 @@ final class LinkPlumbing {
     /**
      * Sets the sandbox end up with its addresses (IPv6 without DAD), then, for the sandbox's first
      * network, the default routes through the gateways; further networks only get the routes of
-     * their subnets, which the kernel adds with the addresses. Returns the MAC.
+     * their subnets, which the kernel adds with the addresses. Returns the MAC: {@code knownMac}
+     * when the caller set it at creation (no round trip to read it back), else the kernel's.
      */
-    static MacAddress configureSandboxEnd(Rtnetlink rt, EndpointConfig endpoint, boolean defaultRoute) {
+    static MacAddress configureSandboxEnd(Rtnetlink rt, EndpointConfig endpoint, boolean defaultRoute,
+                                          MacAddress knownMac) {
         int index = rt.index(endpoint.interfaceName());
         var batch = rt.batch().setLink(LinkChange.of(index).up());
         if (endpoint.ipv4() != null) {
@@ -77,6 +79,6 @@ final class LinkPlumbing {
             batch.addRoute(Route.defaultVia(endpoint.gateway6()));
         }
         batch.send();
-        return rt.link(index).map(Link::mac).orElse(null);
+        return knownMac != null ? knownMac : rt.link(index).map(Link::mac).orElse(null);
     }
 }

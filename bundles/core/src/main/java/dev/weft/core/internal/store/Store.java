@@ -24,8 +24,12 @@ import java.util.function.Consumer;
 /**
  * The controller's records as JSON files, one per object: networks in the state directory (they
  * survive a reboot), sandboxes and endpoints in the runtime directory (on tmpfs, gone with the
- * namespaces they describe). Every write is crash-safe: a temporary file, fsync, rename, fsync of
- * the directory. A file that cannot be read is reported and skipped, never fatal.
+ * namespaces they describe). Every write is atomic (a temporary file, then rename), so a crash of
+ * the process never leaves a torn record. Network records are also made durable (fsync of the file
+ * and of the directory): they must survive a power loss. Sandbox and endpoint records are not
+ * fsync'd: they describe namespaces that a power loss or reboot destroys anyway, the runtime
+ * directory is tmpfs in production, and an fsync on the user's path costs milliseconds on a disk.
+ * A file that cannot be read is reported and skipped, never fatal.
  */
 public final class Store {
     private static final String SUFFIX = ".json";
@@ -52,27 +56,27 @@ public final class Store {
     }
 
     public void put(NetworkRecord r) {
-        write(networks, r.id(), r);
+        write(networks, r.id(), r, true);
     }
 
     public void put(SandboxRecord r) {
-        write(sandboxes, r.id(), r);
+        write(sandboxes, r.id(), r, false);
     }
 
     public void put(EndpointRecord r) {
-        write(endpoints, r.id(), r);
+        write(endpoints, r.id(), r, false);
     }
 
     public void deleteNetwork(String id) {
-        delete(networks, id);
+        delete(networks, id, true);
     }
 
     public void deleteSandbox(String id) {
-        delete(sandboxes, id);
+        delete(sandboxes, id, false);
     }
 
     public void deleteEndpoint(String id) {
-        delete(endpoints, id);
+        delete(endpoints, id, false);
     }
 
     public List<NetworkRecord> networks(Consumer<String> problems) {
@@ -87,22 +91,29 @@ public final class Store {
         return readAll(endpoints, EndpointRecord.class, problems);
     }
 
-    private void write(Path dir, String id, Object record) {
+    private void write(Path dir, String id, Object record, boolean durable) {
         Path target = dir.resolve(id + SUFFIX);
         Path tmp = dir.resolve("." + id + SUFFIX + ".tmp");
         byte[] bytes = gson.toJson(record).getBytes(StandardCharsets.UTF_8);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+                if (durable) {
+                    ch.force(true);
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            syncDirectory(dir);
+            if (durable) {
+                syncDirectory(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
@@ -116,10 +127,12 @@ public final class Store {
         }
     }
 
-    private static void delete(Path dir, String id) {
+    private static void delete(Path dir, String id, boolean durable) {
         try {
             Files.deleteIfExists(dir.resolve(id + SUFFIX));
-            syncDirectory(dir);
+            if (durable) {
+                syncDirectory(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + dir.resolve(id + SUFFIX) + ": " + e.getMessage(), e);
         }
