@@ -63,6 +63,15 @@ class WeftRuntimeIT {
             assertFalse(Files.exists(Path.of("/run/netns", a.name())), "sandbox:remove left the namespace");
             assertFalse(ok(weft.run("sandbox:list")).out().contains(a.name()));
 
+            // each driver is a feature of its own: it goes away (its network stays, unavailable)
+            // and comes back, over the CLI and without a shell refresh cutting the command
+            ok(weft.run("feature:uninstall", "weft-driver-null"));
+            poll("none unavailable", Duration.ofSeconds(10),
+                    () -> "no".equals(networks(weft.run("network:list")).get("none")));
+            ok(weft.run("feature:install", "weft-driver-null"));
+            poll("none available again", Duration.ofSeconds(10),
+                    () -> "yes".equals(networks(weft.run("network:list")).get("none")));
+
             publishOnTheDefaultBridgeAndReapplyAfterAFlush(it);
 
             measureRoundTrip(weft);
