@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -110,15 +108,13 @@ final class PrivateInstance implements AutoCloseable {
             return;
         }
         closed = true;
-        List<Throwable> failures = new ArrayList<>();
-        try {
+        Cleanup cleanup = new Cleanup();
+        cleanup.step(() -> {
             Weft.Result purged = weft.run(Duration.ofSeconds(90), "purge");
             if (purged.exit() != 0) {
-                failures.add(new AssertionError("./weft purge: " + purged));
+                cleanup.fail(new AssertionError("./weft purge: " + purged));
             }
-        } catch (Exception | AssertionError e) {
-            failures.add(e);
-        }
+        });
         long pid = weft.pidFromFile();                          // purge failed half-way: no JVM left behind
         if (pid > 0) {
             ProcessHandle.of(pid).filter(h -> h.info().commandLine().orElse("").contains(weft.home.toString()))
@@ -127,38 +123,10 @@ final class PrivateInstance implements AutoCloseable {
                         h.onExit().join();
                     });
         }
-        try {
-            host.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        try {
-            deleteTree(dir);
-        } catch (IOException e) {
-            failures.add(e);
-        }
-        try {
-            before.assertUnchanged();
-        } catch (AssertionError e) {
-            failures.add(e);
-        }
-        if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError("cleanup of instance " + instance + " failed: " + failures.get(0),
-                    failures.get(0));
-            failures.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        cleanup.step(host::close);
+        cleanup.step(() -> Cleanup.deleteTree(dir));
+        cleanup.step(before::assertUnchanged);
+        cleanup.throwIfFailed("instance " + instance);
     }
 
     static String property(String name) {

@@ -7,16 +7,13 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import dev.weft.itests.Cleanup;
 import dev.weft.testkit.Leaks;
 import dev.weft.testkit.TestHost;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 
@@ -118,39 +115,11 @@ final class KarafWorld {
     }
 
     private void close() {
-        List<Throwable> failures = new ArrayList<>();
-        try {
-            host.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        try {
-            deleteTree(dir);
-        } catch (IOException e) {
-            failures.add(e);
-        }
-        try {
-            before.assertUnchanged();
-        } catch (AssertionError e) {
-            failures.add(e);
-        }
-        if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError("cleanup of " + host.name() + " failed: " + failures.get(0),
-                    failures.get(0));
-            failures.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Cleanup cleanup = new Cleanup();
+        cleanup.step(host::close);
+        cleanup.step(() -> Cleanup.deleteTree(dir));
+        cleanup.step(before::assertUnchanged);
+        cleanup.throwIfFailed(host.name());
     }
 
     private static String property(String name) {

@@ -15,7 +15,6 @@ import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.Reapplicable;
-import dev.weft.spi.Restorable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -206,10 +205,5 @@ public final class ControllerImpl implements Controller {
             throw new WeftException.Failed(String.join("; ", failures) + reapplied, first);
         }
         return List.copyOf(done);
-    }
-
-    /** Whether {@code driver} restores state: used by tests. */
-    static boolean restorable(Object driver) {
-        return driver instanceof Restorable<?>;
     }
 }

@@ -124,6 +124,10 @@ final class Inventory {
         return endpoints.values().stream().filter(filter).toList();
     }
 
+    synchronized Optional<EndpointRecord> endpoint(String id) {
+        return Optional.ofNullable(endpoints.get(id));
+    }
+
     synchronized Optional<EndpointRecord> endpoint(String networkId, String sandboxId) {
         return endpoints.values().stream()
                 .filter(e -> e.network().equals(networkId) && e.sandbox().equals(sandboxId)).findFirst();
@@ -180,14 +184,15 @@ final class Inventory {
         if (key == null || key.isEmpty()) {
             return Optional.empty();
         }
+        // as Docker resolves: an exact id, then a name, then a unique id prefix
+        T exact = map.get(key);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
         for (T v : map.values()) {
             if (name.apply(v).equals(key)) {
                 return Optional.of(v);
             }
-        }
-        T exact = map.get(key);
-        if (exact != null) {
-            return Optional.of(exact);
         }
         if (key.length() >= 12 && key.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             List<String> hits = map.keySet().stream().filter(id -> id.startsWith(key)).toList();

@@ -151,7 +151,7 @@ final class Sandboxes {
         List<String> eps = new ArrayList<>(s.endpoints());
         java.util.Collections.reverse(eps);
         for (String epId : eps) {
-            for (EndpointRecord e : inventory.endpoints(x -> x.id().equals(epId))) {
+            for (EndpointRecord e : inventory.endpoint(epId).stream().toList()) {
                 NetworkRecord n = inventory.network(e.network()).orElse(null);
                 if (n == null) {
                     inventory.removeEndpoint(e);

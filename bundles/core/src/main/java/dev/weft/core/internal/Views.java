@@ -41,8 +41,7 @@ final class Views {
 
     SandboxInfo sandbox(SandboxRecord s) {
         List<EndpointInfo> eps = s.endpoints().stream()
-                .map(id -> inventory.endpoints(e -> e.id().equals(id)).stream().findFirst())
-                .flatMap(Optional::stream).map(this::endpoint).flatMap(Optional::stream).toList();
+                .map(inventory::endpoint).flatMap(Optional::stream).map(this::endpoint).flatMap(Optional::stream).toList();
         return new SandboxInfo(s.id(), s.name(), Path.of(s.namespace()), s.mode(), s.created(), eps);
     }
 
