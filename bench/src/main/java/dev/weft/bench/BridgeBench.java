@@ -34,8 +34,8 @@ import java.util.stream.Stream;
 public final class BridgeBench {
     private BridgeBench() {}
 
-    /** The instance settings the driver sees. */
-    private record Context(Kernel kernel) implements DriverContext {
+    /** The instance settings the driver sees (also {@link WeftWorld}'s). */
+    record Context(Kernel kernel) implements DriverContext {
         @Override
         public String instance() {
             return "bench";
@@ -81,7 +81,10 @@ public final class BridgeBench {
             BridgeDriver driver = new BridgeDriver(new Context(runtime.kernel()));
             try {
                 runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
-                run(host, runtime.controller(), driver, iterations, warmup, many);
+                run(host, runtime.controller(), () -> {
+                    runtime.awaitRemovals();
+                    driver.drain();
+                }, iterations, warmup, many);
             } finally {
                 driver.close();
             }
@@ -107,7 +110,7 @@ public final class BridgeBench {
         return name;
     }
 
-    private static void run(TestHost host, Controller c, BridgeDriver driver, int iterations, int warmup, int many)
+    private static void run(TestHost host, Controller c, Runnable drain, int iterations, int warmup, int many)
             throws Exception {
         network(c, "one", "10.90.0.0/16");
         network(c, "two", "10.91.0.0/16");
@@ -121,7 +124,7 @@ public final class BridgeBench {
             remove.time(i, () -> c.removeSandbox(name[0]));
         }
         long t0 = System.nanoTime();
-        driver.drain();
+        drain.run();
         long drained = System.nanoTime() - t0;
         System.out.println("# Bridge driver through the Controller API");
         System.out.println();
@@ -136,19 +139,19 @@ public final class BridgeBench {
         System.out.println();
 
         int rulesEmpty = rulesetLines(host);
-        batch(host, c, driver, List.of("one"), 100, rulesEmpty);
+        batch(host, c, drain, List.of("one"), 100, rulesEmpty);
         if (many > 0) {
             List<String> nets = new ArrayList<>();
             for (int b = 0; b < 4; b++) {
                 network(c, "many" + b, "10." + (100 + b) + ".0.0/16");
                 nets.add("many" + b);
             }
-            batch(host, c, driver, nets, many, -1);
+            batch(host, c, drain, nets, many, -1);
         }
     }
 
     /** {@code count} sandboxes with a port each, spread over {@code nets} in turn; then removed, untimed. */
-    private static void batch(TestHost host, Controller c, BridgeDriver driver, List<String> nets, int count, int rulesEmpty)
+    private static void batch(TestHost host, Controller c, Runnable drain, List<String> nets, int count, int rulesEmpty)
             throws Exception {
         List<String> names = new ArrayList<>();
         long[] each = new long[count];
@@ -178,7 +181,7 @@ public final class BridgeBench {
         }
         long removed = System.nanoTime() - t;
         t = System.nanoTime();
-        driver.drain();
+        drain.run();
         System.out.printf(Locale.ROOT, "removing them: %.0f ms on the user's path (%.2f ms each), background deletes "
                 + "drained %.0f ms later%n%n", removed / 1e6, removed / 1e6 / count, (System.nanoTime() - t) / 1e6);
     }

@@ -45,8 +45,23 @@ public interface Controller {
      */
     SandboxInfo createSandbox(SandboxSpec spec);
 
-    /** Disconnects the sandbox from every network and removes it (and its namespace, if Weft created it). */
+    /**
+     * Disconnects the sandbox from every network and removes it (and its namespace, if Weft created
+     * it). It returns once the sandbox is out of every network (no published port, no firewall
+     * element) and no longer listed by {@link #sandboxes()}; deleting its namespace and the
+     * kernel's destruction of its interfaces (which holds the kernel's configuration lock for
+     * milliseconds) follow in the background, at a quiet moment, batched with other removals. A new
+     * sandbox of the same name waits for that, and the endpoints' addresses are reused only after
+     * it. {@link #awaitRemoval} waits for the namespace.
+     */
     void removeSandbox(String sandbox);
+
+    /**
+     * Waits until the namespace of a sandbox removed by {@link #removeSandbox} is deleted (its name
+     * free, no longer in {@code ip netns list}); returns at once when none is pending. The kernel
+     * may still be tearing down its interfaces; their addresses are reused only after that.
+     */
+    void awaitRemoval(String sandbox);
 
     List<SandboxInfo> sandboxes();
 

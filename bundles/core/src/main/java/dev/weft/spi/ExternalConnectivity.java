@@ -1,6 +1,7 @@
 package dev.weft.spi;
 
 import dev.weft.api.PortBinding;
+import java.net.InetAddress;
 import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -14,6 +15,17 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface ExternalConnectivity<O> {
+
+    /**
+     * The host address a port publication that names none is bound on, or null (the default) for
+     * every host address, IPv4 and IPv6. Called before the controller reserves the host ports; the
+     * bindings then handed to {@link #publish} carry this address. Only bindings on every address
+     * or on an IPv6 address are reachable at {@code [::1]}: a driver whose default is an IPv4
+     * address keeps its ports off IPv6.
+     */
+    default InetAddress defaultHostAddress(O options) {
+        return null;
+    }
 
     /**
      * Makes the bindings reachable. Called after {@link NetworkDriver#join}, with all of the

@@ -16,5 +16,5 @@
  * <p>Kept at version 0.x until the bridge driver has proven it (DESIGN.md §3).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package dev.weft.spi;

@@ -136,6 +136,38 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * Deletes the named namespace's name (unmounts and unlinks {@code DIR/name}, so the name is free
+     * and {@code ip netns} no longer lists it) but keeps the namespace itself alive until the
+     * returned handle is closed. Destroying a namespace's interfaces holds the kernel's
+     * configuration lock, which every link change waits for; the kernel destroys every namespace
+     * that died meanwhile in one pass, so closing many handles at once, at a quiet moment, takes
+     * that lock once instead of once per namespace. The caller must close the handle soon: until
+     * then the namespace keeps its interfaces and addresses. A missing name yields a handle that
+     * holds nothing.
+     */
+    public HeldNamespace deleteName(String name) {
+        checkName(name);
+        Path p = directory.resolve(name);
+        int fd = -1;
+        if (Files.exists(p)) {
+            try {
+                fd = LibC.open(p.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+            } catch (LastErrorException e) {
+                // not a namespace mount (or gone meanwhile): nothing to hold, the delete below still runs
+            }
+        }
+        try {
+            delete(name);
+        } catch (RuntimeException e) {
+            if (fd >= 0) {
+                LibC.close(fd);
+            }
+            throw e;
+        }
+        return new HeldNamespace(name, fd);
+    }
+
     /** Runs {@code work} on a dedicated thread inside {@code ns}. */
     public <T> T run(NetNamespace ns, Callable<T> work) {
         return runner.call(ns, work);

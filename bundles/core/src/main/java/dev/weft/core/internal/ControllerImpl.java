@@ -10,6 +10,7 @@ import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.WeftException;
 import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
@@ -39,6 +40,8 @@ public final class ControllerImpl implements Controller {
     private final Reconciler reconciler;
     private final Map<String, NetworkSpec> predefined;
     private final HostPorts hostPorts;
+    /** Users' operations in flight: background kernel work waits for quiet moments. */
+    private final Activity activity = new Activity();
 
     /**
      * @param predefined the predefined networks by the driver that serves them (created when that
@@ -51,8 +54,19 @@ public final class ControllerImpl implements Controller {
         Locks locks = new Locks();
         this.hostPorts = new HostPorts(kernel);
         this.networks = new Networks(inventory, drivers, ipam);
-        this.endpoints = new Endpoints(inventory, drivers, ipam, hostPorts, locks);
-        this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, etcNetns, hostResolvConf);
+        SandboxReaper reaper = new SandboxReaper(kernel, activity, new SandboxReaper.Steps() {
+            @Override
+            public void removeResolvConf(String sandbox) {
+                sandboxes.removeResolvConf(sandbox);
+            }
+
+            @Override
+            public void removeRecord(SandboxRecord sandbox) {
+                inventory.removeSandbox(sandbox.id());
+            }
+        });
+        this.endpoints = new Endpoints(inventory, drivers, ipam, hostPorts, locks, reaper);
+        this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
         this.views = new Views(inventory, drivers, this::scopeOf);
         this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipam);
         this.predefined = new LinkedHashMap<>(predefined);
@@ -72,7 +86,16 @@ public final class ControllerImpl implements Controller {
      * records stay, and a new controller on the same directories takes them over.
      */
     void close() {
+        sandboxes.close();
         hostPorts.closeAll();
+    }
+
+    /**
+     * Waits until removed sandboxes are entirely gone: their namespaces, and their interfaces and
+     * addresses (removal returns before the kernel has destroyed them; see {@link SandboxReaper}).
+     */
+    public void awaitRemovals() {
+        sandboxes.drainRemovals();
     }
 
     private void driverArrived(DriverRegistry.Entry e) {
@@ -94,16 +117,22 @@ public final class ControllerImpl implements Controller {
 
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
-        return views.network(networks.create(spec, false));
+        try (Activity.Op op = activity.begin()) {
+            return views.network(networks.create(spec, false));
+        }
     }
 
     @Override
     public void removeNetwork(String network) {
-        networks.remove(network);
+        sandboxes.drainRemovals(); // removed sandboxes still hold addresses of its pools
+        try (Activity.Op op = activity.begin()) {
+            networks.remove(network);
+        }
     }
 
     @Override
     public List<String> pruneNetworks() {
+        sandboxes.drainRemovals();
         List<String> removed = new ArrayList<>();
         for (NetworkRecord n : inventory.networks()) {
             if (!n.predefined() && n.state() == State.READY && inventory.endpoints(e -> e.network().equals(n.id())).isEmpty()
@@ -131,32 +160,45 @@ public final class ControllerImpl implements Controller {
 
     @Override
     public SandboxInfo createSandbox(SandboxSpec spec) {
-        return views.sandbox(sandboxes.create(spec));
+        try (Activity.Op op = activity.begin()) {
+            return views.sandbox(sandboxes.create(spec));
+        }
     }
 
     @Override
     public void removeSandbox(String sandbox) {
-        sandboxes.remove(sandbox);
+        try (Activity.Op op = activity.begin()) {
+            sandboxes.remove(sandbox);
+        }
+    }
+
+    @Override
+    public void awaitRemoval(String sandbox) {
+        sandboxes.awaitRemoval(sandbox);
     }
 
     @Override
     public List<SandboxInfo> sandboxes() {
-        return inventory.sandboxes().stream().map(views::sandbox).toList();
+        return inventory.sandboxes().stream().filter(s -> s.state() != State.REMOVING).map(views::sandbox).toList();
     }
 
     @Override
     public Optional<SandboxInfo> sandbox(String sandbox) {
-        return inventory.sandbox(sandbox).map(views::sandbox);
+        return inventory.sandbox(sandbox).filter(s -> s.state() != State.REMOVING).map(views::sandbox);
     }
 
     @Override
     public EndpointInfo connect(String network, String sandbox, EndpointSpec spec) {
-        return views.endpoint(endpoints.connect(network, sandbox, spec)).orElseThrow();
+        try (Activity.Op op = activity.begin()) {
+            return views.endpoint(endpoints.connect(network, sandbox, spec)).orElseThrow();
+        }
     }
 
     @Override
     public void disconnect(String network, String sandbox, boolean force) {
-        endpoints.disconnect(network, sandbox, force);
+        try (Activity.Op op = activity.begin()) {
+            endpoints.disconnect(network, sandbox, force);
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.weft.spi.AddressRequest;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.IpamDriver;
+import dev.weft.spi.IpamException;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.PoolId;
@@ -42,8 +43,12 @@ final class Endpoints {
     private final IpamDriver ipam;
     private final HostPorts hostPorts;
     private final Locks locks;
+    /** Removals finishing in the background: they hold their endpoints' addresses until then. */
+    private final SandboxReaper reaper;
 
-    Endpoints(Inventory inventory, DriverRegistry drivers, IpamDriver ipam, HostPorts hostPorts, Locks locks) {
+    Endpoints(Inventory inventory, DriverRegistry drivers, IpamDriver ipam, HostPorts hostPorts, Locks locks,
+              SandboxReaper reaper) {
+        this.reaper = reaper;
         this.inventory = inventory;
         this.drivers = drivers;
         this.ipam = ipam;
@@ -144,10 +149,11 @@ final class Endpoints {
             EndpointRecord done = e.joined(joined.mac() == null ? null : joined.mac().toString(), joined.hostInterface());
 
             if (!spec.ports().isEmpty()) {
-                List<PortBinding> bound = hostPorts.reserve(id, s.name(), spec.ports());
-                rollback.add(() -> hostPorts.release(id));
                 @SuppressWarnings("unchecked")
                 ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
+                List<PortBinding> bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options),
+                        new HostPorts.Target(v4 == null ? null : v4.address(), v6 == null ? null : v6.address()));
+                rollback.add(() -> hostPorts.release(id));
                 ext.publish(Networks.config(n), options, config(n, done), bound);
                 done = done.withPorts(Views.records(bound));
             }
@@ -182,7 +188,19 @@ final class Endpoints {
      * past failures when {@code force}; otherwise a driver failure leaves the endpoint recorded.
      */
     void disconnect(NetworkRecord n, SandboxRecord s, EndpointRecord e, boolean force) {
+        disconnect(n, s, e, force, false);
+    }
+
+    /**
+     * As {@link #disconnect(NetworkRecord, SandboxRecord, EndpointRecord, boolean)}; when
+     * {@code sandboxGoing} (the sandbox is being removed and its namespace is destroyed next) the
+     * driver's leave is told so ({@link SandboxConfig#removing()}) and the endpoint's addresses are
+     * not released here: the returned action releases them, to be run once the endpoint's host
+     * interface is gone. Returns null when nothing is left to do.
+     */
+    Runnable disconnect(NetworkRecord n, SandboxRecord s, EndpointRecord e, boolean force, boolean sandboxGoing) {
         List<RuntimeException> failures = new ArrayList<>();
+        SandboxConfig sandbox = sandboxGoing ? sandbox(s).asRemoving() : sandbox(s);
         inventory.updateEndpoint(e.withState(State.REMOVING));
         java.util.Optional<DriverRegistry.Handle> handle = drivers.forNetwork(n.driver(), n.driverBundle());
         if (handle.isEmpty() && !force) {
@@ -199,7 +217,7 @@ final class Endpoints {
                     ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
                     step(failures, () -> ext.unpublish(Networks.config(n), options, config, Views.ports(e)));
                 }
-                step(failures, () -> driver.leave(Networks.config(n), options, config, sandbox(s)));
+                step(failures, () -> driver.leave(Networks.config(n), options, config, sandbox));
                 step(failures, () -> driver.deleteEndpoint(Networks.config(n), options, config));
             }
         }
@@ -210,10 +228,13 @@ final class Endpoints {
             throw Networks.translate(first, "disconnect sandbox \"" + s.name() + "\" from network \"" + n.name() + "\"");
         }
         hostPorts.release(e.id());
-        release(n, e);
+        if (!sandboxGoing) {
+            release(n, e);
+        }
         inventory.removeEndpoint(e);
         failures.forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": " + f.getMessage()));
         LOG.info("sandbox " + s.name() + " left network " + n.name());
+        return sandboxGoing ? () -> release(n, e) : null;
     }
 
     private static void step(List<RuntimeException> failures, Runnable r) {
@@ -254,9 +275,23 @@ final class Endpoints {
                 continue;
             }
             PoolId pool = PoolId.parse(sub.pool());
-            InterfaceAddress a = ipam.requestAddress(pool, preferred == null ? AddressRequest.any()
-                    : AddressRequest.endpoint(preferred)).address();
-            rollback.add(() -> ipam.releaseAddress(pool, a.address()));
+            AddressRequest request = preferred == null ? AddressRequest.any() : AddressRequest.endpoint(preferred);
+            InterfaceAddress a;
+            try {
+                a = ipam.requestAddress(pool, request).address();
+            } catch (IpamException e) {
+                // removed sandboxes hold their addresses until their interfaces are gone: when that
+                // is what stands in the way, finish those removals now and ask once more
+                boolean held = e.reason() == IpamException.Reason.ADDRESS_IN_USE
+                        || e.reason() == IpamException.Reason.POOL_EXHAUSTED;
+                if (!held || !reaper.hasPending()) {
+                    throw e;
+                }
+                reaper.drain();
+                a = ipam.requestAddress(pool, request).address();
+            }
+            InterfaceAddress allocated = a;
+            rollback.add(() -> ipam.releaseAddress(pool, allocated.address()));
             return a;
         }
         return null;

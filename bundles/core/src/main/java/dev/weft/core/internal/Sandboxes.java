@@ -33,9 +33,10 @@ final class Sandboxes {
     private final Locks locks;
     private final Path etcNetns;
     private final Path hostResolvConf;
+    private final SandboxReaper reaper;
 
     Sandboxes(Kernel kernel, Inventory inventory, DriverRegistry drivers, Endpoints endpoints, Locks locks,
-              Path etcNetns, Path hostResolvConf) {
+              SandboxReaper reaper, Path etcNetns, Path hostResolvConf) {
         this.kernel = kernel;
         this.inventory = inventory;
         this.drivers = drivers;
@@ -43,12 +44,14 @@ final class Sandboxes {
         this.locks = locks;
         this.etcNetns = etcNetns;
         this.hostResolvConf = hostResolvConf;
+        this.reaper = reaper;
     }
 
     SandboxRecord create(SandboxSpec spec) {
         Names.check("sandbox", spec.name());
         String network = spec.network() != null ? spec.network()
                 : inventory.network("bridge").filter(NetworkRecord::predefined).isPresent() ? "bridge" : "none";
+        reaper.await(spec.name()); // a removed sandbox of this name may still have its namespace
         if (inventory.sandbox(spec.name()).filter(s -> s.name().equals(spec.name())).isPresent()) {
             throw new WeftException.Conflict("sandbox \"" + spec.name() + "\" already exists: choose another name");
         }
@@ -137,17 +140,38 @@ final class Sandboxes {
 
     void remove(String nameOrId) {
         SandboxRecord s0 = inventory.requireSandbox(nameOrId);
+        if (s0.state() == State.REMOVING && reaper.isPending(s0.name())) {
+            reaper.await(s0.name()); // removed already: only its namespace is still going
+            return;
+        }
         synchronized (locks.of(s0.id())) {
-            SandboxRecord s = inventory.requireSandbox(s0.id());
-            remove(s, false);
+            SandboxRecord s = inventory.sandbox(s0.id()).orElse(null);
+            if (s == null || reaper.isPending(s.name())) {
+                return; // another caller removed it meanwhile
+            }
+            remove(s, false, true);
         }
         locks.forget(s0.id());
     }
 
-    /** Leaves every network (newest first), then removes the namespace Weft created. */
+    /** Removes a sandbox and waits for all of it (reconcile). */
     void remove(SandboxRecord s, boolean quiet) {
+        remove(s, quiet, false);
+    }
+
+    /**
+     * Leaves every network (newest first), then removes the namespace Weft created. With
+     * {@code background}, the caller's path ends once the sandbox is out of its networks (and so
+     * out of every listing): the namespace's deletion, the kernel's destruction of its interfaces
+     * and the release of the endpoints' addresses after it are left to the {@link SandboxReaper};
+     * the record stays REMOVING until the namespace is deleted.
+     */
+    private void remove(SandboxRecord s, boolean quiet, boolean background) {
         inventory.updateSandbox(s.withState(State.REMOVING));
+        boolean going = s.mode() == SandboxInfo.Mode.CREATED;
         List<RuntimeException> failures = new ArrayList<>();
+        List<String> hostInterfaces = new ArrayList<>();
+        List<Runnable> releases = new ArrayList<>();
         List<String> eps = new ArrayList<>(s.endpoints());
         java.util.Collections.reverse(eps);
         for (String epId : eps) {
@@ -158,13 +182,28 @@ final class Sandboxes {
                     continue;
                 }
                 try {
-                    endpoints.disconnect(n, inventory.freshSandbox(s.id()), e, true);
+                    Runnable release = endpoints.disconnect(n, inventory.freshSandbox(s.id()), e, true, going);
+                    if (release != null) {
+                        releases.add(release);
+                        if (e.hostInterface() != null) {
+                            hostInterfaces.add(e.hostInterface());
+                        }
+                    }
                 } catch (RuntimeException ex) {
                     failures.add(ex);
                 }
             }
         }
-        if (s.mode() == SandboxInfo.Mode.CREATED) {
+        SandboxRecord left = inventory.freshSandbox(s.id());
+        SandboxReaper.Job job = new SandboxReaper.Job(left != null ? left : s, going, hostInterfaces, releases);
+        if (background && going && failures.isEmpty()) {
+            reaper.submit(job);
+            if (!quiet) {
+                LOG.info("sandbox " + s.name() + " removed (its namespace goes in the background)");
+            }
+            return;
+        }
+        if (going) {
             try {
                 kernel.namespaces().delete(s.name());
                 removeResolvConf(s.name());
@@ -172,7 +211,8 @@ final class Sandboxes {
                 failures.add(ex);
             }
         }
-        if (!failures.isEmpty()) {
+        releases.forEach(Runnable::run);
+        if (!failures.isEmpty()) { // the record stays REMOVING: the next start finishes it
             RuntimeException first = failures.get(0);
             failures.stream().skip(1).forEach(first::addSuppressed);
             throw Networks.translate(first, "remove sandbox \"" + s.name() + "\"");
@@ -181,6 +221,22 @@ final class Sandboxes {
         if (!quiet) {
             LOG.info("sandbox " + s.name() + " removed");
         }
+    }
+
+    /** Waits until the namespace of a removed sandbox (by name or id) is deleted. */
+    void awaitRemoval(String nameOrId) {
+        // its REMOVING record stays until then, so an id still finds the name
+        reaper.await(inventory.sandbox(nameOrId).map(SandboxRecord::name).orElse(nameOrId));
+    }
+
+    /** Waits until sandbox removals running in the background are done (tests, network removal, shutdown). */
+    void drainRemovals() {
+        reaper.drain();
+    }
+
+    /** Finishes background removals and stops their thread. */
+    void close() {
+        reaper.close();
     }
 
     /**

@@ -47,6 +47,11 @@ public final class Standalone implements AutoCloseable {
         return kernel;
     }
 
+    /** Waits until removed sandboxes' namespaces, interfaces and addresses are entirely gone. */
+    public void awaitRemovals() {
+        controller.awaitRemovals();
+    }
+
     /** Registers a driver as the whiteboard would (bundle and version name its origin). */
     public void addDriver(String name, String bundle, String version, NetworkDriver<?> driver) {
         drivers.add(name, bundle, version, driver, name + "/" + bundle);

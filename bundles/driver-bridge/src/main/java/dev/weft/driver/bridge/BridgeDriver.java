@@ -64,6 +64,12 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private final Map<String, String> bridges = new ConcurrentHashMap<>();
     /** MTU per network id, known from create or restore (read from the bridge otherwise). */
     private final Map<String, Integer> mtus = new ConcurrentHashMap<>();
+    /**
+     * The bridge's index per network id, so that a join names its master by index: looking the
+     * bridge up by name makes the kernel first process the bridge's pending carrier change, which
+     * waits for an RCU grace period when its last port went away.
+     */
+    private final Map<String, Integer> bridgeIndexes = new ConcurrentHashMap<>();
 
     /** DS injects the runtime's context; the driver is registered only while core offers it. */
     @Activate
@@ -208,6 +214,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         }
         mtus.remove(network.id());
         bridges.remove(network.id());
+        bridgeIndexes.remove(network.id());
         throwAll(failures, "network \"" + network.name() + "\": could not remove everything");
         LOG.info("network " + network.name() + ": deleted bridge " + bridge);
     }
@@ -224,19 +231,20 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         MacAddress mac = endpoint.mac() != null ? endpoint.mac()
                 : endpoint.ipv4() != null && endpoint.ipv4().address() instanceof Inet4Address a4 ? MacAddress.fromIpv4(a4)
                 : null;
-        LinkSpec spec = LinkSpec.veth(hostEnd, endpoint.interfaceName(), sandbox.namespace()).mtu(mtu).master(bridge)
-                .alias(context.ownershipMark(network.id() + "/" + endpoint.id())).up();
-        spec.peer().mtu(mtu);
-        if (mac != null) {
-            spec.peer().mac(mac);
-        }
         try {
-            createVeth(host, spec, hostEnd);
+            createVeth(host, vethSpec(network, endpoint, sandbox, hostEnd, mtu, mac,
+                    bridgeIndexes.computeIfAbsent(network.id(), id -> host.index(bridge))), hostEnd);
         } catch (KernelException e) {
-            if (!e.isExists()) { // not someone else's link: ours, if a step after creation failed
-                host.deleteLinkIfExists(hostEnd);
+            if (e.isNotFound() && bridgeIndexes.remove(network.id()) != null) {
+                // the bridge was made again under another index (by someone else): look it up anew once
+                createVeth(host, vethSpec(network, endpoint, sandbox, hostEnd, mtu, mac,
+                        bridgeIndexes.computeIfAbsent(network.id(), id -> host.index(bridge))), hostEnd);
+            } else {
+                if (!e.isExists()) { // not someone else's link: ours, if a step after creation failed
+                    host.deleteLinkIfExists(hostEnd);
+                }
+                throw e;
             }
-            throw e;
         }
         try {
             boolean routeOut = endpoint.defaultRoute() && !network.internal();
@@ -250,6 +258,17 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
             throw e;
         }
+    }
+
+    private LinkSpec vethSpec(NetworkConfig network, EndpointConfig endpoint, SandboxConfig sandbox, String hostEnd,
+                              int mtu, MacAddress mac, int bridgeIndex) {
+        LinkSpec spec = LinkSpec.veth(hostEnd, endpoint.interfaceName(), sandbox.namespace()).mtu(mtu).master(bridgeIndex)
+                .alias(context.ownershipMark(network.id() + "/" + endpoint.id())).up();
+        spec.peer().mtu(mtu);
+        if (mac != null) {
+            spec.peer().mac(mac);
+        }
+        return spec;
     }
 
     /**
@@ -270,25 +289,35 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     }
 
     /**
-     * Detaches the host end at once (no master, down: ~0.2 ms), so the endpoint's addresses carry
-     * no traffic any more when the controller releases them; removes its ICC member and its
-     * conntrack entries; the veth itself is deleted off the user's path ({@link VethDeleter}).
+     * Detaches the host end at once (no master, down: ~0.2 ms on a quiet machine, one or two RCU
+     * grace periods on a busy one), so the endpoint's addresses carry no traffic any more when the
+     * controller releases them; removes its ICC member and its conntrack entries; the veth itself
+     * is deleted off the user's path ({@link VethDeleter}). When the sandbox is being removed
+     * ({@link SandboxConfig#removing()}) there is no detach: its namespace's destruction takes the
+     * pair, and the controller holds the addresses until the host end is gone.
      */
     @Override
     public void leave(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
         Rtnetlink host = context.kernel().host();
         String hostEnd = hostEndName(endpoint);
         List<RuntimeException> failures = new ArrayList<>();
-        step(failures, () -> {
-            try {
-                host.setLink(LinkChange.of(hostEnd).noMaster().down());
-                deleter.delete(hostEnd);
-            } catch (KernelException e) {
-                if (!e.isNotFound()) { // gone already (a repeated leave, or its sandbox was destroyed)
-                    throw e;
+        if (sandbox.removing()) {
+            // the namespace is destroyed next and takes the pair with it; the controller keeps the
+            // addresses until the host end is gone. Queued all the same, in case something else
+            // keeps the namespace alive.
+            deleter.delete(hostEnd, VethDeleter.REMOVED_SANDBOX_GRACE_MILLIS);
+        } else {
+            step(failures, () -> {
+                try {
+                    host.setLink(LinkChange.of(hostEnd).noMaster().down());
+                    deleter.delete(hostEnd);
+                } catch (KernelException e) {
+                    if (!e.isNotFound()) { // gone already (a repeated leave, or its sandbox was destroyed)
+                        throw e;
+                    }
                 }
-            }
-        });
+            });
+        }
         if (firewall != null) {
             step(failures, () -> firewall.removeElements(endpoint.id(), firewall.elementsOf(endpoint.id())));
             InetAddress v4 = address(endpoint.ipv4()), v6 = address(endpoint.ipv6());
@@ -298,6 +327,12 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             });
         }
         throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
+    }
+
+    /** {@code host_binding_ipv4}, so the controller binds (and reports) ports there and keeps them off IPv6. */
+    @Override
+    public InetAddress defaultHostAddress(BridgeOptions options) {
+        return options.hostBindingIpv4();
     }
 
     @Override

@@ -103,6 +103,9 @@ final class FirewallScript {
          .append("\t}\n");
 
         s.append("\tchain nat_out {\n")
+         .append("\t\t# IPv6 has no route_localnet: a DNATed [::1] packet would leave with source ::1 and be\n")
+         .append("\t\t# dropped; [::1] reaches the published port's own socket, the runtime's port proxy\n")
+         .append("\t\tip6 daddr ::1 return\n")
          .append("\t\tfib daddr type local jump publish\n")
          .append("\t}\n");
 

@@ -3,8 +3,9 @@ package dev.weft.driver.bridge;
 import dev.weft.linux.Rtnetlink;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,12 +37,14 @@ final class VethDeleter implements AutoCloseable {
      */
     static final int BATCH = 4;
 
+    /** How long the veth of a removed sandbox waits: the controller destroys the namespace in a quiet moment. */
+    static final long REMOVED_SANDBOX_GRACE_MILLIS = 5_000;
+
     private final Rtnetlink host;
-    private final Set<String> pending = new LinkedHashSet<>();
+    /** Queued host ends and when each may be deleted (System.nanoTime), in queue order. */
+    private final Map<String, Long> pending = new LinkedHashMap<>();
     private Thread worker;
     private boolean closed;
-    /** When the oldest queued veth was queued (System.nanoTime), if any is. */
-    private long oldest;
     /** Set by {@link #drain}: delete what is queued without waiting out the grace. */
     private int hurry;
 
@@ -49,16 +52,18 @@ final class VethDeleter implements AutoCloseable {
         this.host = host;
     }
 
-    /** Queues a host-side veth (its peer goes with it). */
-    synchronized void delete(String hostEnd) {
+    /** Queues a host-side veth (its peer goes with it) after {@link #GRACE_MILLIS}. */
+    void delete(String hostEnd) {
+        delete(hostEnd, GRACE_MILLIS);
+    }
+
+    /** Queues a host-side veth (its peer goes with it), to be deleted if it still exists after {@code graceMillis}. */
+    synchronized void delete(String hostEnd, long graceMillis) {
         if (closed) {
             deleteNow(hostEnd); // shutting down: no worker any more
             return;
         }
-        if (pending.isEmpty()) {
-            oldest = System.nanoTime();
-        }
-        pending.add(hostEnd);
+        pending.put(hostEnd, System.nanoTime() + graceMillis * 1_000_000);
         notifyAll();
         if (worker == null) {
             worker = new Thread(this::run, "weft-bridge-veth-deleter");
@@ -69,7 +74,7 @@ final class VethDeleter implements AutoCloseable {
 
     /** Whether {@code hostEnd} waits for deletion (a join of the same name must wait for it). */
     synchronized boolean isPending(String hostEnd) {
-        return pending.contains(hostEnd);
+        return pending.containsKey(hostEnd);
     }
 
     /** Whether any veth waits for deletion. */
@@ -111,29 +116,40 @@ final class VethDeleter implements AutoCloseable {
                     notifyAll();
                     return;
                 }
+                next = new ArrayList<>();
                 while (hurry == 0 && !closed && !pending.isEmpty()) {
-                    long left = GRACE_MILLIS - (System.nanoTime() - oldest) / 1_000_000;
-                    if (left <= 0) {
+                    long now = System.nanoTime();
+                    long soonest = Long.MAX_VALUE;
+                    for (Map.Entry<String, Long> e : pending.entrySet()) {
+                        soonest = Math.min(soonest, e.getValue());
+                    }
+                    if (soonest <= now) {
                         break;
                     }
                     try {
-                        wait(left);
+                        wait(Math.max(1, (soonest - now) / 1_000_000));
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (pending.isEmpty()) {
-                    continue;
+                long now = System.nanoTime();
+                boolean all = hurry > 0 || closed;
+                for (Map.Entry<String, Long> e : pending.entrySet()) {
+                    if (next.size() == BATCH) {
+                        break;
+                    }
+                    if (all || e.getValue() <= now) {
+                        next.add(e.getKey());
+                    }
                 }
-                next = new ArrayList<>(pending);
-                if (next.size() > BATCH) {
-                    next = new ArrayList<>(next.subList(0, BATCH));
+                if (next.isEmpty()) {
+                    continue;
                 }
             }
             deleteAll(next);
             synchronized (this) {
-                pending.removeAll(next);
-                // what is left (a backlog) goes on at once: its oldest veth has waited long enough
+                next.forEach(pending::remove);
+                // what is left (a backlog) goes on at once if its time has come
                 notifyAll();
             }
         }

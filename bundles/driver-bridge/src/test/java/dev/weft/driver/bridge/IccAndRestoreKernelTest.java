@@ -77,9 +77,9 @@ class IccAndRestoreKernelTest {
         TestSandbox web = f.sandbox("web", "blue", "8080:80");
         TestSandbox a = f.sandbox("a", "blue");
         String rulesBefore = f.nft("list", "ruleset");
-        String linksBefore = f.host.ip("-o", "link");
+        String linksBefore = links();
         f.restart();
-        assertEquals(linksBefore, f.host.ip("-o", "link"));
+        assertEquals(linksBefore, links());
         assertEquals(rulesBefore, f.nft("list", "ruleset"));
         try (TcpListener l = web.listenTcp(80)) {
             assertEquals("10.99.0.2", lan.connectTcp("10.99.0.1", 8080).peerSeenBy(l));
@@ -155,5 +155,14 @@ class IccAndRestoreKernelTest {
         f.host.ip("link", "set", "wtvdeadbeef0", "alias", "weft:test:" + id + "/" + "0".repeat(64));
         f.restart();
         assertFalse(f.host.tryIp("link", "show", "wtvdeadbeef0").succeeded());
+    }
+
+    /**
+     * The host's links, without their operational state: the kernel updates it in a worker a
+     * moment after a carrier change (a bridge shows UNKNOWN, then UP), so it says nothing about
+     * what a restart kept or duplicated.
+     */
+    private String links() {
+        return f.host.ip("-o", "link").replaceAll(" state [A-Z]+ ", " ");
     }
 }

@@ -91,20 +91,24 @@ class RtnetlinkCodecTest {
             return 7;
         }, 5);
         assertBytes(bytes(""
-                + "90 00 00 00  10 00  05 06  01 00 00 00  00 00 00 00" // len 144, RTM_NEWLINK, CREATE|EXCL|ACK
+                + "b0 00 00 00  10 00  05 06  01 00 00 00  00 00 00 00" // len 176, RTM_NEWLINK, CREATE|EXCL|ACK
                 + "00 00 00 00  00 00 00 00  01 00 00 00  01 00 00 00" // ifinfomsg: index 0, flags/change IFF_UP
                 + "0d 00 03 00  76 65 74 68  61 62 31 32  00 00 00 00" // IFLA_IFNAME "vethab12\0" len 13 + 3 pad
                 + "08 00 04 00  dc 05 00 00"                          // IFLA_MTU 1500
                 + "08 00 0a 00  05 00 00 00"                          // IFLA_MASTER 5
-                + "50 00 12 00"                                       // IFLA_LINKINFO len 80
+                + "08 00 1f 00  01 00 00 00"                          // IFLA_NUM_TX_QUEUES 1
+                + "08 00 20 00  01 00 00 00"                          // IFLA_NUM_RX_QUEUES 1
+                + "60 00 12 00"                                       // IFLA_LINKINFO len 96
                 + "  09 00 01 00  76 65 74 68  00 00 00 00"           //   IFLA_INFO_KIND "veth\0" + 3 pad
-                + "  40 00 02 00"                                     //   IFLA_INFO_DATA len 64
-                + "    3c 00 01 00"                                   //     VETH_INFO_PEER len 60
+                + "  50 00 02 00"                                     //   IFLA_INFO_DATA len 80
+                + "    4c 00 01 00"                                   //     VETH_INFO_PEER len 76
                 + "      00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00" // peer ifinfomsg: no flags (ENOTCONN)
                 + "      09 00 03 00  65 74 68 30  00 00 00 00"       //       IFLA_IFNAME "eth0\0"
                 + "      08 00 04 00  dc 05 00 00"                    //       IFLA_MTU 1500 (from the spec)
                 + "      0a 00 01 00  02 42 0a 01  00 02 00 00"       //       IFLA_ADDRESS 02:42:0a:01:00:02
                 + "      08 00 1c 00  07 00 00 00"                    //       IFLA_NET_NS_FD 7
+                + "      08 00 1f 00  01 00 00 00"                    //       IFLA_NUM_TX_QUEUES 1
+                + "      08 00 20 00  01 00 00 00"                    //       IFLA_NUM_RX_QUEUES 1
         ), b.toByteArray());
         assertEquals(List.of(new Message(1, Rtnl.RTM_NEWLINK, 0, Expect.ACK)), b.messages());
     }
@@ -114,16 +118,20 @@ class RtnetlinkCodecTest {
         LinkSpec spec = LinkSpec.veth("va", "vb", null);
         spec.peer().mtu(9000);
         assertBytes(bytes(""
-                + "60 00 00 00  10 00  05 06  01 00 00 00  00 00 00 00" // len 96
+                + "80 00 00 00  10 00  05 06  01 00 00 00  00 00 00 00" // len 128
                 + "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00" // ifinfomsg: not up
                 + "07 00 03 00  76 61 00 00"                          // IFLA_IFNAME "va\0" + 1 pad
-                + "38 00 12 00"                                       // IFLA_LINKINFO len 56
+                + "08 00 1f 00  01 00 00 00"                          // IFLA_NUM_TX_QUEUES 1
+                + "08 00 20 00  01 00 00 00"                          // IFLA_NUM_RX_QUEUES 1
+                + "48 00 12 00"                                       // IFLA_LINKINFO len 72
                 + "  09 00 01 00  76 65 74 68  00 00 00 00"           //   KIND "veth\0"
-                + "  28 00 02 00"                                     //   INFO_DATA len 40
-                + "    24 00 01 00"                                   //     VETH_INFO_PEER len 36
+                + "  38 00 02 00"                                     //   INFO_DATA len 56
+                + "    34 00 01 00"                                   //     VETH_INFO_PEER len 52
                 + "      00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00" // peer ifinfomsg: not up
                 + "      07 00 03 00  76 62 00 00"                    //       IFLA_IFNAME "vb\0"
                 + "      08 00 04 00  28 23 00 00"                    //       IFLA_MTU 9000, no NET_NS_FD
+                + "      08 00 1f 00  01 00 00 00"                    //       IFLA_NUM_TX_QUEUES 1
+                + "      08 00 20 00  01 00 00 00"                    //       IFLA_NUM_RX_QUEUES 1
         ), encode(b -> RtnetlinkCodec.newLink(b, spec, NO_NAMESPACE, 0)));
     }
 

@@ -37,6 +37,8 @@ public class RemoveSandbox extends WeftAction {
                 failures.add(e);
             }
         }
+        // people look at `ip netns list` next: the namespaces go (together) before the prompt comes back
+        sandboxes.forEach(controller::awaitRemoval);
         out.flush();
         failures.throwIfAny(sandboxes.size(), "sandboxes", "were not removed");
     }

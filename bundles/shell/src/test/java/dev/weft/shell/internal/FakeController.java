@@ -100,6 +100,11 @@ class FakeController implements Controller {
     }
 
     @Override
+    public void awaitRemoval(String sandbox) {
+        // removals here are immediate
+    }
+
+    @Override
     public List<SandboxInfo> sandboxes() {
         call("sandboxes");
         return sandboxes;

@@ -1,0 +1,328 @@
+package dev.weft.core.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one in-runtime path to published ports that the firewall cannot NAT. IPv6 has no
+ * {@code route_localnet}, so {@code [::1]:PORT} cannot be DNATed into a bridge; and a host IPv6
+ * address of an endpoint without IPv6 has no IPv6 target to DNAT to. Such packets reach the host
+ * port's own socket, so for those bindings that socket listens (a dual-stack INET6 socket, which
+ * still holds the port against every other binder, IPv4 and IPv6) and this class relays what
+ * arrives:
+ * <ul>
+ *   <li>IPv6 clients are relayed to the endpoint's IPv6 address when it has one, else its IPv4
+ *       address, same container port ({@link TcpRelay}, {@link UdpRelay});</li>
+ *   <li>IPv4 arrives only when no DNAT rule took it (Weft's ruleset flushed): a TCP connection is
+ *       reset at once, a datagram dropped.</li>
+ * </ul>
+ * One selector thread serves every port of the runtime (no thread or process per port); it starts
+ * with the first port and stops in {@link #close}. Every socket is made in the runtime's host
+ * namespace by {@link HostSockets} (a socket keeps the namespace it was created in, whichever
+ * thread uses it later), so the relays connect from the host, like a host process would.
+ */
+final class PortProxy implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PortProxy.class.getName());
+    /** How often idle UDP flows are looked for; the selector wakes at least this often. */
+    private static final long SWEEP_MILLIS = 5_000;
+
+    /** Runs socket creation in the runtime's host namespace. */
+    interface HostSockets {
+        <T> T call(Callable<T> work) throws Exception;
+    }
+
+    /** A port relayed by this proxy; closing it frees the port and ends its flows at once. */
+    interface Port extends AutoCloseable {
+        int port();
+
+        @Override
+        void close();
+    }
+
+    /** What the selector thread calls when a key of a relay is ready. */
+    interface Handler {
+        void ready(SelectionKey key);
+    }
+
+    /** A listening socket with its flows; methods run on the selector thread only. */
+    interface Relay {
+        void register(Selector selector) throws IOException;
+
+        /** Ends flows idle for too long at {@code now} (System.nanoTime); a TCP flow ends with its connection. */
+        default void sweep(long now) {
+        }
+
+        /** Closes the listening socket and every flow. */
+        void close();
+    }
+
+    private final HostSockets host;
+    private final ConcurrentLinkedQueue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
+    /** Relays in service; selector thread only. */
+    private final Set<Relay> relays = new HashSet<>();
+    private Selector selector; // guarded by this
+    private Thread thread; // guarded by this
+    private boolean stopping; // guarded by this
+
+    private record Task<T>(Callable<T> work, CompletableFuture<T> done) {
+        void run() {
+            try {
+                done.complete(work.call());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    PortProxy(HostSockets host) {
+        this.host = host;
+    }
+
+    /**
+     * Binds {@code protocol} ({@code tcp} or {@code udp}) {@code port} (0: a free one) on
+     * {@code address} (an IPv6 address, or null for every address, IPv4 and IPv6) and relays IPv6
+     * clients to {@code target}. An explicit {@code ::} is dual-stack too: Java's INET6 sockets
+     * cannot be made IPv6-only, so it holds the IPv4 port as well.
+     *
+     * @throws java.net.BindException when something holds the port
+     */
+    Port open(String protocol, InetAddress address, int port, InetSocketAddress target) throws IOException {
+        if (address instanceof Inet4Address) {
+            throw new IllegalArgumentException("address " + address.getHostAddress() + " is IPv4: an IPv4-only binding "
+                    + "is reached through DNAT alone, give an IPv6 address or null for every address");
+        }
+        InetSocketAddress local = new InetSocketAddress(address == null ? anyIpv6() : address, port);
+        NetworkChannel channel = switch (protocol) {
+            case "tcp" -> inHost(() -> ServerSocketChannel.open(StandardProtocolFamily.INET6));
+            case "udp" -> inHost(() -> DatagramChannel.open(StandardProtocolFamily.INET6));
+            default -> throw new IllegalArgumentException("protocol \"" + protocol + "\" cannot be relayed: use tcp or udp");
+        };
+        Relay relay;
+        int bound;
+        try {
+            if (channel instanceof ServerSocketChannel server) {
+                // SO_REUSEADDR (Java's default for a server socket) only lets the port be bound again
+                // past old TIME_WAIT connections; no other socket can bind it while this one listens.
+                server.bind(local, 128);
+                server.configureBlocking(false);
+                relay = new TcpRelay(this, server, target);
+            } else {
+                DatagramChannel udp = (DatagramChannel) channel;
+                udp.bind(local);
+                udp.configureBlocking(false);
+                relay = new UdpRelay(this, udp, target);
+            }
+            bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            onLoop(() -> {
+                relay.register(selector);
+                relays.add(relay);
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new Port() {
+            @Override
+            public int port() {
+                return bound;
+            }
+
+            @Override
+            public void close() {
+                stop(relay);
+            }
+        };
+    }
+
+    /** Stops every relay and the selector thread; a later {@link #open} starts a new one. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            if (t == null) {
+                return;
+            }
+            stopping = true;
+            selector.wakeup();
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            stopping = false;
+        }
+    }
+
+    /** Creates a socket in the host namespace (for the relays' outgoing flows). */
+    <T> T inHost(Callable<T> work) throws IOException {
+        try {
+            return host.call(work);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot create a socket in the host namespace: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes a relay and makes its sockets really close before returning: the port is free then. */
+    private void stop(Relay relay) {
+        boolean running;
+        synchronized (this) {
+            running = thread != null && !stopping;
+        }
+        if (!running) {
+            relay.close(); // the loop closed its relays or is closing them: nothing is registered
+            return;
+        }
+        try {
+            onLoop(() -> {
+                if (relays.remove(relay)) {
+                    relay.close();
+                    // A channel registered with a selector is closed for real when its key is
+                    // deregistered, at the next select: do it now, so the port is free on return.
+                    selector.selectNow();
+                }
+                return null;
+            });
+        } catch (IllegalStateException stopped) {
+            relay.close();
+        }
+    }
+
+    /** Runs {@code work} on the selector thread (starting it if needed) and waits for it. */
+    private <T> T onLoop(Callable<T> work) {
+        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        synchronized (this) {
+            if (stopping) {
+                throw new IllegalStateException("the port proxy is stopping");
+            }
+            if (Thread.currentThread() == thread) {
+                task.run();
+            } else {
+                start();
+                tasks.add(task);
+                selector.wakeup();
+            }
+        }
+        try {
+            return task.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the port proxy", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw new UncheckedIOException(io.getMessage(), io);
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("port proxy: " + c.getMessage(), c);
+        }
+    }
+
+    private void start() {
+        if (thread != null) {
+            return;
+        }
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the port proxy's selector: " + e.getMessage(), e);
+        }
+        Selector s = selector;
+        thread = new Thread(() -> loop(s), "weft-port-proxy");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop(Selector s) {
+        long nextSweep = System.nanoTime() + SWEEP_MILLIS * 1_000_000;
+        try {
+            while (!stopping) {
+                for (Task<?> task = tasks.poll(); task != null; task = tasks.poll()) {
+                    task.run();
+                }
+                s.select(SWEEP_MILLIS);
+                for (Iterator<SelectionKey> it = s.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    if (key.isValid()) {
+                        dispatch(key);
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - nextSweep >= 0) {
+                    relays.forEach(r -> r.sweep(now));
+                    nextSweep = now + SWEEP_MILLIS * 1_000_000;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "the port proxy stopped: [::1] and unNATed IPv6 clients of published ports are "
+                    + "refused from now on", e);
+        } finally {
+            List<Relay> all = new ArrayList<>(relays);
+            relays.clear();
+            all.forEach(Relay::close);
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing registered is left open either way
+            }
+            synchronized (this) {
+                // callers still waiting must not wait for ever; a later open() starts a new thread
+                for (Task<?> task = tasks.poll(); task != null; task = tasks.poll()) {
+                    task.done().completeExceptionally(new IllegalStateException("the port proxy stopped"));
+                }
+                thread = null;
+                selector = null;
+            }
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        try {
+            ((Handler) key.attachment()).ready(key);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "port proxy: a flow failed and is dropped", e);
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // closed either way
+            }
+        }
+    }
+
+    private static InetAddress anyIpv6() {
+        try {
+            return Inet6Address.getByAddress(null, new byte[16], -1);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

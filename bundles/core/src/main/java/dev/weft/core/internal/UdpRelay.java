@@ -1,0 +1,183 @@
+package dev.weft.core.internal;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One listening UDP host port of the {@link PortProxy}. Each IPv6 client address gets its own flow:
+ * a datagram socket made in the host namespace and connected to the target, whose replies go back
+ * to that client through the listening socket. Flows idle for {@link #IDLE_NANOS} end; at most
+ * {@link #MAX_FLOWS} live per port, the least recently used giving way to a new one. IPv4
+ * datagrams (only there when no DNAT rule took them) are dropped. Runs on the proxy's selector
+ * thread only.
+ */
+final class UdpRelay implements PortProxy.Relay, PortProxy.Handler {
+    private static final Logger LOG = Logger.getLogger(UdpRelay.class.getName());
+    static final long IDLE_NANOS = 30_000_000_000L;
+    static final int MAX_FLOWS = 1024;
+
+    private final PortProxy proxy;
+    private final DatagramChannel listener;
+    /** Null when the endpoint has no address to relay to: every datagram is dropped. */
+    private final InetSocketAddress target;
+    /** Access order: the first entry is the least recently used flow. */
+    private final LinkedHashMap<SocketAddress, Flow> flows = new LinkedHashMap<>(16, 0.75f, true);
+    /** One datagram at a time: the selector thread is the only user. */
+    private final ByteBuffer buffer = ByteBuffer.allocate(65536);
+    private Selector selector;
+
+    UdpRelay(PortProxy proxy, DatagramChannel listener, InetSocketAddress target) {
+        this.proxy = proxy;
+        this.listener = listener;
+        this.target = target;
+    }
+
+    @Override
+    public void register(Selector selector) throws IOException {
+        this.selector = selector;
+        listener.register(selector, SelectionKey.OP_READ, this);
+    }
+
+    /** A datagram from a client. */
+    @Override
+    public void ready(SelectionKey key) {
+        for (int i = 0; i < 64; i++) { // a bounded batch, so one busy port cannot starve the others
+            SocketAddress from;
+            buffer.clear();
+            try {
+                from = listener.receive(buffer);
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "receive on " + listener + " failed", e);
+                return;
+            }
+            if (from == null) {
+                return;
+            }
+            if (((InetSocketAddress) from).getAddress() instanceof Inet4Address || target == null) {
+                continue; // IPv4 here means Weft's DNAT rules are missing: drop, never relay
+            }
+            Flow flow = flows.get(from);
+            try {
+                if (flow == null) {
+                    flow = open(from);
+                }
+                flow.lastUsed = System.nanoTime();
+                buffer.flip();
+                flow.upstream.write(buffer);
+            } catch (IOException e) {
+                // the target refused an earlier datagram (ICMP port unreachable) or is not reachable: UDP drops it
+                LOG.log(Level.FINEST, "relaying a datagram from " + from + " to " + target + " failed", e);
+            }
+        }
+    }
+
+    private Flow open(SocketAddress client) throws IOException {
+        if (flows.size() >= MAX_FLOWS) {
+            Iterator<Flow> oldest = flows.values().iterator();
+            Flow evicted = oldest.next();
+            oldest.remove();
+            evicted.close();
+        }
+        StandardProtocolFamily family = target.getAddress() instanceof Inet4Address
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        DatagramChannel upstream = proxy.inHost(() -> DatagramChannel.open(family));
+        try {
+            upstream.configureBlocking(false);
+            upstream.connect(target);
+            Flow flow = new Flow(client, upstream);
+            upstream.register(selector, SelectionKey.OP_READ, flow);
+            flows.put(client, flow);
+            return flow;
+        } catch (IOException | RuntimeException e) {
+            upstream.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void sweep(long now) {
+        List<Flow> idle = new ArrayList<>();
+        for (Flow f : flows.values()) {
+            if (now - f.lastUsed > IDLE_NANOS) {
+                idle.add(f);
+            }
+        }
+        for (Flow f : idle) {
+            flows.remove(f.client);
+            f.close();
+        }
+    }
+
+    /** The number of live flows (for tests). */
+    int flows() {
+        return flows.size();
+    }
+
+    @Override
+    public void close() {
+        flows.values().forEach(Flow::close);
+        flows.clear();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // the port is released either way
+        }
+    }
+
+    /** One client's flow: replies from the target go back to this client. */
+    private final class Flow implements PortProxy.Handler {
+        final SocketAddress client;
+        final DatagramChannel upstream;
+        long lastUsed = System.nanoTime();
+
+        Flow(SocketAddress client, DatagramChannel upstream) {
+            this.client = client;
+            this.upstream = upstream;
+        }
+
+        /** A reply from the target. */
+        @Override
+        public void ready(SelectionKey key) {
+            for (int i = 0; i < 64; i++) {
+                buffer.clear();
+                try {
+                    if (upstream.receive(buffer) == null) {
+                        return; // nothing more to read (receive, unlike read, tells an empty datagram apart)
+                    }
+                } catch (IOException e) {
+                    return; // e.g. PortUnreachableException: the target has nothing on that port now
+                }
+                flows.get(client); // a reply counts as use: moves the flow to the young end
+                lastUsed = System.nanoTime();
+                buffer.flip();
+                try {
+                    listener.send(buffer, client); // 0 when the socket buffer is full: dropped, as UDP may
+                } catch (IOException e) {
+                    LOG.log(Level.FINEST, "sending a reply to " + client + " failed", e);
+                }
+            }
+        }
+
+        void close() {
+            try {
+                upstream.close();
+            } catch (IOException ignored) {
+                // closed either way
+            }
+        }
+    }
+}
