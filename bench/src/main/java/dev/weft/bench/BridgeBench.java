@@ -35,7 +35,12 @@ public final class BridgeBench {
     private BridgeBench() {}
 
     /** The instance settings the driver sees (also {@link WeftWorld}'s). */
-    record Context(Kernel kernel) implements DriverContext {
+    record Context(Kernel kernel, java.util.function.LongSupplier quiet) implements DriverContext {
+        @Override
+        public long quietMillis() {
+            return quiet.getAsLong();
+        }
+
         @Override
         public String instance() {
             return "bench";
@@ -72,13 +77,12 @@ public final class BridgeBench {
         // Records go where a real instance keeps them: networks on disk, sandboxes and endpoints on
         // tmpfs (the runtime directory, /run in production; on this VM /run is ext4, so mount one).
         Path dir = Files.createTempDirectory(Path.of("/run"), "weft-bridge-bench-");
-        Files.writeString(dir.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
         Path runDir = Files.createDirectories(dir.resolve("run"));
         Tools.run("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "weft-bench", runDir.toString());
         try (TestHost host = TestHost.create();
-             Standalone runtime = Standalone.builder().hostNamespace(host.path()).directories(dir)
-                     .resolvConf(dir.resolve("resolv.conf")).build()) {
-            BridgeDriver driver = new BridgeDriver(new Context(runtime.kernel()));
+             // the host's own /etc/resolv.conf, as in production (read only)
+             Standalone runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build()) {
+            BridgeDriver driver = new BridgeDriver(new Context(runtime.kernel(), runtime::quietMillis));
             try {
                 runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
                 run(host, runtime.controller(), () -> {

@@ -55,13 +55,12 @@ final class WeftWorld implements AutoCloseable {
         Standalone runtime = null;
         boolean mounted = false;
         try {
-            Files.writeString(dir.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
             Tools.run("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "weft-bench", runDir.toString());
             mounted = true;
             host = TestHost.create();
-            runtime = Standalone.builder().hostNamespace(host.path()).directories(dir)
-                    .resolvConf(dir.resolve("resolv.conf")).build();
-            BridgeDriver driver = new BridgeDriver(new BridgeBench.Context(runtime.kernel()));
+            // the host's own /etc/resolv.conf, as in production (read only)
+            runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build();
+            BridgeDriver driver = new BridgeDriver(new BridgeBench.Context(runtime.kernel(), runtime::quietMillis));
             runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
             return new WeftWorld(dir, runDir, host, runtime, driver);
         } catch (Exception | Error e) {

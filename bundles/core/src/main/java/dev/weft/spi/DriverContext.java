@@ -29,6 +29,16 @@ public interface DriverContext {
     /** The MTU for new networks that do not set one; 0 means "the uplink's MTU". */
     int defaultMtu();
 
+    /**
+     * How long no user's operation has been running in the runtime, in milliseconds (0 while one
+     * is). A driver's slow background kernel work (deleting veths, say) competes with users'
+     * operations for the kernel's configuration lock, so it waits for a quiet moment (within a
+     * bound of its own). {@link Long#MAX_VALUE} when the runtime does not tell.
+     */
+    default long quietMillis() {
+        return Long.MAX_VALUE;
+    }
+
     /** The ownership mark for an object of this instance, e.g. a link alias {@code weft:<instance>:<id>}. */
     default String ownershipMark(String id) {
         return "weft:" + instance() + ":" + id;

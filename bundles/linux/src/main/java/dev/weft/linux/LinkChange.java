@@ -15,6 +15,7 @@ public final class LinkChange {
     String alias;
     Integer group;
     Boolean hairpin;
+    boolean noIpv6LinkLocal;
 
     private LinkChange(String name, int index) {
         this.name = name;
@@ -97,6 +98,18 @@ public final class LinkChange {
         return this;
     }
 
+    /**
+     * No IPv6 link-local address (address generation mode "none"), sent as a message of its own
+     * before the others, so that a link brought up by this change never gets one. A link that
+     * carries no IPv6 (a bridge port, the interface of an IPv4-only endpoint) then sends no
+     * duplicate address detection or router solicitation, which a bridge would flood to every
+     * port: work that grows with the number of sandboxes on it.
+     */
+    public LinkChange noIpv6LinkLocal() {
+        this.noIpv6LinkLocal = true;
+        return this;
+    }
+
     public String name() {
         return name;
     }
@@ -140,6 +153,10 @@ public final class LinkChange {
 
     public Boolean hairpinValue() {
         return hairpin;
+    }
+
+    public boolean noIpv6LinkLocalValue() {
+        return noIpv6LinkLocal;
     }
 
     /** A readable name of the link for messages. */

@@ -172,6 +172,11 @@ public final class ControllerImpl implements Controller {
         }
     }
 
+    /** How long no user's operation has been running, in milliseconds (0 while one is). */
+    public long quietMillis() {
+        return activity.quietMillis();
+    }
+
     @Override
     public void awaitRemoval(String sandbox) {
         sandboxes.awaitRemoval(sandbox);

@@ -61,7 +61,7 @@ public final class CoreRuntime {
 
     private final DriverRegistry registry = new DriverRegistry();
     private Kernel kernel;
-    private ControllerImpl controller;
+    private volatile ControllerImpl controller;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -94,7 +94,10 @@ public final class CoreRuntime {
         controller = new ControllerImpl(kernel, new Store(stateDir, runDir), ipam, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()), predefined);
         controller.start();
-        DriverContext driverContext = new RuntimeDriverContext(kernel, config);
+        DriverContext driverContext = new RuntimeDriverContext(kernel, config, () -> {
+            ControllerImpl c = controller;
+            return c == null ? Long.MAX_VALUE : c.quietMillis();
+        });
         registrations.add(context.registerService(Kernel.class, kernel, null));
         registrations.add(context.registerService(DriverContext.class, driverContext, null));
         registrations.add(context.registerService(Controller.class, controller, null));
@@ -220,7 +223,13 @@ public final class CoreRuntime {
     }
 
     /** The instance settings drivers see. */
-    private record RuntimeDriverContext(Kernel kernel, CoreConfig config) implements DriverContext {
+    private record RuntimeDriverContext(Kernel kernel, CoreConfig config, java.util.function.LongSupplier quiet)
+            implements DriverContext {
+        @Override
+        public long quietMillis() {
+            return quiet.getAsLong();
+        }
+
         @Override
         public String instance() {
             return config.instance();

@@ -19,9 +19,10 @@ import java.util.logging.Logger;
  * kind of VM when other work runs) and then the teardown of its interfaces under the kernel's
  * configuration lock, which every user's link change waits for. In batches:
  * <ol>
- *   <li>wait for a quiet moment: no user's operation for {@link #QUIET_MILLIS}, or the oldest job
- *       has waited {@link #MAX_DELAY_MILLIS} (a steady stream of operations still gets its
- *       removals done), or someone waits ({@link #await}, {@link #drain});</li>
+ *   <li>wait for a quiet moment: no user's operation for {@link #QUIET_MILLIS}; or the oldest job
+ *       has waited {@link #MAX_DELAY_MILLIS}, or {@link #BACKLOG} jobs wait (a steady stream of
+ *       operations still gets its removals done); or someone waits ({@link #await},
+ *       {@link #drain});</li>
  *   <li>in groups of {@link #GROUP}, with a pause for users' operations between groups: unmount
  *       each namespace, holding it open, then let the group go at once
  *       ({@link HeldNamespace#closeAll}): the kernel destroys namespaces that die together in one
@@ -36,8 +37,10 @@ import java.util.logging.Logger;
  */
 final class SandboxReaper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SandboxReaper.class.getName());
-    static final long QUIET_MILLIS = 20;
-    static final long MAX_DELAY_MILLIS = 1_000;
+    static final long QUIET_MILLIS = 50;
+    static final long MAX_DELAY_MILLIS = 5_000;
+    /** More queued jobs than this are done without waiting for a quiet moment. */
+    static final int BACKLOG = 256;
     /** How long to wait for a host interface to go before releasing its addresses anyway. */
     static final long INTERFACE_DEADLINE_MILLIS = 15_000;
     private static final long POLL_MILLIS = 10;
@@ -187,7 +190,7 @@ final class SandboxReaper implements AutoCloseable {
     /** Called holding the monitor with a non-empty queue. */
     private boolean timeToWork() {
         long waited = (System.nanoTime() - queue.get(0).queued()) / 1_000_000;
-        return waited >= MAX_DELAY_MILLIS || activity.quietMillis() >= QUIET_MILLIS;
+        return waited >= MAX_DELAY_MILLIS || queue.size() >= BACKLOG || activity.quietMillis() >= QUIET_MILLIS;
     }
 
     /**

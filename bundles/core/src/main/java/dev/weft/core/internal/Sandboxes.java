@@ -241,22 +241,30 @@ final class Sandboxes {
 
     /**
      * {@code /etc/netns/NAME/resolv.conf}: the host's resolvers without loopback ones (they would
-     * point into the sandbox itself), so {@code ip netns exec NAME} resolves names.
+     * point into the sandbox itself), so {@code ip netns exec NAME} resolves names. Not written
+     * when that is exactly the host's /etc/resolv.conf, which {@code ip netns exec} uses anyway.
      */
     private void writeResolvConf(String name) {
         List<String> lines = new ArrayList<>();
         try {
+            boolean filtered = false;
             if (Files.isReadable(hostResolvConf)) {
                 for (String line : Files.readAllLines(hostResolvConf, StandardCharsets.UTF_8)) {
                     String t = line.trim();
                     if (t.startsWith("nameserver")) {
                         String[] f = t.split("\\s+");
                         if (f.length < 2 || f[1].startsWith("127.") || f[1].equals("::1")) {
+                            filtered = true;
                             continue;
                         }
                     }
                     lines.add(line);
                 }
+            }
+            if (!filtered && isEtcResolvConf(hostResolvConf)) {
+                // `ip netns exec` falls back to /etc/resolv.conf, which is then just right: no file
+                // to write now and none to delete later (a delete waits for the disk's discard)
+                return;
             }
             Path dir = etcNetns.resolve(name);
             Files.createDirectories(dir);
@@ -264,6 +272,15 @@ final class Sandboxes {
         } catch (IOException e) {
             throw new WeftException.Failed("cannot write " + etcNetns.resolve(name).resolve("resolv.conf") + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isEtcResolvConf(Path p) {
+        try {
+            Path etc = Path.of("/etc/resolv.conf");
+            return Files.exists(etc) && Files.isSameFile(p, etc);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -47,6 +47,11 @@ public final class Standalone implements AutoCloseable {
         return kernel;
     }
 
+    /** How long no user's operation has been running, in milliseconds (for a {@code DriverContext}). */
+    public long quietMillis() {
+        return controller.quietMillis();
+    }
+
     /** Waits until removed sandboxes' namespaces, interfaces and addresses are entirely gone. */
     public void awaitRemovals() {
         controller.awaitRemovals();

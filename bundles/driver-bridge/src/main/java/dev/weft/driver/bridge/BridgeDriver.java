@@ -78,7 +78,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         this.hostSetup = new HostSetup(context.kernel());
         this.firewall = context.firewallMode() == DriverContext.FirewallMode.NFTABLES
                 ? new Firewall(context.kernel(), context.nftTable()) : null;
-        this.deleter = new VethDeleter(context.kernel().host());
+        this.deleter = new VethDeleter(context.kernel().host(), context::quietMillis);
         this.cooperation = firewall == null ? null : new ForwardCooperation(context.kernel());
     }
 
@@ -262,8 +262,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     private LinkSpec vethSpec(NetworkConfig network, EndpointConfig endpoint, SandboxConfig sandbox, String hostEnd,
                               int mtu, MacAddress mac, int bridgeIndex) {
+        // born down: createVeth brings it up once it is told to make no IPv6 link-local address
         LinkSpec spec = LinkSpec.veth(hostEnd, endpoint.interfaceName(), sandbox.namespace()).mtu(mtu).master(bridgeIndex)
-                .alias(context.ownershipMark(network.id() + "/" + endpoint.id())).up();
+                .alias(context.ownershipMark(network.id() + "/" + endpoint.id()));
         spec.peer().mtu(mtu);
         if (mac != null) {
             spec.peer().mac(mac);
@@ -272,19 +273,22 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     }
 
     /**
-     * Creates the veth pair and sets hairpin on the host end. A veth this sandbox left before may
-     * still hold the sandbox-side name (its delete waits in {@link VethDeleter}): then the queued
-     * deletes are done now and the creation is tried once more.
+     * Creates the veth pair and brings the host end up as a hairpin bridge port without an IPv6
+     * link-local address (it carries no IP; its duplicate address detection and router
+     * solicitation would be flooded to every sandbox on the bridge), in one send. A veth this
+     * sandbox left before may still hold the sandbox-side name (its delete waits in
+     * {@link VethDeleter}): then the queued deletes are done now and the creation is tried once more.
      */
     private void createVeth(Rtnetlink host, LinkSpec spec, String hostEnd) {
+        LinkChange port = LinkChange.of(hostEnd).noIpv6LinkLocal().up().hairpin(true);
         try {
-            host.batch().createLink(spec).setLink(LinkChange.of(hostEnd).hairpin(true)).send();
+            host.batch().createLink(spec).setLink(port).send();
         } catch (KernelException e) {
             if (!e.isExists() || !deleter.hasPending()) {
                 throw e;
             }
             deleter.drain();
-            host.batch().createLink(spec).setLink(LinkChange.of(hostEnd).hairpin(true)).send();
+            host.batch().createLink(spec).setLink(port).send();
         }
     }
 

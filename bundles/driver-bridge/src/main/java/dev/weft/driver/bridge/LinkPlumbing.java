@@ -56,7 +56,8 @@ final class LinkPlumbing {
     }
 
     /**
-     * Sets the sandbox end up with its addresses (IPv6 without DAD), then, for the sandbox's first
+     * Sets the sandbox end up with its addresses (IPv6 without DAD; no IPv6 link-local address at
+     * all for an endpoint without IPv6), then, for the sandbox's first
      * network, the default routes through the gateways; further networks only get the routes of
      * their subnets, which the kernel adds with the addresses. Returns the MAC: {@code knownMac}
      * when the caller set it at creation (no round trip to read it back), else the kernel's.
@@ -64,7 +65,13 @@ final class LinkPlumbing {
     static MacAddress configureSandboxEnd(Rtnetlink rt, EndpointConfig endpoint, boolean defaultRoute,
                                           MacAddress knownMac) {
         int index = rt.index(endpoint.interfaceName());
-        var batch = rt.batch().setLink(LinkChange.of(index).up());
+        LinkChange up = LinkChange.of(index).up();
+        if (endpoint.ipv6() == null) {
+            // an IPv4-only endpoint (as Docker does since 26): no link-local, no DAD or router
+            // solicitation flooded over the bridge to every other sandbox
+            up.noIpv6LinkLocal();
+        }
+        var batch = rt.batch().setLink(up);
         if (endpoint.ipv4() != null) {
             batch.addAddress(index, endpoint.ipv4());
         }

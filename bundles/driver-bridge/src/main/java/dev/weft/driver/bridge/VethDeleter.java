@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * time under the kernel's configuration lock, so {@code leave} only detaches (no master, down)
  * and queues the name here (DESIGN.md §4). One platform thread, started on demand.
  *
- * <p>Deletes wait {@link #GRACE_MILLIS} before they are sent. Most leaves are part of a sandbox's
+ * <p>Deletes wait {@link #GRACE_MILLIS} before they are sent, and then for a quiet moment (no
+ * user's operation for {@link #QUIET_MILLIS}; at most {@link #MAX_WAIT_FOR_QUIET_MILLIS} more). Most leaves are part of a sandbox's
  * removal, and deleting the sandbox's namespace destroys both ends of the pair anyway (the kernel
  * does it for all dying namespaces in one batch): by the time the grace is over those veths are
  * gone and cost nothing more. What is left is deleted in one rtnetlink send, so the kernel's
@@ -40,7 +41,14 @@ final class VethDeleter implements AutoCloseable {
     /** How long the veth of a removed sandbox waits: the controller destroys the namespace in a quiet moment. */
     static final long REMOVED_SANDBOX_GRACE_MILLIS = 5_000;
 
+    /** A due delete waits for this much quiet (no user's operation running) ... */
+    static final long QUIET_MILLIS = 50;
+    /** ... but not longer than this past its grace, nor while more than {@link #BACKLOG} are due. */
+    static final long MAX_WAIT_FOR_QUIET_MILLIS = 5_000;
+    static final int BACKLOG = 64;
+
     private final Rtnetlink host;
+    private final java.util.function.LongSupplier quiet;
     /** Queued host ends and when each may be deleted (System.nanoTime), in queue order. */
     private final Map<String, Long> pending = new LinkedHashMap<>();
     private Thread worker;
@@ -48,8 +56,10 @@ final class VethDeleter implements AutoCloseable {
     /** Set by {@link #drain}: delete what is queued without waiting out the grace. */
     private int hurry;
 
-    VethDeleter(Rtnetlink host) {
+    /** {@code quiet}: how long no user's operation has been running, in ms ({@link dev.weft.spi.DriverContext#quietMillis}). */
+    VethDeleter(Rtnetlink host, java.util.function.LongSupplier quiet) {
         this.host = host;
+        this.quiet = quiet;
     }
 
     /** Queues a host-side veth (its peer goes with it) after {@link #GRACE_MILLIS}. */
@@ -120,14 +130,18 @@ final class VethDeleter implements AutoCloseable {
                 while (hurry == 0 && !closed && !pending.isEmpty()) {
                     long now = System.nanoTime();
                     long soonest = Long.MAX_VALUE;
+                    int due = 0;
                     for (Map.Entry<String, Long> e : pending.entrySet()) {
                         soonest = Math.min(soonest, e.getValue());
+                        due += e.getValue() <= now ? 1 : 0;
                     }
-                    if (soonest <= now) {
+                    long overdue = (now - soonest) / 1_000_000;
+                    if (soonest <= now && (quiet.getAsLong() >= QUIET_MILLIS || overdue >= MAX_WAIT_FOR_QUIET_MILLIS
+                            || due >= BACKLOG)) {
                         break;
                     }
                     try {
-                        wait(Math.max(1, (soonest - now) / 1_000_000));
+                        wait(soonest > now ? Math.max(1, (soonest - now) / 1_000_000) : QUIET_MILLIS / 2);
                     } catch (InterruptedException e) {
                         return;
                     }

@@ -53,6 +53,10 @@ class BridgeNetworkTest {
         assertTrue(a.ip("route").contains("default via 10.81.0.1 dev eth0"), a.ip("route"));
         String hostEnd = f.host.exec("bridge", "-d", "link", "show");
         assertTrue(hostEnd.contains("hairpin on"), hostEnd);
+        // no IPv6 link-local where no IPv6 is carried (its DAD and solicitations would be flooded
+        // to every sandbox on the bridge): neither the host end nor an IPv4-only sandbox end
+        assertEquals("", f.host.ip("-6", "addr", "show", "dev", f.endpointHostEnd(a, "blue")).strip());
+        assertEquals("", a.ip("-6", "addr", "show", "dev", "eth0").strip());
 
         try (TcpListener l = b.listenTcp(8080); UdpListener u = b.listenUdp(5353)) {
             assertEquals(f.ipv4(a, "blue"), a.connectTcp(f.ipv4(b, "blue"), 8080).peerSeenBy(l));
@@ -102,6 +106,7 @@ class BridgeNetworkTest {
         TestSandbox a = f.sandbox("a", "six");
         TestSandbox b = f.sandbox("b", "six");
         assertTrue(a.ip("-6", "route").contains("default via fd00:84::1"), a.ip("-6", "route"));
+        assertTrue(a.ip("-6", "addr", "show", "dev", "eth0").contains("fe80::"), "a dual-stack endpoint keeps its link-local");
         try (TcpListener l = b.listenTcp(8080)) {
             assertEquals(f.ipv6(a, "six"), a.connectTcp(f.ipv6(b, "six"), 8080).peerSeenBy(l));
             assertEquals(f.ipv4(a, "six"), a.connectTcp(f.ipv4(b, "six"), 8080).peerSeenBy(l));

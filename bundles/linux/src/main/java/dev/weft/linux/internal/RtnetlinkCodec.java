@@ -110,6 +110,20 @@ public final class RtnetlinkCodec {
             throw new IllegalArgumentException("cannot rename link \"" + c.name() + "\" to \"" + c.newName()
                     + "\" by name: address the link by its index (LinkChange.of(index))");
         }
+        if (c.noIpv6LinkLocalValue()) {
+            // its own message, before the one that may bring the link up: the kernel applies
+            // IFLA_AF_SPEC after the flags within one message, too late to prevent the address
+            b.begin(RTM_NEWLINK, CHANGE, NlMessageBuilder.Expect.ACK);
+            ifinfomsg(b, AF_UNSPEC, c.index(), 0, 0);
+            if (c.index() == 0) {
+                b.attrString(IFLA_IFNAME, c.name());
+            }
+            int spec = b.nest(IFLA_AF_SPEC);
+            int inet6 = b.nest(AF_INET6);
+            b.attrU8(IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+            b.endNest(inet6);
+            b.endNest(spec);
+        }
         b.begin(RTM_NEWLINK, CHANGE, NlMessageBuilder.Expect.ACK);
         int flags = 0, change = 0;
         if (c.upValue() != null) {

@@ -23,7 +23,9 @@ public final class Rtnl {
     public static final int IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5,
             IFLA_MASTER = 10, IFLA_PROTINFO = 12, IFLA_TXQLEN = 13, IFLA_OPERSTATE = 16, IFLA_LINKINFO = 18,
             IFLA_NET_NS_PID = 19, IFLA_IFALIAS = 20, IFLA_GROUP = 27, IFLA_NET_NS_FD = 28,
-            IFLA_NUM_TX_QUEUES = 31, IFLA_NUM_RX_QUEUES = 32, IFLA_LINK_NETNSID = 37;
+            IFLA_AF_SPEC = 26, IFLA_NUM_TX_QUEUES = 31, IFLA_NUM_RX_QUEUES = 32, IFLA_LINK_NETNSID = 37;
+    // if_link.h: IFLA_INET6_* (inside IFLA_AF_SPEC / AF_INET6); IN6_ADDR_GEN_MODE_*
+    public static final int IFLA_INET6_ADDR_GEN_MODE = 8, IN6_ADDR_GEN_MODE_NONE = 1;
     // if_link.h: IFLA_INFO_*
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, IFLA_INFO_SLAVE_KIND = 4,
             IFLA_INFO_SLAVE_DATA = 5;
