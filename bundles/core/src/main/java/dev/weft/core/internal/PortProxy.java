@@ -134,9 +134,17 @@ final class PortProxy implements AutoCloseable {
                 relay = new UdpRelay(this, udp, target);
             }
             bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-            onLoop(() -> {
-                relay.register(selector);
-                relays.add(relay);
+            // Bound and listening already: the port is held and clients queue in the backlog, so
+            // the caller need not wait for the selector thread to take the socket up (a stop of
+            // this relay is queued behind it).
+            onLoopLater(() -> {
+                try {
+                    relay.register(selector);
+                    relays.add(relay);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "port " + bound + "/" + protocol + ": cannot relay it: " + e.getMessage(), e);
+                    relay.close();
+                }
                 return null;
             });
         } catch (IOException | RuntimeException e) {
@@ -211,6 +219,23 @@ final class PortProxy implements AutoCloseable {
             });
         } catch (IllegalStateException stopped) {
             relay.close();
+        }
+    }
+
+    /** Queues {@code work} for the selector thread (starting it if needed), without waiting. */
+    private void onLoopLater(Callable<?> work) {
+        Task<?> task = new Task<>(work, new CompletableFuture<>());
+        synchronized (this) {
+            if (stopping) {
+                throw new IllegalStateException("the port proxy is stopping");
+            }
+            if (Thread.currentThread() == thread) {
+                task.run();
+                return;
+            }
+            start();
+            tasks.add(task);
+            selector.wakeup();
         }
     }
 

@@ -245,9 +245,45 @@ final class Sandboxes {
      * when that is exactly the host's /etc/resolv.conf, which {@code ip netns exec} uses anyway.
      */
     private void writeResolvConf(String name) {
-        List<String> lines = new ArrayList<>();
+        SandboxResolvConf content = sandboxResolvConf();
+        if (content.lines() == null) {
+            // `ip netns exec` falls back to /etc/resolv.conf, which is then just right: no file
+            // to write now and none to delete later (a delete waits for the disk's discard)
+            return;
+        }
         try {
-            boolean filtered = false;
+            Path dir = etcNetns.resolve(name);
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("resolv.conf"), content.lines(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new WeftException.Failed("cannot write " + etcNetns.resolve(name).resolve("resolv.conf") + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** What sandboxes get, from the host's file: null lines when they need no file of their own. */
+    private record SandboxResolvConf(long modified, long size, List<String> lines) {}
+
+    private volatile SandboxResolvConf resolvConf;
+
+    /** The host's resolv.conf filtered, read again only when the file changed (a stat, not a read). */
+    private SandboxResolvConf sandboxResolvConf() {
+        long modified = -1, size = -1;
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(hostResolvConf,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            modified = a.lastModifiedTime().toMillis();
+            size = a.size();
+        } catch (IOException e) {
+            // unreadable: sandboxes get an empty file
+        }
+        SandboxResolvConf cached = resolvConf;
+        if (cached != null && cached.modified() == modified && cached.size() == size && modified >= 0) {
+            return cached;
+        }
+        List<String> lines = new ArrayList<>();
+        boolean filtered = false;
+        try {
             if (Files.isReadable(hostResolvConf)) {
                 for (String line : Files.readAllLines(hostResolvConf, StandardCharsets.UTF_8)) {
                     String t = line.trim();
@@ -261,18 +297,13 @@ final class Sandboxes {
                     lines.add(line);
                 }
             }
-            if (!filtered && isEtcResolvConf(hostResolvConf)) {
-                // `ip netns exec` falls back to /etc/resolv.conf, which is then just right: no file
-                // to write now and none to delete later (a delete waits for the disk's discard)
-                return;
-            }
-            Path dir = etcNetns.resolve(name);
-            Files.createDirectories(dir);
-            Files.write(dir.resolve("resolv.conf"), lines, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new WeftException.Failed("cannot write " + etcNetns.resolve(name).resolve("resolv.conf") + ": "
-                    + e.getMessage(), e);
+            throw new WeftException.Failed("cannot read " + hostResolvConf + ": " + e.getMessage(), e);
         }
+        SandboxResolvConf fresh = new SandboxResolvConf(modified, size,
+                !filtered && isEtcResolvConf(hostResolvConf) ? null : List.copyOf(lines));
+        resolvConf = fresh;
+        return fresh;
     }
 
     private static boolean isEtcResolvConf(Path p) {
