@@ -194,15 +194,20 @@ final class Sandboxes {
                 }
             }
         }
-        SandboxRecord left = inventory.freshSandbox(s.id());
-        SandboxReaper.Job job = new SandboxReaper.Job(left != null ? left : s, going, hostInterfaces, releases);
-        if (background && going && failures.isEmpty()) {
-            reaper.submit(job);
+        if (failures.isEmpty()) {
+            SandboxRecord left = inventory.freshSandbox(s.id());
+            SandboxReaper.Job job = new SandboxReaper.Job(left != null ? left : s, going, hostInterfaces, releases);
+            if (background && going) {
+                reaper.submit(job);
+            } else {
+                reaper.finishNow(job); // the same steps on this thread: namespace, record, interfaces, addresses
+            }
             if (!quiet) {
-                LOG.info("sandbox " + s.name() + " removed (its namespace goes in the background)");
+                LOG.info("sandbox " + s.name() + " removed" + (background && going ? " (its namespace goes in the background)" : ""));
             }
             return;
         }
+        // something failed: delete what can be deleted, keep the record REMOVING for the next start
         if (going) {
             try {
                 kernel.namespaces().delete(s.name());
@@ -212,15 +217,9 @@ final class Sandboxes {
             }
         }
         releases.forEach(Runnable::run);
-        if (!failures.isEmpty()) { // the record stays REMOVING: the next start finishes it
-            RuntimeException first = failures.get(0);
-            failures.stream().skip(1).forEach(first::addSuppressed);
-            throw Networks.translate(first, "remove sandbox \"" + s.name() + "\"");
-        }
-        inventory.removeSandbox(s.id());
-        if (!quiet) {
-            LOG.info("sandbox " + s.name() + " removed");
-        }
+        RuntimeException first = failures.get(0);
+        failures.stream().skip(1).forEach(first::addSuppressed);
+        throw Networks.translate(first, "remove sandbox \"" + s.name() + "\"");
     }
 
     /** Waits until the namespace of a removed sandbox (by name or id) is deleted. */
