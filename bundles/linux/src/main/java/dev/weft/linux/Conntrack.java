@@ -82,6 +82,48 @@ public final class Conntrack implements AutoCloseable {
         return delete(list(filter), filter.toString());
     }
 
+    /**
+     * Deletes the entries any of {@code filters} matches, with as few walks of the kernel's
+     * conntrack table as it takes: a dump walks the whole table (shared by all namespaces) whatever
+     * it returns, so from {@link #COALESCE_FROM} filters on, one unfiltered dump per family is
+     * matched here against all of them instead of one kernel-filtered dump per filter.
+     *
+     * @throws IllegalArgumentException when a filter is not selective (see {@link #delete(ConntrackFilter)})
+     */
+    public int delete(java.util.Collection<ConntrackFilter> filters) {
+        List<ConntrackFilter> all = List.copyOf(new java.util.LinkedHashSet<>(filters));
+        for (ConntrackFilter f : all) {
+            if (!f.isSelective()) {
+                throw new IllegalArgumentException("refusing to delete conntrack entries by \"" + f
+                        + "\" alone: it would delete every such flow of the host");
+            }
+        }
+        if (all.size() < COALESCE_FROM) {
+            int deleted = 0;
+            for (ConntrackFilter f : all) {
+                deleted += delete(f);
+            }
+            return deleted;
+        }
+        java.util.Set<ConntrackEntry> doomed = new java.util.LinkedHashSet<>();
+        for (int family : FAMILIES) {
+            List<ConntrackFilter> here = all.stream()
+                    .filter(f -> f.family().isEmpty() || f.family().getAsInt() == family).toList();
+            if (here.isEmpty()) {
+                continue;
+            }
+            for (ConntrackEntry e : dump(family, null)) {
+                if (here.stream().anyMatch(f -> f.matches(e))) {
+                    doomed.add(e);
+                }
+            }
+        }
+        return delete(List.copyOf(doomed), all.size() + " filters");
+    }
+
+    /** From this many filters on, {@link #delete(java.util.Collection)} walks the table once per family. */
+    public static final int COALESCE_FROM = 3;
+
     /** Deletes these entries (by original tuple and zone); ENOENT counts as already gone. */
     int delete(List<ConntrackEntry> doomed, String what) {
         int deleted = 0;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.linux.internal.CtnetlinkCodec;
@@ -185,6 +186,33 @@ class ConntrackKernelTest {
         List<ConntrackEntry> byReply = rawDump(ConntrackFilter.replySource(17, ip("10.1.0.2"), 5353));
         assertEquals(filtered, byReply);
         assertEquals(filtered, conntrack.list(ConntrackFilter.replySource(17, ip("10.1.0.2"), 5353)));
+    }
+
+    @Test
+    void manyFiltersAreDeletedTogetherAndOnlyWhatTheyMatch() {
+        TestSandbox a = host.sandbox("a");
+        host.bridge("br0", "10.1.0.1/24").attach(a, "10.1.0.2/24");
+        TestSandbox client = client();
+        for (int port = 5361; port <= 5364; port++) { // tracked on the way in, no listener needed
+            client.udpSender(40100 + port - 5361).send("192.168.7.1", port, "x");
+        }
+        Predicate<ConntrackEntry> toPort5364 = e -> e.original().destinationPort() == 5364;
+        Predicate<ConntrackEntry> ours = e -> e.original().destinationPort() >= 5361 && e.original().destinationPort() <= 5364;
+        assertEquals(4, conntrack.list().stream().filter(ours).count(), conntrack.list().toString());
+
+        // from COALESCE_FROM filters on: one walk of the table per family, matched in Java
+        List<ConntrackFilter> filters = List.of(ConntrackFilter.publishedPort(17, 5361),
+                ConntrackFilter.publishedPort(17, 5362), ConntrackFilter.publishedPort(17, 5363),
+                ConntrackFilter.address(ip("10.1.0.99")), ConntrackFilter.publishedPort(17, 5361));
+        assertTrue(filters.size() >= Conntrack.COALESCE_FROM);
+        assertEquals(3, conntrack.delete(filters));
+        List<ConntrackEntry> left = conntrack.list().stream().filter(ours).toList();
+        assertEquals(1, left.size(), left.toString());
+        assertTrue(toPort5364.test(left.get(0)), left.toString());
+        assertEquals(0, conntrack.delete(filters), "deleted already");
+        assertThrows(IllegalArgumentException.class, () -> conntrack.delete(List.of(ConntrackFilter.publishedPort(17, 5364),
+                ConntrackFilter.builder().protocol(17).build(), ConntrackFilter.publishedPort(17, 5361))));
+        assertEquals(1, conntrack.list().stream().filter(ours).count(), "a refused call deleted something");
     }
 
     @Test

@@ -58,7 +58,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private final HostSetup hostSetup;
     private final Firewall firewall;
     private final VethDeleter deleter;
-    private final FlowReaper reaper = new FlowReaper();
+    private final FlowReaper reaper;
     private final ForwardCooperation cooperation;
     /** The bridge of every network created or restored since activation, by network id. */
     private final Map<String, String> bridges = new ConcurrentHashMap<>();
@@ -79,6 +79,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         this.firewall = context.firewallMode() == DriverContext.FirewallMode.NFTABLES
                 ? new Firewall(context.kernel(), context.nftTable()) : null;
         this.deleter = new VethDeleter(context.kernel().host(), context::quietMillis);
+        this.reaper = new FlowReaper(context.kernel().conntrack(), context::quietMillis);
         this.cooperation = firewall == null ? null : new ForwardCooperation(context.kernel());
     }
 
@@ -324,11 +325,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         }
         if (firewall != null) {
             step(failures, () -> firewall.removeElements(endpoint.id(), firewall.elementsOf(endpoint.id())));
-            InetAddress v4 = address(endpoint.ipv4()), v6 = address(endpoint.ipv6());
-            reaper.submit("endpoint " + endpoint.shortId(), () -> {
-                firewall.forgetFlows(v4);
-                firewall.forgetFlows(v6);
-            });
+            reaper.submit(Firewall.flowFilters(address(endpoint.ipv4()), address(endpoint.ipv6())));
         }
         throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
     }
@@ -374,8 +371,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             }
         }
         firewall.removeElements(endpoint.id(), elements);
-        List<PortBinding> gone = List.copyOf(ports);
-        reaper.submit("ports " + gone, () -> firewall.forgetFlows(gone));
+        reaper.submit(Firewall.flowFilters(ports));
     }
 
     @Override

@@ -196,21 +196,32 @@ final class Firewall {
      * its old target nor stays un-NATed (pitfall 6 of the verified ruleset).
      */
     void forgetFlows(List<PortBinding> ports) {
+        kernel.conntrack().delete(flowFilters(ports));
+    }
+
+    /** The conntrack entries of these published host ports. */
+    static List<ConntrackFilter> flowFilters(List<PortBinding> ports) {
+        List<ConntrackFilter> out = new ArrayList<>();
         for (PortBinding p : ports) {
             int proto = switch (p.protocol()) {
                 case "tcp" -> 6;
                 case "udp" -> 17;
                 default -> 132;
             };
-            kernel.conntrack().delete(ConntrackFilter.publishedPort(proto, p.hostPort()));
+            out.add(ConntrackFilter.publishedPort(proto, p.hostPort()));
         }
+        return out;
     }
 
-    /** Deletes the conntrack entries with {@code address} in any tuple (a removed endpoint). */
-    void forgetFlows(InetAddress address) {
-        if (address != null) {
-            kernel.conntrack().delete(ConntrackFilter.address(address));
+    /** The conntrack entries with one of these addresses (nulls skipped) in any tuple: a removed endpoint's. */
+    static List<ConntrackFilter> flowFilters(InetAddress... addresses) {
+        List<ConntrackFilter> out = new ArrayList<>();
+        for (InetAddress a : addresses) {
+            if (a != null) {
+                out.add(ConntrackFilter.address(a));
+            }
         }
+        return out;
     }
 
     private static void add(ElementBatch batch, Element e) {
