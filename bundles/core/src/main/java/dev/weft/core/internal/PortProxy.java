@@ -137,7 +137,7 @@ final class PortProxy implements AutoCloseable {
             // Bound and listening already: the port is held and clients queue in the backlog, so
             // the caller need not wait for the selector thread to take the socket up (a stop of
             // this relay is queued behind it).
-            onLoopLater(() -> {
+            enqueue(() -> {
                 try {
                     relay.register(selector);
                     relays.add(relay);
@@ -222,38 +222,9 @@ final class PortProxy implements AutoCloseable {
         }
     }
 
-    /** Queues {@code work} for the selector thread (starting it if needed), without waiting. */
-    private void onLoopLater(Callable<?> work) {
-        Task<?> task = new Task<>(work, new CompletableFuture<>());
-        synchronized (this) {
-            if (stopping) {
-                throw new IllegalStateException("the port proxy is stopping");
-            }
-            if (Thread.currentThread() == thread) {
-                task.run();
-                return;
-            }
-            start();
-            tasks.add(task);
-            selector.wakeup();
-        }
-    }
-
     /** Runs {@code work} on the selector thread (starting it if needed) and waits for it. */
     private <T> T onLoop(Callable<T> work) {
-        Task<T> task = new Task<>(work, new CompletableFuture<>());
-        synchronized (this) {
-            if (stopping) {
-                throw new IllegalStateException("the port proxy is stopping");
-            }
-            if (Thread.currentThread() == thread) {
-                task.run();
-            } else {
-                start();
-                tasks.add(task);
-                selector.wakeup();
-            }
-        }
+        Task<T> task = enqueue(work);
         try {
             return task.done().get();
         } catch (InterruptedException e) {
@@ -269,6 +240,24 @@ final class PortProxy implements AutoCloseable {
             }
             throw new IllegalStateException("port proxy: " + c.getMessage(), c);
         }
+    }
+
+    /** Hands {@code work} to the selector thread, or runs it at once when called on that thread. */
+    private <T> Task<T> enqueue(Callable<T> work) {
+        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        synchronized (this) {
+            if (stopping) {
+                throw new IllegalStateException("the port proxy is stopping");
+            }
+            if (Thread.currentThread() == thread) {
+                task.run();
+            } else {
+                start();
+                tasks.add(task);
+                selector.wakeup();
+            }
+        }
+        return task;
     }
 
     private void start() {

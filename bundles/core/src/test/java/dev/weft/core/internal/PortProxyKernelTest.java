@@ -12,6 +12,7 @@ import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestHost;
+import dev.weft.testkit.UdpExchange;
 import dev.weft.testkit.UdpListener;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -233,16 +233,6 @@ class PortProxyKernelTest {
 
     /** Sends one datagram and returns the reply, or null when none comes back in time. */
     private static String exchange(DatagramSocket s, String address, int port, String payload) throws IOException {
-        byte[] out = payload.getBytes(StandardCharsets.UTF_8);
-        s.send(new DatagramPacket(out, out.length, new InetSocketAddress(address, port)));
-        s.setSoTimeout((int) SHORT.toMillis());
-        byte[] in = new byte[2048];
-        DatagramPacket d = new DatagramPacket(in, in.length);
-        try {
-            s.receive(d);
-        } catch (SocketTimeoutException e) {
-            return null;
-        }
-        return new String(d.getData(), 0, d.getLength(), StandardCharsets.UTF_8);
+        return UdpExchange.exchange(s, address, port, payload, SHORT);
     }
 }

@@ -11,12 +11,10 @@ import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestSandbox;
+import dev.weft.testkit.UdpExchange;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -182,16 +180,6 @@ class LoopbackIpv6PublishKernelTest {
 
     /** Sends one datagram and returns the reply, or null when none comes back in time. */
     private static String exchange(DatagramSocket s, String address, int port, String payload) throws IOException {
-        byte[] out = payload.getBytes(StandardCharsets.UTF_8);
-        s.send(new DatagramPacket(out, out.length, new InetSocketAddress(address, port)));
-        s.setSoTimeout((int) WAIT.toMillis());
-        byte[] in = new byte[2048];
-        DatagramPacket d = new DatagramPacket(in, in.length);
-        try {
-            s.receive(d);
-        } catch (SocketTimeoutException e) {
-            return null;
-        }
-        return new String(d.getData(), 0, d.getLength(), StandardCharsets.UTF_8);
+        return UdpExchange.exchange(s, address, port, payload, WAIT);
     }
 }
