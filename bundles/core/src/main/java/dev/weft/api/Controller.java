@@ -52,7 +52,9 @@ public interface Controller {
      * kernel's destruction of its interfaces (which holds the kernel's configuration lock for
      * milliseconds) follow in the background, at a quiet moment, batched with other removals. A new
      * sandbox of the same name waits for that, and the endpoints' addresses are reused only after
-     * it. {@link #awaitRemoval} waits for the namespace.
+     * it. {@link #awaitRemoval} waits for the namespace. Of several calls removing one sandbox at
+     * the same time exactly one removes it; the others throw {@link WeftException.NotFound} ("was
+     * already removed by another request").
      */
     void removeSandbox(String sandbox);
 

@@ -19,6 +19,7 @@ import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.IpamException;
 import dev.weft.spi.JoinInfo;
+import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.PoolId;
 import dev.weft.spi.SandboxConfig;
@@ -121,6 +122,13 @@ final class Endpoints {
         }
     }
 
+    /**
+     * Validate and reserve before any kernel change: addresses and host ports are taken first (a
+     * refusal, e.g. a host port already held, changes nothing in the kernel at any moment), then
+     * the record is written with the ports in it (the intent: a crash after the driver's element
+     * batch leaves a record that explains every element, so reconcile removes them), and only
+     * then does the driver plumb and publish.
+     */
     private EndpointRecord connect(NetworkRecord n, SandboxRecord s, EndpointSpec spec, NetworkDriver<Object> driver,
                                    Object options) {
         String id = Ids.newId();
@@ -131,31 +139,37 @@ final class Endpoints {
                 v4 = allocate(n, true, spec.ipv4(), rollback);
                 v6 = allocate(n, false, spec.ipv6(), rollback);
             }
+            List<PortBinding> bound = List.of();
+            if (!spec.ports().isEmpty()) {
+                @SuppressWarnings("unchecked")
+                ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
+                bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options),
+                        new HostPorts.Target(v4 == null ? null : v4.address(), v6 == null ? null : v6.address()));
+                rollback.add(() -> hostPorts.release(id));
+            }
             boolean defaultRoute = driver.usesAddresses() && inventory.endpoints(e -> e.sandbox().equals(s.id()))
                     .stream().noneMatch(EndpointRecord::defaultRoute);
             String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
             EndpointRecord e = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname,
                     v4 == null ? null : v4.toString(), v6 == null ? null : v6.toString(), null, null, defaultRoute,
-                    spec.aliases(), List.of());
+                    spec.aliases(), Views.records(bound));
             inventory.addEndpoint(e, n.name(), s.name());
             rollback.add(() -> inventory.removeEndpoint(e));
 
+            NetworkConfig network = Networks.config(n);
             EndpointConfig config = config(n, e);
-            driver.createEndpoint(Networks.config(n), options, config);
-            rollback.add(() -> driver.deleteEndpoint(Networks.config(n), options, config));
-            JoinInfo joined = driver.join(Networks.config(n), options, config, sandbox(s));
-            rollback.add(() -> driver.leave(Networks.config(n), options, config, sandbox(s)));
+            driver.createEndpoint(network, options, config);
+            rollback.add(() -> driver.deleteEndpoint(network, options, config));
+            JoinInfo joined = driver.join(network, options, config, sandbox(s));
+            rollback.add(() -> driver.leave(network, options, config, sandbox(s)));
             CrashPoints.reach("endpoint-joined");
             EndpointRecord done = e.joined(joined.mac() == null ? null : joined.mac().toString(), joined.hostInterface());
 
-            if (!spec.ports().isEmpty()) {
+            if (!bound.isEmpty()) {
                 @SuppressWarnings("unchecked")
                 ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
-                List<PortBinding> bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options),
-                        new HostPorts.Target(v4 == null ? null : v4.address(), v6 == null ? null : v6.address()));
-                rollback.add(() -> hostPorts.release(id));
-                ext.publish(Networks.config(n), options, config(n, done), bound);
-                done = done.withPorts(Views.records(bound));
+                ext.publish(network, options, config(n, done), bound);
+                CrashPoints.reach("endpoint-published");
             }
             done = done.withState(State.READY);
             inventory.updateEndpoint(done);

@@ -138,20 +138,28 @@ final class Sandboxes {
         }
     }
 
+    /**
+     * Removes a sandbox. Of several callers removing one sandbox at once exactly one does it; the
+     * others get {@link #alreadyRemoved}, whatever the timing. A sandbox whose earlier removal
+     * failed part way (its record stays REMOVING, nothing runs for it) is removed again.
+     */
     void remove(String nameOrId) {
         SandboxRecord s0 = inventory.requireSandbox(nameOrId);
         if (s0.state() == State.REMOVING && reaper.isPending(s0.name())) {
-            reaper.await(s0.name()); // removed already: only its namespace is still going
-            return;
+            throw alreadyRemoved(nameOrId);
         }
         synchronized (locks.of(s0.id())) {
             SandboxRecord s = inventory.sandbox(s0.id()).orElse(null);
             if (s == null || reaper.isPending(s.name())) {
-                return; // another caller removed it meanwhile
+                throw alreadyRemoved(nameOrId); // another caller removed it meanwhile
             }
             remove(s, false, true);
         }
         locks.forget(s0.id());
+    }
+
+    private static WeftException alreadyRemoved(String nameOrId) {
+        return new WeftException.NotFound("sandbox \"" + nameOrId + "\" was already removed by another request");
     }
 
     /** Removes a sandbox and waits for all of it (reconcile). */

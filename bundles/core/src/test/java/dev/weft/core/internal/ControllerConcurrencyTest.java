@@ -90,4 +90,45 @@ class ControllerConcurrencyTest {
             assertTrue(f.controller.sandboxes().isEmpty());
         }
     }
+
+    /**
+     * Eight clients remove one sandbox at the same moment, five times over: exactly one succeeds
+     * and the seven others are told, the same way every time, that it was already removed.
+     */
+    @Test
+    void ofEightConcurrentRemovalsOfOneSandboxExactlyOneSucceeds() throws Exception {
+        try (ControllerFixture f = new ControllerFixture()) {
+            f.controller.createNetwork(NetworkSpec.of("shared", "testbridge"));
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                for (int round = 0; round < 5; round++) {
+                    String sb = f.sandboxName("r" + round);
+                    f.controller.createSandbox(SandboxSpec.of(sb, "shared"));
+                    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(8);
+                    List<Future<String>> outcomes = new ArrayList<>();
+                    for (int c = 0; c < 8; c++) {
+                        outcomes.add(pool.submit(() -> {
+                            start.await(10, TimeUnit.SECONDS);
+                            try {
+                                f.controller.removeSandbox(sb);
+                                return "removed";
+                            } catch (WeftException.NotFound e) {
+                                return e.getMessage();
+                            }
+                        }));
+                    }
+                    Map<String, Integer> counts = new java.util.TreeMap<>();
+                    for (Future<String> o : outcomes) {
+                        counts.merge(o.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+                    }
+                    assertEquals(Map.of("removed", 1, "sandbox \"" + sb + "\" was already removed by another request", 7),
+                            counts, "round " + round);
+                    f.controller.awaitRemoval(sb);
+                    assertTrue(f.controller.sandbox(sb).isEmpty());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

@@ -324,7 +324,13 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             });
         }
         if (firewall != null) {
-            step(failures, () -> firewall.removeElements(endpoint.id(), firewall.elementsOf(endpoint.id())));
+            // what this driver holds for the endpoint, and its ICC member computed afresh: after a
+            // restart the endpoint may be taken down before restore has filled the driver's memory
+            List<Firewall.Element> elements = new ArrayList<>(firewall.elementsOf(endpoint.id()));
+            if (!options.icc() && !elements.contains(firewall.iccMember(hostEnd))) {
+                elements.add(firewall.iccMember(hostEnd));
+            }
+            step(failures, () -> firewall.removeElements(endpoint.id(), elements));
             reaper.submit(Firewall.flowFilters(address(endpoint.ipv4()), address(endpoint.ipv6())));
         }
         throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");

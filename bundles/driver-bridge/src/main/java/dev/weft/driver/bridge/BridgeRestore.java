@@ -1,6 +1,8 @@
 package dev.weft.driver.bridge;
 
 import dev.weft.api.PortBinding;
+import dev.weft.api.SubnetInfo;
+import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.Rtnetlink;
@@ -45,7 +47,14 @@ final class BridgeRestore {
             claimed.add(hostEnd);
             restoreEndpoint(e, hostEnd, index);
         }
-        removeUnclaimed(claimed);
+        Set<String> live = removeUnclaimed(claimed);
+        if (driver.firewall() != null) {
+            // after every endpoint of the network is published again: what no endpoint explains is stale
+            List<IpPrefix> subnets = network.subnets().stream().map(SubnetInfo::subnet).toList();
+            for (String removed : driver.firewall().sweep(subnets, live)) {
+                LOG.info("network " + network.name() + ": " + removed + ", an element no endpoint claims");
+            }
+        }
     }
 
     private int adoptOrCreateBridge() {
@@ -88,14 +97,21 @@ final class BridgeRestore {
         }
     }
 
-    /** Veths with this network's mark that no endpoint claims: attached or already detached. */
-    private void removeUnclaimed(Set<String> claimed) {
+    /**
+     * Removes veths with this network's mark that no endpoint claims (attached or already
+     * detached); returns the names of the host's links that remain.
+     */
+    private Set<String> removeUnclaimed(Set<String> claimed) {
         String mark = driver.context().ownershipMark(network.id() + "/");
+        Set<String> live = new HashSet<>();
         for (Link link : host.links()) {
             if (link.alias() != null && link.alias().startsWith(mark) && !claimed.contains(link.name())) {
                 host.deleteLinkIfExists(link.name());
                 LOG.info("network " + network.name() + ": removed " + link.name() + ", a veth no endpoint claims");
+            } else {
+                live.add(link.name());
             }
         }
+        return live;
     }
 }

@@ -4,17 +4,25 @@ import dev.weft.api.PortBinding;
 import dev.weft.api.WeftException;
 import dev.weft.linux.ConntrackFilter;
 import dev.weft.linux.ElementBatch;
+import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Kernel;
+import dev.weft.linux.NftElement;
 import dev.weft.linux.NftFamily;
+import dev.weft.linux.NftSet;
 import dev.weft.linux.SetKey;
 import dev.weft.linux.SetRef;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +45,15 @@ final class Firewall {
     private final Map<String, FirewallScript.Net> networks = new ConcurrentHashMap<>();
     /** Elements in force per endpoint id (ports and the ICC member), for reapply. */
     private final Map<String, List<Element>> elements = new ConcurrentHashMap<>();
+    /**
+     * Element batches of endpoints run concurrently (read side); {@link #sweep} compares the kernel
+     * with what is held and must not see an element committed but not yet held (write side).
+     */
+    private final ReadWriteLock batches = new ReentrantReadWriteLock();
+    /** The maps of published ports and whether their data is IPv4, as the structure declares them. */
+    private static final Map<String, Boolean> PORT_MAPS = Map.of("pub_any", true, "pub_addr", true,
+            "pub6_any", false, "pub6_addr", false);
+    private static final String ICC_SET = "icc_off_ports";
 
     Firewall(Kernel kernel, String table) {
         this.kernel = kernel;
@@ -57,7 +74,8 @@ final class Firewall {
 
     /** Removes a network's rules; the tables go when the last network goes. */
     synchronized void removeNetwork(String networkId) {
-        if (networks.remove(networkId) == null) {
+        FirewallScript.Net gone = networks.remove(networkId);
+        if (gone == null) {
             return;
         }
         if (networks.isEmpty()) {
@@ -67,6 +85,11 @@ final class Firewall {
             LOG.info("firewall: removed tables inet/bridge " + table + " (no bridge network left)");
         } else {
             apply();
+            // a port element into the removed subnets (one a crash left) would send a later
+            // network's sandbox on those addresses traffic it never asked for
+            for (String removed : sweep(gone.subnets(), null)) {
+                LOG.info("firewall: " + removed + ", an element into the removed network " + gone.bridge());
+            }
         }
     }
 
@@ -164,8 +187,13 @@ final class Firewall {
         }
         ElementBatch batch = kernel.nftables().elements();
         add.forEach(e -> add(batch, e));
-        batch.commit();
-        elements.computeIfAbsent(endpointId, k -> new CopyOnWriteList()).addAll(add);
+        batches.readLock().lock();
+        try {
+            batch.commit();
+            elements.computeIfAbsent(endpointId, k -> new CopyOnWriteList()).addAll(add);
+        } finally {
+            batches.readLock().unlock();
+        }
     }
 
     /** Removes elements of an endpoint in one batch; absent ones are no error. */
@@ -175,14 +203,94 @@ final class Firewall {
         }
         ElementBatch batch = kernel.nftables().elements();
         remove.forEach(e -> batch.destroy(e.set(), e.key()));
-        batch.commit();
-        List<Element> held = elements.get(endpointId);
-        if (held != null) {
-            held.removeAll(remove);
-            if (held.isEmpty()) {
-                elements.remove(endpointId);
+        batches.readLock().lock();
+        try {
+            batch.commit();
+            List<Element> held = elements.get(endpointId);
+            if (held != null) {
+                held.removeAll(remove);
+                if (held.isEmpty()) {
+                    elements.remove(endpointId);
+                }
             }
+        } finally {
+            batches.readLock().unlock();
         }
+    }
+
+    /**
+     * Removes, in one batch, the elements in the kernel that no endpoint this driver holds
+     * explains: port mappings whose target address lies in {@code subnets} (a network's, once all
+     * its endpoints are restored, or a removed network's) and, unless {@code liveHostEnds} is null,
+     * ICC members of host-side veths that are not among {@code liveHostEnds} (their veth is gone).
+     * A crash between an element batch and the record that explains it leaves such elements; a
+     * later endpoint given the same address would otherwise receive the port's traffic. A key that
+     * is held is kept whatever its data ({@link #addElements} replaces the data). Returns what it
+     * removed, in nft notation, for the log.
+     */
+    List<String> sweep(List<IpPrefix> subnets, Set<String> liveHostEnds) {
+        batches.writeLock().lock();
+        try {
+            Set<List<Object>> held = new HashSet<>();
+            elements.values().forEach(list -> list.forEach(e -> held.add(List.of(e.set(), e.key()))));
+            Predicate<Element> unheld = e -> !held.contains(List.of(e.set(), e.key()));
+            List<Element> stale = new ArrayList<>();
+            kernel.nftables().read(NftFamily.INET, table).ifPresent(t -> {
+                for (NftSet set : t.sets()) {
+                    Boolean v4 = PORT_MAPS.get(set.name());
+                    for (NftElement e : v4 == null ? List.<NftElement>of() : set.elements()) {
+                        Element element = new Element(set(NftFamily.INET, set.name()), e.key(), e.data().orElse(null));
+                        InetAddress target = e.data().map(d -> targetAddress(d, v4)).orElse(null);
+                        if (target != null && unheld.test(element) && subnets.stream().anyMatch(p -> p.contains(target))) {
+                            stale.add(element);
+                        }
+                    }
+                }
+            });
+            if (liveHostEnds != null) {
+                kernel.nftables().read(NftFamily.BRIDGE, table).flatMap(t -> t.set(ICC_SET)).ifPresent(set -> {
+                    for (NftElement e : set.elements()) {
+                        Element element = new Element(set(NftFamily.BRIDGE, ICC_SET), e.key(), null);
+                        if (unheld.test(element) && !liveHostEnds.contains(ifname(e.key()))) {
+                            stale.add(element);
+                        }
+                    }
+                });
+            }
+            if (stale.isEmpty()) {
+                return List.of();
+            }
+            ElementBatch batch = kernel.nftables().elements();
+            stale.forEach(e -> batch.destroy(e.set(), e.key()));
+            batch.commit();
+            return stale.stream().map(e -> describe("delete", e)).toList();
+        } finally {
+            batches.writeLock().unlock();
+        }
+    }
+
+    /** The sandbox address a port map's data starts with ({@code addr . port}), or null if malformed. */
+    private static InetAddress targetAddress(SetKey data, boolean v4) {
+        byte[] b = data.bytes();
+        int length = v4 ? 4 : 16;
+        if (b.length < length) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(java.util.Arrays.copyOf(b, length));
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** The interface name of an {@code ifname} key (NUL-padded). */
+    private static String ifname(SetKey key) {
+        byte[] b = key.bytes();
+        int end = 0;
+        while (end < b.length && b[end] != 0) {
+            end++;
+        }
+        return new String(b, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** Every element held for an endpoint (to remove them all at leave). */

@@ -158,6 +158,49 @@ class IccAndRestoreKernelTest {
     }
 
     /**
+     * Elements no endpoint explains (a crash between an element batch and its record leaves them)
+     * are removed at restore, whatever the order of core and driver: port mappings into the
+     * network's subnet and ICC members of veths that are gone. A live sandbox's port and ICC member
+     * stay, and so does its traffic; a sandbox later given the stale target address receives none.
+     */
+    @Test
+    void elementsNoEndpointExplainsAreRemovedAtRestoreAndWithTheirNetwork() throws Exception {
+        f.network("blue", "10.81.0.0/24", Map.of(BridgeOptions.ENABLE_ICC, "false"));
+        f.network("green", "10.81.1.0/24", Map.of());
+        TestSandbox web = f.sandbox("web", "blue", "8080:80");
+        String webEnd = f.endpointHostEnd(web, "blue");
+        f.stop();
+        f.nft("add", "element", "inet", "weft", "pub_any", "{ tcp . 9090 : 10.81.0.77 . 80 }");
+        f.nft("add", "element", "inet", "weft", "pub_addr", "{ 10.99.0.1 . udp . 9091 : 10.81.0.78 . 53 }");
+        f.nft("add", "element", "inet", "weft", "pub_any", "{ tcp . 9092 : 10.81.1.79 . 80 }");
+        f.nft("add", "element", "bridge", "weft", "icc_off_ports", "{ \"wtvdeadbeef0\" }");
+        f.start();
+
+        String any = f.nft("list", "map", "inet", "weft", "pub_any");
+        assertFalse(any.contains("9090") || any.contains("9092"), "stale port elements removed:\n" + any);
+        assertTrue(any.contains("tcp . 8080 : " + f.ipv4(web, "blue") + " . 80"), "the live one kept:\n" + any);
+        assertFalse(f.nft("list", "map", "inet", "weft", "pub_addr").contains("9091"));
+        String icc = f.nft("list", "set", "bridge", "weft", "icc_off_ports");
+        assertFalse(icc.contains("wtvdeadbeef0"), icc);
+        assertTrue(icc.contains(webEnd), "the live member kept:\n" + icc);
+        try (TcpListener l = web.listenTcp(80)) {
+            assertEquals("10.99.0.2", lan.connectTcp("10.99.0.1", 8080).peerSeenBy(l));
+        }
+        f.controller().createSandbox(new dev.weft.api.SandboxSpec(f.host.namespaceName("late"), "blue",
+                new dev.weft.api.EndpointSpec(dev.weft.linux.IpAddresses.parse("10.81.0.77"), null, List.of(), List.of()),
+                null));
+        TestSandbox late = f.host.adopt("late");
+        try (TcpListener l = late.listenTcp(80)) {
+            assertFalse(lan.canConnectTcp("10.99.0.1", 9090, SHORT), "the stale port must not reach " + late.name());
+        }
+
+        // an element into a network's subnet goes with the network, even one restore never saw
+        f.nft("add", "element", "inet", "weft", "pub_any", "{ tcp . 9093 : 10.81.1.80 . 80 }");
+        f.controller().removeNetwork("green");
+        assertFalse(f.nft("list", "map", "inet", "weft", "pub_any").contains("9093"));
+    }
+
+    /**
      * The host's links, without their operational state: the kernel updates it in a worker a
      * moment after a carrier change (a bridge shows UNKNOWN, then UP), so it says nothing about
      * what a restart kept or duplicated.

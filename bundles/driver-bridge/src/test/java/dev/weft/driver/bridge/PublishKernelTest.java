@@ -168,6 +168,39 @@ class PublishKernelTest {
         assertEquals(1, f.nft("list", "map", "inet", "weft", "pub_any").lines().filter(x -> x.contains(" . 80")).count());
     }
 
+    /**
+     * A connect refused for its host port (published by another sandbox, or held by a host
+     * process) changes nothing in the kernel at any moment: a link monitor running in the host
+     * namespace sees no veth come and go, and none waits for the background deleter afterwards.
+     */
+    @Test
+    void aRefusedConnectMakesNoInterfaceAtAnyMoment() throws Exception {
+        f.network("green", "10.81.1.0/24", Map.of());
+        f.sandbox("web", "blue", "8080:80");
+        TestSandbox late = f.sandbox("late", "green");
+        String linksBefore = f.host.ip("-o", "link", "show", "type", "veth");
+        java.nio.file.Path events = f.dir.resolve("link-events");
+        Process monitor = f.host.spawn("sh", "-c", "exec ip -o monitor link > " + events);
+        try (TcpListener hostProcess = f.host.listenTcp(8090)) {
+            Thread.sleep(300); // the monitor has subscribed
+            for (String port : List.of("8080:80", "8090:80")) {
+                var e = assertThrows(WeftException.class, () -> f.controller().connect("blue", late.name(),
+                        new EndpointSpec(null, null, List.of(), List.of(PortSpec.parse(port)))));
+                assertTrue(e.getMessage().contains(port.substring(0, 4)), e.getMessage());
+                assertEquals(linksBefore, f.host.ip("-o", "link", "show", "type", "veth"),
+                        "no veth is left for the background deleter after refusing " + port);
+            }
+            assertTrue(hostProcess.port() > 0);
+            Thread.sleep(200);
+        } finally {
+            monitor.destroy();
+            monitor.waitFor();
+        }
+        String seen = java.nio.file.Files.readString(events);
+        assertFalse(seen.contains("wtv"), "a refused connect made and removed a veth:\n" + seen);
+        assertEquals(1, f.controller().sandbox(late.name()).orElseThrow().endpoints().size(), "still on green only");
+    }
+
     @Test
     void sandboxesJoiningConcurrentlyAllGetTheirPorts() throws Exception {
         f.network("green", "10.81.1.0/24", Map.of(BridgeOptions.ENABLE_ICC, "false"));
