@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * A Weft instance of its own for one test, driven through {@code ./weft} and leaving the machine
- * as it found it (DESIGN.md §7): a test-kit host namespace as the instance's host namespace
+ * as it found it (docs/architecture.md §10): a test-kit host namespace as the instance's host namespace
  * (WEFT_HOST_NETNS), WEFT_HOME and the run, state and /etc/netns directories under a fresh
  * temporary directory, and an instance name, link prefix and nf_tables table made unique by the
  * host's id. Sandboxes are named {@code wt-<host id>-<short>} and adopted by the host

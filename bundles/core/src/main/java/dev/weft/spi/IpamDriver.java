@@ -25,7 +25,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <h2>Restart</h2>
  * The driver's state lives in memory; the controller's records are the one source of truth
- * (DESIGN.md §5). At start the controller replays them before any other call: {@link #requestPool}
+ * (docs/architecture.md §7). At start the controller replays them before any other call: {@link #requestPool}
  * with each network's recorded prefix and ip-range given explicitly (also for pools the driver had
  * picked), then {@link #requestAddress} with every recorded gateway, auxiliary and endpoint address
  * as preferred address, then, when the driver implements {@link IpamRestore},

@@ -13,7 +13,7 @@
  *     lives in core.</li>
  * </ul>
  *
- * <p>Kept at version 0.x until the bridge driver has proven it (DESIGN.md §3).
+ * <p>Kept at version 0.x until the bridge driver has proven it (docs/architecture.md §3).
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("0.3.0")

@@ -18,7 +18,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 
 /**
- * The throwaway world the Karaf container's Weft runs in (DESIGN.md §7), made and removed in the
+ * The throwaway world the Karaf container's Weft runs in (docs/architecture.md §10), made and removed in the
  * test JVM: a test-kit host namespace as the instance's host namespace, run, state and /etc/netns
  * directories under a fresh temporary directory, and an instance name, nf_tables table and link
  * prefix made unique by the host's id. Its settings reach the distribution as the weft.* lines of

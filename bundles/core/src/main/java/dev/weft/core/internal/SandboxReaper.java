@@ -12,7 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Finishes sandbox removals off the user's path (DESIGN.md §4). When a sandbox is removed, its
+ * Finishes sandbox removals off the user's path (docs/architecture.md §5). When a sandbox is removed, its
  * endpoints leave their networks at once (firewall elements, host ports and endpoint records
  * go), and the sandbox disappears from every listing; its namespace is left to this class, because
  * deleting a namespace costs the kernel an RCU grace period at unmount (10 ms and more on this

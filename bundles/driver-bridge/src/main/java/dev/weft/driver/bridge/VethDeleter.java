@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * Deletes detached host-side veths off the user's path: deleting a veth costs ~25 ms of kernel
  * time under the kernel's configuration lock, so {@code leave} only detaches (no master, down)
- * and queues the name here (DESIGN.md §4). One platform thread, started on demand.
+ * and queues the name here (docs/architecture.md §5). One platform thread, started on demand.
  *
  * <p>Deletes wait {@link #GRACE_MILLIS} before they are sent, and then for a quiet moment (no
  * user's operation for {@link #QUIET_MILLIS}; at most {@link #MAX_WAIT_FOR_QUIET_MILLIS} more). Most leaves are part of a sandbox's

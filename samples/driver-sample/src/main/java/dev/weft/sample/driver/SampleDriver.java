@@ -169,7 +169,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
 
     /**
      * Deletes the host end, which takes the sandbox end and its addresses with it. That costs ~25 ms
-     * of kernel time; the bridge driver detaches at once and deletes later (DESIGN.md §4), a sample
+     * of kernel time; the bridge driver detaches at once and deletes later (docs/architecture.md §5), a sample
      * can afford to wait.
      */
     @Override
@@ -196,7 +196,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
         return context;
     }
 
-    /** Weft never deletes or re-adopts a link it did not mark as its own (DESIGN.md §5). */
+    /** Weft never deletes or re-adopts a link it did not mark as its own (docs/architecture.md §7). */
     void requireOwn(Link bridge, NetworkConfig network) {
         String mark = context.ownershipMark(network.id());
         if (!mark.equals(bridge.alias())) {
