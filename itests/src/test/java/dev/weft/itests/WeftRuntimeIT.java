@@ -202,6 +202,34 @@ class WeftRuntimeIT {
             assertEquals(after, ok(weft.run("sandbox:list")).out(), "the half-made sandbox is not listed");
             assertEquals(List.of(a.name(), c.name()), it.sandboxNamespaces(), "the half-made sandbox's namespace is gone");
             assertEquals(linksWhileDown, settledHostLinks(it), "the half-made endpoint's veth is gone");
+
+            // A crash after the bridge driver's element batch for the first sandbox of a new
+            // network, before the record says its endpoint is ready: after a restart no element
+            // sends the port to the address, which a later sandbox is given.
+            ok(weft.run("network:create", "--subnet", "10.93.0.0/24", "p1"));
+            weft.with("WEFT_JAVA_OPTS", "-Dweft.test.crash-at=endpoint-published");
+            ok(weft.run("stop"));
+            it.start();
+            weft.with("WEFT_JAVA_OPTS", null);
+            awaitSample(weft);
+            TestSandbox e = it.sandbox("e");
+            Weft.Result halted = weft.run("sandbox:create", "--network", "p1", "-p", "18081:80", e.name());
+            assertEquals(70, halted.exit(), () -> "the runtime should halt after publishing: " + halted);
+            ProcessHandle.of(weft.pidFromFile()).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+            String leftByTheCrash = it.host.exec("nft", "list", "map", "inet", it.nftTable, "pub_any");
+            assertTrue(leftByTheCrash.contains("10.93.0.2 . 80"), () -> "the crash came after the batch: " + leftByTheCrash);
+            it.start();
+            awaitSample(weft);
+            String map = it.host.exec("nft", "list", "map", "inet", it.nftTable, "pub_any");
+            assertFalse(map.contains("10.93.0.2"), () -> "no element of the half-made endpoint is left: " + map);
+            TestSandbox g = it.sandbox("g");
+            ok(weft.run("sandbox:create", "--network", "p1", "--ip", "10.93.0.2", g.name()));
+            try (TcpListener listener = g.listenTcp(80)) {
+                assertFalse(it.host.canConnectTcp("127.0.0.1", 18081, Duration.ofMillis(700)),
+                        "the half-made sandbox's port must not reach the sandbox later given its address");
+            }
+            ok(weft.run("sandbox:remove", g.name()));
+            ok(weft.run("network:remove", "p1"));
         }
     }
 
