@@ -36,7 +36,8 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The {@code bridge} driver: Docker's bridge mode. Each network is a Linux bridge in the
  * instance's host namespace ({@code br-<first 12 of the id>}, or {@link BridgeOptions#BRIDGE_NAME}),
- * carrying the gateway addresses; each endpoint a veth pair whose sandbox end is born inside the
+ * carrying the gateway addresses and a random MAC of its own (so it does not take its ports' as
+ * they come and go); each endpoint a veth pair whose sandbox end is born inside the
  * sandbox under its final name, with a MAC derived from its IPv4 address ({@code 02:42:…}) and
  * the network's MTU on both ends; the host end ({@code <linkPrefix>v<first 10 of the endpoint id>})
  * is a hairpin port of the bridge. NAT, published ports and isolation live in Weft's nf_tables
@@ -140,8 +141,12 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         int mtu = existing.isPresent() && options.mtu() == 0 ? existing.get().mtu() : effectiveMtu(options);
         if (existing.isEmpty()) {
             try {
-                // born down: IPv6 duplicate address detection must be off before its link-local address appears
-                host.createLink(LinkSpec.bridge(bridge).mtu(mtu).alias(context.ownershipMark(network.id())));
+                // born down: IPv6 duplicate address detection must be off before its link-local address appears.
+                // A MAC of its own (the kernel then marks it as set): without one the bridge takes the
+                // lowest MAC of its ports and changes it as veths come and go, and a sandbox's neighbour
+                // entry for the gateway points nowhere until it expires.
+                host.createLink(LinkSpec.bridge(bridge).mtu(mtu).mac(MacAddress.randomLocal())
+                        .alias(context.ownershipMark(network.id())));
                 created = true;
             } catch (KernelException e) {
                 if (!e.isExists()) { // the alias is set after the bridge is made: that step may be what failed
@@ -151,6 +156,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             }
         }
         try {
+            if (existing.isPresent() && isOwn(existing.get(), network)) {
+                LinkPlumbing.pinBridgeMac(host, existing.get(), network.name()); // made before bridges got a MAC of their own
+            }
             if (network.ipv6()) {
                 hostSetup.noDuplicateAddressDetection(bridge);
             }

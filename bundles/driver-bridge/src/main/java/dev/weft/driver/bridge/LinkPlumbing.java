@@ -12,9 +12,11 @@ import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.NetworkConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
-/** Addresses and routes of bridges and sandbox interfaces, as rtnetlink batches. */
+/** Addresses (IP and MAC) and routes of bridges and sandbox interfaces, as rtnetlink batches. */
 final class LinkPlumbing {
+    private static final Logger LOG = Logger.getLogger(LinkPlumbing.class.getName());
     private static final int EADDRNOTAVAIL = 99;
 
     private LinkPlumbing() {}
@@ -29,6 +31,27 @@ final class LinkPlumbing {
             }
         }
         batch.send();
+    }
+
+    /**
+     * Pins the current MAC of a bridge Weft made before bridges got one of their own at creation,
+     * so it stops following its ports. Only when it may be following them: its MAC is one of its
+     * ports' (or it has none yet). Setting a MAC, even the same one, flushes the bridge's neighbour
+     * entries, so a bridge already pinned is left alone. True when it pinned.
+     */
+    static boolean pinBridgeMac(Rtnetlink host, Link bridge, String network) {
+        MacAddress mac = bridge.mac();
+        if (mac == null) {
+            return false;
+        }
+        List<Link> ports = host.links().stream().filter(l -> l.master() == bridge.index()).toList();
+        if (!ports.isEmpty() && ports.stream().noneMatch(p -> mac.equals(p.mac()))) {
+            return false; // not a port's MAC: set already, it does not follow them
+        }
+        host.setLink(LinkChange.of(bridge.index()).mac(mac));
+        LOG.info("network " + network + ": pinned the MAC " + mac + " of bridge " + bridge.name()
+                + " (it followed its ports')");
+        return true;
     }
 
     static void removeGateways(Rtnetlink host, String bridge, NetworkConfig network) {
