@@ -1,0 +1,73 @@
+package dev.weft.driver.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.SubnetSpec;
+import dev.weft.linux.IpAddresses;
+import dev.weft.linux.IpPrefix;
+import dev.weft.testkit.KernelTest;
+import dev.weft.testkit.TcpListener;
+import dev.weft.testkit.TestSandbox;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sandbox side of an endpoint: its default route through an IPv6 link-local gateway.
+ */
+@ExtendWith(KernelTest.class)
+class SandboxInterfaceKernelTest {
+    private BridgeFixture f;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new BridgeFixture();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        f.close();
+    }
+
+    @Test
+    void theIpv6DefaultRouteViaALinkLocalGatewayCarriesTrafficAlsoAfterARestart() throws Exception {
+        NetworkInfo n = f.controller().createNetwork(new NetworkSpec("ll", BridgeDriver.NAME, List.of(
+                SubnetSpec.of(IpPrefix.parse("10.93.0.0/24")),
+                new SubnetSpec(IpPrefix.parse("fd00:93::/64"), null, IpAddresses.parse("fe80::1"), Map.of())),
+                true, false, Map.of(), Map.of()));
+        String bridge = "br-" + n.id().substring(0, 12);
+        assertEquals(IpAddresses.parse("fe80::1"), n.subnets().get(1).gateway());
+        // the outside is reachable only through the host: the sandbox's default route
+        TestSandbox lan = f.host.outside("lan", "fd00:99::1/64", "fd00:99::2/64");
+        TestSandbox a = f.sandbox("a", "ll");
+        assertTrue(a.ip("-6", "route").contains("default via fe80::1 dev eth0"), a.ip("-6", "route"));
+
+        try (TcpListener l = lan.listenTcp(8080)) {
+            assertEquals("fd00:99::1", a.connectTcp("fd00:99::2", 8080).peerSeenBy(l), "IPv6 egress through NAT");
+        }
+        try (TcpListener l = a.listenTcp(9090)) { // and back: the subnet is routed through the bridge
+            assertNotNull(f.host.connectTcp(f.ipv6(a, "ll"), 9090).peerSeenBy(l));
+        }
+        String bridgeAddresses = f.host.ip("-6", "addr", "show", "dev", bridge);
+        assertTrue(bridgeAddresses.contains("inet6 fe80::1/64"), bridgeAddresses);
+        assertEquals(2, bridgeAddresses.lines().filter(l -> l.contains("inet6 fe80::")).count(),
+                "fe80::1 beside the bridge's own link-local: " + bridgeAddresses);
+
+        f.restart(); // replayed without asking IPAM for an address outside the pool; restore keeps the route
+        try (TcpListener l = lan.listenTcp(8081)) {
+            assertEquals("fd00:99::1", a.connectTcp("fd00:99::2", 8081).peerSeenBy(l));
+        }
+        f.controller().removeSandbox(a.name());
+        f.controller().removeNetwork("ll");
+        f.controller().createNetwork(new NetworkSpec("ll", BridgeDriver.NAME, List.of(
+                new SubnetSpec(IpPrefix.parse("fd00:93::/64"), null, IpAddresses.parse("fe80::1"), Map.of())),
+                true, false, Map.of(), Map.of()));
+    }
+}
