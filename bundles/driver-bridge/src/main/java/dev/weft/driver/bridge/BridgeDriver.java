@@ -257,7 +257,11 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         }
         try {
             boolean routeOut = endpoint.defaultRoute() && !network.internal();
-            MacAddress actual = context.kernel().inNamespace(sandbox.namespace(),
+            // IPv4 only: IPv6 off on the interface (as Docker does), written on the same trip into the
+            // namespace that configures it
+            Map<String, String> sysctls = endpoint.ipv6() != null ? Map.of()
+                    : Map.of("net/ipv6/conf/" + endpoint.interfaceName() + "/disable_ipv6", "1");
+            MacAddress actual = context.kernel().inNamespace(sandbox.namespace(), sysctls,
                     rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac));
             if (firewall != null && !options.icc()) {
                 firewall.addElements(endpoint.id(), List.of(firewall.iccMember(hostEnd)));

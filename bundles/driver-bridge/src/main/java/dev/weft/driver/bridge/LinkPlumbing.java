@@ -114,7 +114,7 @@ final class LinkPlumbing {
 
     /**
      * Sets the sandbox end up with its addresses (IPv6 without DAD; no IPv6 link-local address at
-     * all for an endpoint without IPv6), then, for the sandbox's first
+     * all for an endpoint without IPv6, whose IPv6 the caller has disabled), then, for the sandbox's first
      * network, the default routes through the gateways; further networks only get the routes of
      * their subnets, which the kernel adds with the addresses. Returns the MAC: {@code knownMac}
      * when the caller set it at creation (no round trip to read it back), else the kernel's.

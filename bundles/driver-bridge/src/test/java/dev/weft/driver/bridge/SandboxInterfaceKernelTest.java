@@ -1,14 +1,17 @@
 package dev.weft.driver.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.api.EndpointSpec;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.NetworkSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.linux.IpAddresses;
 import dev.weft.linux.IpPrefix;
+import dev.weft.testkit.CommandResult;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestSandbox;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The sandbox side of an endpoint: its default route through an IPv6 link-local gateway.
+ * The sandbox side of an endpoint: its default route through an IPv6 link-local gateway, and IPv6
+ * off on IPv4-only interfaces.
  */
 @ExtendWith(KernelTest.class)
 class SandboxInterfaceKernelTest {
@@ -69,5 +73,29 @@ class SandboxInterfaceKernelTest {
         f.controller().createNetwork(new NetworkSpec("ll", BridgeDriver.NAME, List.of(
                 new SubnetSpec(IpPrefix.parse("fd00:93::/64"), null, IpAddresses.parse("fe80::1"), Map.of())),
                 true, false, Map.of(), Map.of()));
+    }
+
+    @Test
+    void anIpv4OnlyInterfaceHasIpv6DisabledAndADualStackOneKeepsIt() throws Exception {
+        f.network("four", "10.94.0.0/24", Map.of());
+        f.network("dual", List.of("10.95.0.0/24", "fd00:95::/64"), true, false, Map.of());
+        TestSandbox a = f.sandbox("a", "four");
+        f.controller().connect("dual", a.name(), EndpointSpec.defaults()); // eth1
+        TestSandbox b = f.sandbox("b", "dual");
+
+        assertEquals("1", a.sysctl("net/ipv6/conf/eth0/disable_ipv6"));
+        assertEquals("0", a.sysctl("net/ipv6/conf/eth1/disable_ipv6"));
+        assertEquals("0", b.sysctl("net/ipv6/conf/eth0/disable_ipv6"));
+        // by effect: eth0 takes no IPv6 address, so it carries no IPv6
+        CommandResult added = a.tryIp("-6", "addr", "add", "fd00:94::9/64", "dev", "eth0", "nodad");
+        assertFalse(added.succeeded(), "an IPv6 address on the IPv4-only eth0: " + added.describe());
+        assertEquals("", a.ip("-6", "addr", "show", "dev", "eth0").strip());
+        // eth1, dual stack, carries IPv6
+        try (TcpListener l = b.listenTcp(8080)) {
+            assertEquals(f.ipv6(a, "dual"), a.connectTcp(f.ipv6(b, "dual"), 8080).peerSeenBy(l));
+        }
+        try (TcpListener l = f.host.listenTcp("10.94.0.1", 7070)) { // and eth0 carries IPv4
+            assertEquals(f.ipv4(a, "four"), a.connectTcp("10.94.0.1", 7070).peerSeenBy(l));
+        }
     }
 }
