@@ -251,8 +251,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             } else {
                 if (!e.isExists()) { // not someone else's link: ours, if a step after creation failed
                     host.deleteLinkIfExists(hostEnd);
+                    throw e;
                 }
-                throw e;
+                throw nameTaken(host, hostEnd, endpoint, sandbox, e);
             }
         }
         try {
@@ -271,6 +272,33 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
             throw e;
         }
+    }
+
+    /**
+     * The veth pair could not be made because one of its names is taken (the kernel made neither
+     * end, so nothing changed): names the interface that exists and where. The usual case is an
+     * adopted namespace ({@code --netns}) that already has an {@code eth0}. Looked up only on this
+     * failure path: a check before every join would cost a trip into the namespace and could still
+     * be overtaken by whoever else uses it.
+     */
+    private RuntimeException nameTaken(Rtnetlink host, String hostEnd, EndpointConfig endpoint, SandboxConfig sandbox,
+                                       KernelException e) {
+        RuntimeException named = null;
+        if (host.link(hostEnd).isPresent()) {
+            named = new WeftException.Conflict("endpoint " + endpoint.shortId() + ": a link named \"" + hostEnd
+                    + "\" already exists in the host namespace " + context.kernel().hostNamespace()
+                    + "; it is not this endpoint's veth: remove it, or restart Weft so that reconcile does");
+        } else if (context.kernel().inNamespace(sandbox.namespace(), rt -> rt.link(endpoint.interfaceName()).isPresent())) {
+            named = new WeftException.Conflict("sandbox \"" + sandbox.name() + "\": its namespace "
+                    + sandbox.namespace().path() + " already has an interface named \"" + endpoint.interfaceName()
+                    + "\"; Weft names a sandbox's interfaces eth0, eth1, ... in the order it joins networks: remove or "
+                    + "rename \"" + endpoint.interfaceName() + "\" in that namespace first");
+        }
+        if (named == null) {
+            return e; // gone again meanwhile: the kernel's words are all there is
+        }
+        named.initCause(e);
+        return named;
     }
 
     private LinkSpec vethSpec(NetworkConfig network, EndpointConfig endpoint, SandboxConfig sandbox, String hostEnd,

@@ -3,28 +3,38 @@ package dev.weft.driver.bridge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.api.EndpointSpec;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.NetworkSpec;
+import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
+import dev.weft.api.WeftException;
 import dev.weft.linux.IpAddresses;
 import dev.weft.linux.IpPrefix;
 import dev.weft.testkit.CommandResult;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestSandbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The sandbox side of an endpoint: its default route through an IPv6 link-local gateway, and IPv6
- * off on IPv4-only interfaces.
+ * The sandbox side of an endpoint: its default route through an IPv6 link-local gateway, IPv6
+ * off on IPv4-only interfaces, and a clear refusal when the sandbox's namespace already has the
+ * interface's name.
  */
 @ExtendWith(KernelTest.class)
 class SandboxInterfaceKernelTest {
@@ -97,5 +107,53 @@ class SandboxInterfaceKernelTest {
         try (TcpListener l = f.host.listenTcp("10.94.0.1", 7070)) { // and eth0 carries IPv4
             assertEquals(f.ipv4(a, "four"), a.connectTcp("10.94.0.1", 7070).peerSeenBy(l));
         }
+    }
+
+    @Test
+    void adoptingANamespaceThatHasAnEth0NamesItAndWhereAndChangesNothing() throws Exception {
+        f.network("adopt", "10.96.0.0/24", Map.of());
+        TestSandbox theirs = f.host.sandbox("theirs");
+        theirs.ip("link", "add", "eth0", "type", "veth", "peer", "name", "other0");
+        String hostLinks = f.host.ip("-o", "link");
+        String hostAddresses = f.host.ip("-o", "addr");
+        String theirLinks = theirs.ip("-o", "link");
+        Map<String, String> records = records();
+
+        WeftException.Conflict e = assertThrows(WeftException.Conflict.class, () -> f.controller().createSandbox(
+                new SandboxSpec("adopted", "adopt", EndpointSpec.defaults(), theirs.path())));
+        assertTrue(e.getMessage().contains("sandbox \"adopted\": its namespace " + theirs.path()
+                + " already has an interface named \"eth0\""), e.getMessage());
+        assertTrue(e.getMessage().contains("remove or rename \"eth0\" in that namespace first"), e.getMessage());
+        assertFalse(e.getMessage().contains("wtv"), "not the host-side name: " + e.getMessage());
+
+        assertEquals(hostLinks, f.host.ip("-o", "link"));
+        assertEquals(hostAddresses, f.host.ip("-o", "addr"));
+        assertEquals(theirLinks, theirs.ip("-o", "link"));
+        assertEquals(records, records(), "no record is left");
+        assertTrue(f.controller().sandbox("adopted").isEmpty());
+
+        // once eth0 is gone there, the same adoption works
+        theirs.ip("link", "del", "eth0");
+        f.controller().createSandbox(new SandboxSpec("adopted", "adopt", EndpointSpec.defaults(), theirs.path()));
+        String address = IpAddresses.format(f.controller().sandbox("adopted").orElseThrow().endpoints().get(0).ipv4().address());
+        try (TcpListener l = f.host.listenTcp("10.96.0.1", 7070)) {
+            assertEquals(address, theirs.connectTcp("10.96.0.1", 7070).peerSeenBy(l));
+        }
+        f.controller().removeSandbox("adopted");
+    }
+
+    /** Every file under the fixture's directories with its content, except the test's resolv.conf. */
+    private Map<String, String> records() throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(f.dir)) {
+            s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("resolv.conf")).forEach(p -> {
+                try {
+                    out.put(f.dir.relativize(p).toString(), Files.readString(p));
+                } catch (IOException x) {
+                    throw new UncheckedIOException(x);
+                }
+            });
+        }
+        return out;
     }
 }
