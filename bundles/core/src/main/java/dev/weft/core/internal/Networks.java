@@ -54,6 +54,11 @@ final class Networks {
         if (inventory.network(spec.name()).filter(n -> n.name().equals(spec.name())).isPresent()) {
             throw new WeftException.Conflict("network \"" + spec.name() + "\" already exists: choose another name");
         }
+        if (spec.driver().isBlank()) {
+            throw new WeftException.InvalidRequest("network \"" + spec.name() + "\": driver name is empty; give one of "
+                    + "the installed drivers (" + installedDrivers() + ", see driver:list) or omit -d for the default, "
+                    + NetworkSpec.DEFAULT_DRIVER);
+        }
         DriverRegistry.Handle handle = drivers.forNew(spec.driver()).orElseThrow(() -> noDriver(spec.driver()));
         try (handle) {
             Object options = handle.driver().parseOptions(spec.options());
@@ -230,9 +235,13 @@ final class Networks {
     }
 
     WeftException noDriver(String name) {
-        List<String> names = drivers.entries().stream().map(e -> e.name).distinct().sorted().toList();
         return new WeftException.Unavailable("no network driver \"" + name + "\" is installed; installed drivers: "
-                + (names.isEmpty() ? "none" : String.join(", ", names)) + " (see driver:list)");
+                + installedDrivers() + " (see driver:list)");
+    }
+
+    private String installedDrivers() {
+        List<String> names = drivers.entries().stream().map(e -> e.name).distinct().sorted().toList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     static WeftException unavailable(NetworkRecord n) {

@@ -78,6 +78,14 @@ class CreateNetworkTest {
     }
 
     @Test
+    void anEmptyDriverNameReachesTheControllerAsEmptyNotAsTheDefault() throws Exception {
+        CreateNetwork c = command("blue");
+        c.driver = "";
+        Commands.run(c);
+        assertEquals("", controller.networkSpec.driver(), "core refuses it naming the installed drivers");
+    }
+
+    @Test
     void anIpv6LinkLocalGatewayBelongsToTheOnlyIpv6Subnet() throws Exception {
         CreateNetwork c = command("blue");
         c.subnets = List.of("10.1.0.0/24", "fd00:1::/64");
