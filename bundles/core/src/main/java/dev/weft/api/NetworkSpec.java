@@ -7,7 +7,7 @@ import java.util.Map;
  * A request for a network, as {@code network:create} takes it.
  *
  * @param name     1-64 characters: letters, digits, '_', '.', '-', starting with a letter or digit
- * @param driver   the driver's name ({@code bridge} when null)
+ * @param driver   the driver's name ({@code bridge} when null; an empty name is refused)
  * @param subnets  requested subnets (IPv4 and, with ipv6, IPv6); empty: one free IPv4 subnet (and
  *                 one IPv6 subnet with ipv6) from the default pools
  * @param ipv6     dual stack: the network also gets an IPv6 subnet
@@ -21,7 +21,7 @@ public record NetworkSpec(String name, String driver, List<SubnetSpec> subnets, 
     public static final String DEFAULT_DRIVER = "bridge";
 
     public NetworkSpec {
-        driver = driver == null || driver.isBlank() ? DEFAULT_DRIVER : driver;
+        driver = driver == null ? DEFAULT_DRIVER : driver; // an empty name is refused, not taken for the default
         subnets = subnets == null ? List.of() : List.copyOf(subnets);
         options = options == null ? Map.of() : Map.copyOf(options);
         labels = labels == null ? Map.of() : Map.copyOf(labels);

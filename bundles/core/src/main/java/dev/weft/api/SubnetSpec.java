@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param subnet       the subnet, or null to get a free one from the default pools
  * @param ipRange      where endpoints without a static address get theirs; inside the subnet
- * @param gateway      the gateway address; inside the subnet
+ * @param gateway      the gateway address; inside the subnet, or for an IPv6 subnet an IPv6
+ *                     link-local address ({@code fe80::/10}, as Docker accepts)
  * @param auxAddresses addresses reserved for other hosts on the network, by name; inside the subnet
  */
 public record SubnetSpec(IpPrefix subnet, IpPrefix ipRange, InetAddress gateway, Map<String, InetAddress> auxAddresses) {

@@ -14,7 +14,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <li>{@link #addressSpaces()} once, when it starts using the driver;</li>
  * <li>on network creation, per subnet (IPv4 first, then IPv6): {@link #requestPool}, then
  *     {@link #requestAddress} of kind {@link AddressRequest.Kind#GATEWAY} (unless the network has no
- *     gateway) and one of kind {@link AddressRequest.Kind#AUX} per auxiliary address;</li>
+ *     gateway, or its gateway is an IPv6 link-local address outside the pool) and one of kind
+ *     {@link AddressRequest.Kind#AUX} per auxiliary address;</li>
  * <li>on endpoint creation: {@link #requestAddress} of kind {@link AddressRequest.Kind#ENDPOINT} per
  *     pool of the network; on endpoint deletion: {@link #releaseAddress} for each;</li>
  * <li>on network deletion, once its endpoints are gone: {@link #releaseAddress} for the gateway and

@@ -4,6 +4,7 @@ import dev.weft.linux.internal.Netlink;
 import dev.weft.linux.internal.NetlinkSocket;
 import dev.weft.linux.internal.NamespaceRunner;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -76,6 +77,25 @@ public final class Kernel implements AutoCloseable {
             return work.apply(hostRtnl);
         }
         try (Rtnetlink rt = new Rtnetlink(runner.call(ns, () -> NetlinkSocket.open(Netlink.NETLINK_ROUTE)), true)) {
+            return work.apply(rt);
+        }
+    }
+
+    /**
+     * As {@link #inNamespace(NetNamespace, Function)}, first writing {@code sysctls} (per-namespace
+     * {@code net.*} keys, in the map's order) inside {@code ns} on the same trip into it that opens
+     * the socket: no extra thread hop. A failed write opens no socket and runs no work.
+     */
+    public <T> T inNamespace(NetNamespace ns, Map<String, String> sysctls, Function<Rtnetlink, T> work) {
+        sysctls.keySet().forEach(Namespaces::sysctlPath); // a bad key fails before entering the namespace
+        if (ns.sameAs(host)) {
+            sysctls.forEach((k, v) -> namespaces.setSysctl(host, k, v));
+            return work.apply(hostRtnl);
+        }
+        try (Rtnetlink rt = new Rtnetlink(runner.call(ns, () -> {
+            sysctls.forEach((k, v) -> Namespaces.writeSysctl(ns, k, v));
+            return NetlinkSocket.open(Netlink.NETLINK_ROUTE);
+        }), true)) {
             return work.apply(rt);
         }
     }

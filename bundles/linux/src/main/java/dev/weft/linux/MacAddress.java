@@ -1,11 +1,13 @@
 package dev.weft.linux;
 
 import java.net.Inet4Address;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
 /** A 48-bit Ethernet address. */
 public final class MacAddress {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final byte[] bytes;
 
     private MacAddress(byte[] bytes) {
@@ -44,6 +46,23 @@ public final class MacAddress {
     public static MacAddress fromIpv4(Inet4Address a) {
         byte[] ip = a.getAddress();
         return new MacAddress(new byte[] {0x02, 0x42, ip[0], ip[1], ip[2], ip[3]});
+    }
+
+    /**
+     * A random locally administered unicast address ({@code x2:…}, {@code x6:…}, {@code xa:…} or
+     * {@code xe:…}), as {@code eth_random_addr} makes one: for a device that needs an address of its
+     * own that no port or peer can take over.
+     */
+    public static MacAddress randomLocal() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        b[0] = (byte) ((b[0] & 0xfe) | 0x02); // unicast, locally administered
+        return new MacAddress(b);
+    }
+
+    /** True for a locally administered unicast address (the second-lowest bit of the first byte set, the lowest clear). */
+    public boolean isLocalUnicast() {
+        return (bytes[0] & 0x03) == 0x02;
     }
 
     public byte[] bytes() {

@@ -175,16 +175,21 @@ public final class Namespaces {
 
     /** Writes a per-namespace sysctl, e.g. {@code net.ipv4.ip_forward} or {@code net/ipv4/conf/br0/route_localnet}. */
     public void setSysctl(NetNamespace ns, String key, String value) {
-        Path file = sysctlPath(key);
+        sysctlPath(key);
         runner.call(ns, () -> {
-            try {
-                Files.writeString(file, value, StandardCharsets.US_ASCII);
-            } catch (IOException e) {
-                throw new KernelException(Errno.EINVAL, "set sysctl " + key + "=" + value, ns.toString(),
-                        e.getMessage(), e);
-            }
+            writeSysctl(ns, key, value);
             return null;
         });
+    }
+
+    /** Writes a sysctl of the namespace the calling thread is in (a runner's worker inside {@code ns}). */
+    static void writeSysctl(NetNamespace ns, String key, String value) {
+        try {
+            Files.writeString(sysctlPath(key), value, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new KernelException(Errno.EINVAL, "set sysctl " + key + "=" + value, ns.toString(),
+                    e.getMessage(), e);
+        }
     }
 
     /** Reads a per-namespace sysctl. */

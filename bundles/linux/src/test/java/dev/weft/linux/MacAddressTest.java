@@ -2,6 +2,7 @@ package dev.weft.linux;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,19 @@ class MacAddressTest {
     void fromIpv4IsDockersDerivation() {
         assertEquals("02:42:0a:01:00:02", MacAddress.fromIpv4(IpAddresses.parse4Only("10.1.0.2")).toString());
         assertEquals("02:42:c0:a8:ff:fe", MacAddress.fromIpv4(IpAddresses.parse4Only("192.168.255.254")).toString());
+    }
+
+    @Test
+    void randomLocalAddressesAreLocallyAdministeredUnicastAndDiffer() {
+        for (int i = 0; i < 64; i++) {
+            MacAddress m = MacAddress.randomLocal();
+            assertTrue(m.isLocalUnicast(), m.toString());
+            assertEquals(0x02, m.bytes()[0] & 0x03, m.toString());
+        }
+        assertNotEquals(MacAddress.randomLocal(), MacAddress.randomLocal());
+        assertTrue(MacAddress.parse("02:42:0a:01:00:02").isLocalUnicast());
+        assertFalse(MacAddress.parse("00:16:3e:01:00:02").isLocalUnicast());
+        assertFalse(MacAddress.parse("03:00:00:00:00:01").isLocalUnicast());
     }
 
     @Test

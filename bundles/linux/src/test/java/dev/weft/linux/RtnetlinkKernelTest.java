@@ -118,6 +118,24 @@ class RtnetlinkKernelTest {
     }
 
     @Test
+    void sysctlsGoIntoTheNamespaceOnTheTripThatOpensItsSocket() {
+        NetNamespace ns = kernel.namespaces().create(host.adopt("sys").name());
+        kernel.host().createLink(LinkSpec.veth("veth-s", "eth0", ns));
+        String hostAll = host.sysctl("net.ipv6.conf.all.disable_ipv6");
+
+        int index = kernel.inNamespace(ns, java.util.Map.of("net/ipv6/conf/eth0/disable_ipv6", "1"), rt -> rt.index("eth0"));
+
+        var sandbox = host.sandboxes().get(0);
+        assertEquals("1", sandbox.sysctl("net/ipv6/conf/eth0/disable_ipv6"));
+        assertEquals(hostAll, host.sysctl("net.ipv6.conf.all.disable_ipv6"), "the host namespace is untouched");
+        KernelException e = assertThrows(KernelException.class, () -> kernel.inNamespace(ns,
+                rt -> { rt.addAddress(index, InterfaceAddress.parse("fd00:5::2/64")); return null; }));
+        assertTrue(e.getMessage().contains("fd00:5::2/64"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> kernel.inNamespace(ns,
+                java.util.Map.of("kernel.hostname", "x"), rt -> null));
+    }
+
+    @Test
     void removedSandboxNamespaceIsReallyGone() {
         bridge();
         NetNamespace ns = sandbox("gone", "veth-g", "10.1.0.9/24", "fd00:1::9/64");

@@ -54,6 +54,11 @@ final class Networks {
         if (inventory.network(spec.name()).filter(n -> n.name().equals(spec.name())).isPresent()) {
             throw new WeftException.Conflict("network \"" + spec.name() + "\" already exists: choose another name");
         }
+        if (spec.driver().isBlank()) {
+            throw new WeftException.InvalidRequest("network \"" + spec.name() + "\": driver name is empty; give one of "
+                    + "the installed drivers (" + installedDrivers() + ", see driver:list) or omit -d for the default, "
+                    + NetworkSpec.DEFAULT_DRIVER);
+        }
         DriverRegistry.Handle handle = drivers.forNew(spec.driver()).orElseThrow(() -> noDriver(spec.driver()));
         try (handle) {
             Object options = handle.driver().parseOptions(spec.options());
@@ -121,7 +126,7 @@ final class Networks {
     void release(NetworkRecord n) {
         for (SubnetRecord s : n.subnets()) {
             PoolId pool = PoolId.parse(s.pool());
-            if (s.gateway() != null) {
+            if (s.gateway() != null && fromIpam(s)) {
                 ipam.releaseAddress(pool, IpAddresses.parse(s.gateway()));
             }
             s.aux().values().forEach(a -> ipam.releaseAddress(pool, IpAddresses.parse(a)));
@@ -136,7 +141,7 @@ final class Networks {
             IpPrefix range = s.ipRange() == null ? null : IpPrefix.parse(s.ipRange());
             ipam.requestPool(new PoolRequest(addressSpace, subnet, range, !subnet.isIpv4(), Map.of()));
             PoolId pool = PoolId.parse(s.pool());
-            if (s.gateway() != null) {
+            if (s.gateway() != null && fromIpam(s)) {
                 ipam.requestAddress(pool, AddressRequest.gateway(IpAddresses.parse(s.gateway())));
             }
             s.aux().values().forEach(a -> ipam.requestAddress(pool, AddressRequest.aux(IpAddresses.parse(a))));
@@ -150,8 +155,13 @@ final class Networks {
         SubnetSpec s = w.spec();
         PoolAllocation pool = ipam.requestPool(new PoolRequest(addressSpace, s.subnet(), s.ipRange(), w.ipv6(), Map.of()));
         rollback.add(() -> ipam.releasePool(pool.id()));
-        InetAddress gateway = ipam.requestAddress(pool.id(), AddressRequest.gateway(
-                s.gateway() != null ? s.gateway() : pool.gateway())).address().address();
+        InetAddress gateway;
+        if (s.gateway() != null && SubnetRules.isLinkLocalGateway(pool.pool(), s.gateway())) {
+            gateway = s.gateway(); // outside the pool: not IPAM's to hand out
+        } else {
+            gateway = ipam.requestAddress(pool.id(), AddressRequest.gateway(
+                    s.gateway() != null ? s.gateway() : pool.gateway())).address().address();
+        }
         Map<String, String> aux = new LinkedHashMap<>();
         for (Map.Entry<String, InetAddress> a : s.auxAddresses().entrySet()) {
             ipam.requestAddress(pool.id(), AddressRequest.aux(a.getValue()));
@@ -192,22 +202,12 @@ final class Networks {
     }
 
     private static void check(String network, SubnetSpec s) {
-        IpPrefix subnet = s.subnet();
-        if (s.ipRange() != null && (s.ipRange().isIpv4() != subnet.isIpv4() || !subnet.contains(s.ipRange().address())
-                || s.ipRange().length() < subnet.length())) {
-            throw new WeftException.InvalidRequest("network \"" + network + "\": ip-range " + s.ipRange()
-                    + " is not inside subnet " + subnet);
-        }
-        if (s.gateway() != null && !subnet.contains(s.gateway())) {
-            throw new WeftException.InvalidRequest("network \"" + network + "\": gateway "
-                    + IpAddresses.format(s.gateway()) + " is not inside subnet " + subnet);
-        }
-        for (Map.Entry<String, InetAddress> a : s.auxAddresses().entrySet()) {
-            if (!subnet.contains(a.getValue())) {
-                throw new WeftException.InvalidRequest("network \"" + network + "\": aux address " + a.getKey() + "="
-                        + IpAddresses.format(a.getValue()) + " is not inside subnet " + subnet);
-            }
-        }
+        SubnetRules.check(network, s);
+    }
+
+    /** Whether the recorded gateway came from IPAM: not an IPv6 link-local one outside the subnet. */
+    private static boolean fromIpam(SubnetRecord s) {
+        return !SubnetRules.isLinkLocalGateway(IpPrefix.parse(s.subnet()), IpAddresses.parse(s.gateway()));
     }
 
     private void checkOverlaps(String network, List<Wanted> wanted) {
@@ -235,9 +235,13 @@ final class Networks {
     }
 
     WeftException noDriver(String name) {
-        List<String> names = drivers.entries().stream().map(e -> e.name).distinct().sorted().toList();
         return new WeftException.Unavailable("no network driver \"" + name + "\" is installed; installed drivers: "
-                + (names.isEmpty() ? "none" : String.join(", ", names)) + " (see driver:list)");
+                + installedDrivers() + " (see driver:list)");
+    }
+
+    private String installedDrivers() {
+        List<String> names = drivers.entries().stream().map(e -> e.name).distinct().sorted().toList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     static WeftException unavailable(NetworkRecord n) {

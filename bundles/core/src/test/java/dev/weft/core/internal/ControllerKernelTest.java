@@ -206,6 +206,58 @@ class ControllerKernelTest {
     }
 
     @Test
+    void subnetsThatCannotWorkAndAnEmptyDriverNameAreRefusedBeforeAnythingIsAllocated() throws Exception {
+        List<String> records = f.records();
+        String links = f.host.ip("-o", "link");
+        String addresses = f.host.ip("-o", "addr");
+
+        assertMessage(WeftException.InvalidRequest.class, "network \"e\": driver name is empty; give one of the installed "
+                + "drivers (host, null, testbridge, see driver:list) or omit -d for the default, bridge",
+                () -> f.controller.createNetwork(new NetworkSpec("e", "", List.of(), false, false, Map.of(), Map.of())));
+        assertMessage(WeftException.InvalidRequest.class, "driver name is empty",
+                () -> f.controller.createNetwork(new NetworkSpec("e", " ", List.of(), false, false, Map.of(), Map.of())));
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("10.1.0.7/32", "subnet 10.1.0.7/32 is too small for a network with a gateway (it has 1 address and "
+                + "the gateway takes one); the smallest accepted IPv4 subnet is a /30");
+        refused.put("10.1.0.6/31", "subnet 10.1.0.6/31 is too small for a network with a gateway (it has 2 addresses and "
+                + "the gateway takes one); the smallest accepted IPv4 subnet is a /30");
+        refused.put("fd00:7::/128", "subnet fd00:7::/128 is too small for a network with a gateway (it has 1 address and "
+                + "the gateway takes one); the smallest accepted IPv6 subnet is a /126");
+        refused.put("fd00:7::/127", "subnet fd00:7::/127 is too small for a network with a gateway (it has 2 addresses and "
+                + "the gateway takes one); the smallest accepted IPv6 subnet is a /126");
+        refused.put("::/0", "subnet ::/0 has prefix length 0: it is every IPv6 address, loopback and multicast included; "
+                + "give a subnet like fd00:1::/64");
+        refused.put("0.0.0.0/0", "subnet 0.0.0.0/0 has prefix length 0: it is every IPv4 address, loopback and multicast "
+                + "included; give a subnet like 10.1.0.0/24");
+        refused.put("::/64", "subnet ::/64 holds the unspecified address (::/128), which a network's interfaces cannot "
+                + "use; give a subnet outside ::/128, like fd00:1::/64");
+        refused.put("ff05:1::/64", "subnet ff05:1::/64 holds multicast addresses (ff00::/8)");
+        refused.put("127.1.0.0/24", "subnet 127.1.0.0/24 holds loopback addresses (127.0.0.0/8), which a network's "
+                + "interfaces cannot use; give a subnet outside 127.0.0.0/8, like 10.1.0.0/24");
+        refused.put("224.1.0.0/24", "subnet 224.1.0.0/24 holds multicast addresses (224.0.0.0/4)");
+        for (Map.Entry<String, String> r : refused.entrySet()) {
+            IpPrefix subnet = IpPrefix.parse(r.getKey());
+            assertMessage(WeftException.InvalidRequest.class, "network \"small\": " + r.getValue(),
+                    () -> f.controller.createNetwork(new NetworkSpec("small", "testbridge", List.of(SubnetSpec.of(subnet)),
+                            !subnet.isIpv4(), false, Map.of(), Map.of())));
+        }
+        assertEquals(records, f.records(), "a refused request must leave the records as they were");
+        assertEquals(links, f.host.ip("-o", "link"), "a refused request must leave the links as they were");
+        assertEquals(addresses, f.host.ip("-o", "addr"), "a refused request must leave the addresses as they were");
+        assertTrue(f.controller.network("small").isEmpty() && f.controller.network("e").isEmpty());
+
+        // the smallest accepted subnets work: the gateway and one sandbox, which reaches it
+        testNetwork("p30", "10.1.0.4/30");
+        String s = f.sandboxName("s");
+        EndpointInfo e = f.controller.createSandbox(SandboxSpec.of(s, "p30")).endpoints().get(0);
+        assertEquals("10.1.0.6/30", e.ipv4().toString());
+        try (TcpListener l = f.host.listenTcp("10.1.0.5", 7070);
+             TcpConnection c = f.host.sandboxes().get(0).connectTcp("10.1.0.5", 7070)) {
+            assertEquals("10.1.0.6", c.peerSeenBy(l));
+        }
+    }
+
+    @Test
     void publishedHostPortsAreReservedInTheHostNamespace() throws Exception {
         testNetwork("pub", "10.79.0.0/24");
         String a = f.sandboxName("a");

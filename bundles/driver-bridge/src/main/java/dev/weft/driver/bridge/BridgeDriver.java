@@ -36,7 +36,8 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The {@code bridge} driver: Docker's bridge mode. Each network is a Linux bridge in the
  * instance's host namespace ({@code br-<first 12 of the id>}, or {@link BridgeOptions#BRIDGE_NAME}),
- * carrying the gateway addresses; each endpoint a veth pair whose sandbox end is born inside the
+ * carrying the gateway addresses and a random MAC of its own (so it does not take its ports' as
+ * they come and go); each endpoint a veth pair whose sandbox end is born inside the
  * sandbox under its final name, with a MAC derived from its IPv4 address ({@code 02:42:…}) and
  * the network's MTU on both ends; the host end ({@code <linkPrefix>v<first 10 of the endpoint id>})
  * is a hairpin port of the bridge. NAT, published ports and isolation live in Weft's nf_tables
@@ -140,8 +141,12 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         int mtu = existing.isPresent() && options.mtu() == 0 ? existing.get().mtu() : effectiveMtu(options);
         if (existing.isEmpty()) {
             try {
-                // born down: IPv6 duplicate address detection must be off before its link-local address appears
-                host.createLink(LinkSpec.bridge(bridge).mtu(mtu).alias(context.ownershipMark(network.id())));
+                // born down: IPv6 duplicate address detection must be off before its link-local address appears.
+                // A MAC of its own (the kernel then marks it as set): without one the bridge takes the
+                // lowest MAC of its ports and changes it as veths come and go, and a sandbox's neighbour
+                // entry for the gateway points nowhere until it expires.
+                host.createLink(LinkSpec.bridge(bridge).mtu(mtu).mac(MacAddress.randomLocal())
+                        .alias(context.ownershipMark(network.id())));
                 created = true;
             } catch (KernelException e) {
                 if (!e.isExists()) { // the alias is set after the bridge is made: that step may be what failed
@@ -151,6 +156,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             }
         }
         try {
+            if (existing.isPresent() && isOwn(existing.get(), network)) {
+                LinkPlumbing.pinBridgeMac(host, existing.get(), network.name()); // made before bridges got a MAC of their own
+            }
             if (network.ipv6()) {
                 hostSetup.noDuplicateAddressDetection(bridge);
             }
@@ -243,13 +251,18 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             } else {
                 if (!e.isExists()) { // not someone else's link: ours, if a step after creation failed
                     host.deleteLinkIfExists(hostEnd);
+                    throw e;
                 }
-                throw e;
+                throw nameTaken(host, hostEnd, endpoint, sandbox, e);
             }
         }
         try {
             boolean routeOut = endpoint.defaultRoute() && !network.internal();
-            MacAddress actual = context.kernel().inNamespace(sandbox.namespace(),
+            // IPv4 only: IPv6 off on the interface (as Docker does), written on the same trip into the
+            // namespace that configures it
+            Map<String, String> sysctls = endpoint.ipv6() != null ? Map.of()
+                    : Map.of("net/ipv6/conf/" + endpoint.interfaceName() + "/disable_ipv6", "1");
+            MacAddress actual = context.kernel().inNamespace(sandbox.namespace(), sysctls,
                     rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac));
             if (firewall != null && !options.icc()) {
                 firewall.addElements(endpoint.id(), List.of(firewall.iccMember(hostEnd)));
@@ -259,6 +272,33 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
             throw e;
         }
+    }
+
+    /**
+     * The veth pair could not be made because one of its names is taken (the kernel made neither
+     * end, so nothing changed): names the interface that exists and where. The usual case is an
+     * adopted namespace ({@code --netns}) that already has an {@code eth0}. Looked up only on this
+     * failure path: a check before every join would cost a trip into the namespace and could still
+     * be overtaken by whoever else uses it.
+     */
+    private RuntimeException nameTaken(Rtnetlink host, String hostEnd, EndpointConfig endpoint, SandboxConfig sandbox,
+                                       KernelException e) {
+        RuntimeException named = null;
+        if (host.link(hostEnd).isPresent()) {
+            named = new WeftException.Conflict("endpoint " + endpoint.shortId() + ": a link named \"" + hostEnd
+                    + "\" already exists in the host namespace " + context.kernel().hostNamespace()
+                    + "; it is not this endpoint's veth: remove it, or restart Weft so that reconcile does");
+        } else if (context.kernel().inNamespace(sandbox.namespace(), rt -> rt.link(endpoint.interfaceName()).isPresent())) {
+            named = new WeftException.Conflict("sandbox \"" + sandbox.name() + "\": its namespace "
+                    + sandbox.namespace().path() + " already has an interface named \"" + endpoint.interfaceName()
+                    + "\"; Weft names a sandbox's interfaces eth0, eth1, ... in the order it joins networks: remove or "
+                    + "rename \"" + endpoint.interfaceName() + "\" in that namespace first");
+        }
+        if (named == null) {
+            return e; // gone again meanwhile: the kernel's words are all there is
+        }
+        named.initCause(e);
+        return named;
     }
 
     private LinkSpec vethSpec(NetworkConfig network, EndpointConfig endpoint, SandboxConfig sandbox, String hostEnd,

@@ -10,15 +10,25 @@ import dev.weft.linux.Route;
 import dev.weft.linux.Rtnetlink;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.NetworkConfig;
+import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
-/** Addresses and routes of bridges and sandbox interfaces, as rtnetlink batches. */
+/** Addresses (IP and MAC) and routes of bridges and sandbox interfaces, as rtnetlink batches. */
 final class LinkPlumbing {
+    private static final Logger LOG = Logger.getLogger(LinkPlumbing.class.getName());
     private static final int EADDRNOTAVAIL = 99;
+    private static final int AF_INET6 = 10;
+    /** The prefix length of fe80::/64, the link-local prefix a link-local gateway is added with. */
+    private static final int LINK_LOCAL_PREFIX = 64;
 
     private LinkPlumbing() {}
 
+    /**
+     * Adds the gateways the bridge lacks; for a subnet whose gateway is IPv6 link-local (outside
+     * it), also the route of the subnet through the bridge, which no address of the bridge gives.
+     */
     static void addGateways(Rtnetlink host, int index, NetworkConfig network) {
         List<InterfaceAddress> have = host.addresses().stream().filter(a -> a.linkIndex() == index)
                 .map(a -> a.address()).toList();
@@ -28,11 +38,47 @@ final class LinkPlumbing {
                 batch.addAddress(index, gw);
             }
         }
+        List<Route> routes = subnetRoutes(network, index);
+        if (!routes.isEmpty()) {
+            List<Route> present = host.routes(AF_INET6);
+            routes.stream().filter(r -> present.stream().noneMatch(p -> p.destination().equals(r.destination())
+                    && p.device() == index && p.gateway() == null)).forEach(batch::addRoute);
+        }
         batch.send();
+    }
+
+    /**
+     * Pins the current MAC of a bridge Weft made before bridges got one of their own at creation,
+     * so it stops following its ports. Only when it may be following them: its MAC is one of its
+     * ports' (or it has none yet). Setting a MAC, even the same one, flushes the bridge's neighbour
+     * entries, so a bridge already pinned is left alone. True when it pinned.
+     */
+    static boolean pinBridgeMac(Rtnetlink host, Link bridge, String network) {
+        MacAddress mac = bridge.mac();
+        if (mac == null) {
+            return false;
+        }
+        List<Link> ports = host.links().stream().filter(l -> l.master() == bridge.index()).toList();
+        if (!ports.isEmpty() && ports.stream().noneMatch(p -> mac.equals(p.mac()))) {
+            return false; // not a port's MAC: set already, it does not follow them
+        }
+        host.setLink(LinkChange.of(bridge.index()).mac(mac));
+        LOG.info("network " + network + ": pinned the MAC " + mac + " of bridge " + bridge.name()
+                + " (it followed its ports')");
+        return true;
     }
 
     static void removeGateways(Rtnetlink host, String bridge, NetworkConfig network) {
         host.link(bridge).ifPresent(l -> {
+            for (Route r : subnetRoutes(network, l.index())) {
+                try {
+                    host.deleteRoute(r);
+                } catch (KernelException e) {
+                    if (!e.isNotFound()) {
+                        throw e;
+                    }
+                }
+            }
             for (InterfaceAddress gw : gateways(network)) {
                 try {
                     host.deleteAddress(l.index(), gw);
@@ -49,15 +95,26 @@ final class LinkPlumbing {
         List<InterfaceAddress> out = new ArrayList<>();
         for (SubnetInfo s : network.subnets()) {
             if (s.gateway() != null) {
-                out.add(new InterfaceAddress(s.gateway(), s.subnet().length()));
+                out.add(new InterfaceAddress(s.gateway(), linkLocalGateway(s) ? LINK_LOCAL_PREFIX : s.subnet().length()));
             }
         }
         return out;
     }
 
+    /** {@code SUBNET dev BRIDGE} for each subnet with a link-local gateway outside it. */
+    private static List<Route> subnetRoutes(NetworkConfig network, int bridgeIndex) {
+        return network.subnets().stream().filter(LinkPlumbing::linkLocalGateway)
+                .map(s -> Route.direct(s.subnet(), bridgeIndex)).toList();
+    }
+
+    /** An IPv6 link-local gateway outside its subnet, as Docker accepts ({@code --gateway fe80::1}). */
+    static boolean linkLocalGateway(SubnetInfo s) {
+        return s.gateway() instanceof Inet6Address && s.gateway().isLinkLocalAddress() && !s.subnet().contains(s.gateway());
+    }
+
     /**
      * Sets the sandbox end up with its addresses (IPv6 without DAD; no IPv6 link-local address at
-     * all for an endpoint without IPv6), then, for the sandbox's first
+     * all for an endpoint without IPv6, whose IPv6 the caller has disabled), then, for the sandbox's first
      * network, the default routes through the gateways; further networks only get the routes of
      * their subnets, which the kernel adds with the addresses. Returns the MAC: {@code knownMac}
      * when the caller set it at creation (no round trip to read it back), else the kernel's.
@@ -79,11 +136,13 @@ final class LinkPlumbing {
             batch.addAddress(index, endpoint.ipv6());
         }
         batch.barrier(); // a route needs an address that reaches its gateway
+        // with the device: a link-local gateway (fe80::1) is ambiguous without one, and the kernel
+        // refuses the route ("Egress device not specified")
         if (defaultRoute && endpoint.gateway4() != null && endpoint.ipv4() != null) {
-            batch.addRoute(Route.defaultVia(endpoint.gateway4()));
+            batch.addRoute(Route.defaultVia(endpoint.gateway4(), index));
         }
         if (defaultRoute && endpoint.gateway6() != null && endpoint.ipv6() != null) {
-            batch.addRoute(Route.defaultVia(endpoint.gateway6()));
+            batch.addRoute(Route.defaultVia(endpoint.gateway6(), index));
         }
         batch.send();
         return knownMac != null ? knownMac : rt.link(index).map(Link::mac).orElse(null);

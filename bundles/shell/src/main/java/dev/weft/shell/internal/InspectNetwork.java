@@ -13,9 +13,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code network:inspect}: a JSON array in the shape of {@code docker network inspect}. Like
- * Docker, it prints the networks it found (an empty array if none) and then fails naming the
- * ones it did not find.
+ * {@code network:inspect}: a JSON array in the shape of {@code docker network inspect}. It prints
+ * the networks it found and then fails naming the ones it did not find; when it found none it
+ * prints only the error (not Docker's empty array first), and exits 1.
  */
 @Service
 @Command(scope = "network", name = "inspect", description = "Shows networks as JSON (docker network inspect's shape)")
@@ -36,8 +36,10 @@ public class InspectNetwork extends WeftAction {
         for (String name : networks) {
             controller.network(name).ifPresentOrElse(n -> array.add(NetworkJson.of(n)), () -> missing.add(name));
         }
-        out.println(Json.format(array));
-        out.flush();
+        if (!array.isEmpty()) { // nothing found: the error alone, no empty array before it
+            out.println(Json.format(array));
+            out.flush();
+        }
         if (!missing.isEmpty()) {
             throw new WeftException.NotFound(Failures.notFound("network", missing));
         }

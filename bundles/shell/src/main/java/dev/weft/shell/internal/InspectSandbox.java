@@ -14,7 +14,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
  * {@code sandbox:inspect}: a JSON array with one object per sandbox (see {@link SandboxJson});
- * prints what it found, then fails naming what it did not find, like {@code network:inspect}.
+ * prints what it found, then fails naming what it did not find (only the error when it found
+ * nothing), like {@code network:inspect}.
  */
 @Service
 @Command(scope = "sandbox", name = "inspect", description = "Shows sandboxes as JSON")
@@ -35,8 +36,10 @@ public class InspectSandbox extends WeftAction {
         for (String name : sandboxes) {
             controller.sandbox(name).ifPresentOrElse(s -> array.add(SandboxJson.of(s)), () -> missing.add(name));
         }
-        out.println(Json.format(array));
-        out.flush();
+        if (!array.isEmpty()) { // nothing found: the error alone, no empty array before it
+            out.println(Json.format(array));
+            out.flush();
+        }
         if (!missing.isEmpty()) {
             throw new WeftException.NotFound(Failures.notFound("sandbox", missing));
         }

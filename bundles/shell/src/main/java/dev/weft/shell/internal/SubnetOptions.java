@@ -6,6 +6,7 @@ import static dev.weft.shell.internal.OptionValues.orEmpty;
 import dev.weft.api.SubnetSpec;
 import dev.weft.linux.IpAddresses;
 import dev.weft.linux.IpPrefix;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ import java.util.Map;
  * given in (for the usual one-per-subnet input in the same order this is the i-th with the i-th;
  * unlike a positional rule it also takes {@code --subnet 10.1.0.0/24 --subnet fd00::/64
  * --gateway fd00::1}). More ranges or gateways than subnets, one that fits no subnet, two for one
- * subnet, and overlapping subnets are refused, each error naming the value.
+ * subnet, and overlapping subnets are refused, each error naming the value. An IPv6 link-local
+ * {@code --gateway} (e.g. {@code fe80::1}) lies in no subnet and goes to the only IPv6 subnet.
  */
 final class SubnetOptions {
     private SubnetOptions() {}
@@ -56,7 +58,7 @@ final class SubnetOptions {
         InetAddress[] gatewayOf = new InetAddress[subnets.size()];
         for (String text : orEmpty(gatewayTexts)) {
             InetAddress gateway = OptionValues.address("--gateway", text);
-            int i = owner(subnets, gateway, "--gateway", text);
+            int i = gatewayOwner(subnets, gateway, text);
             if (gatewayOf[i] != null) {
                 throw invalid("--gateway", text, "subnet " + subnets.get(i) + " already has --gateway "
                         + IpAddresses.format(gatewayOf[i]) + "; give one gateway per subnet");
@@ -101,6 +103,30 @@ final class SubnetOptions {
     }
 
     private record AuxAddress(String text, InetAddress address) {}
+
+    /**
+     * The subnet a gateway belongs to: the one containing it, or for an IPv6 link-local gateway
+     * ({@code fe80::/10}, which Docker accepts outside the subnet) the only IPv6 subnet.
+     */
+    private static int gatewayOwner(List<IpPrefix> subnets, InetAddress gateway, String text) {
+        if (!(gateway instanceof Inet6Address) || !gateway.isLinkLocalAddress()
+                || subnets.stream().anyMatch(s -> s.contains(gateway))) {
+            return owner(subnets, gateway, "--gateway", text);
+        }
+        List<Integer> ipv6 = new ArrayList<>();
+        for (int i = 0; i < subnets.size(); i++) {
+            if (!subnets.get(i).isIpv4()) {
+                ipv6.add(i);
+            }
+        }
+        if (ipv6.size() == 1) {
+            return ipv6.get(0);
+        }
+        throw invalid("--gateway", text, ipv6.isEmpty()
+                ? "is an IPv6 link-local gateway and needs an IPv6 --subnet to serve"
+                : "is link-local, so it could serve any of the IPv6 subnets (" + joined(ipv6.stream().map(subnets::get).toList())
+                        + "); give one IPv6 subnet, or a gateway inside each");
+    }
 
     /** The index of the subnet containing {@code address}; none is an error naming the value. */
     private static int owner(List<IpPrefix> subnets, InetAddress address, String option, String text) {

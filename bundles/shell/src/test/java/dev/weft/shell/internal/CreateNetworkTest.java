@@ -78,6 +78,26 @@ class CreateNetworkTest {
     }
 
     @Test
+    void anEmptyDriverNameReachesTheControllerAsEmptyNotAsTheDefault() throws Exception {
+        CreateNetwork c = command("blue");
+        c.driver = "";
+        Commands.run(c);
+        assertEquals("", controller.networkSpec.driver(), "core refuses it naming the installed drivers");
+    }
+
+    @Test
+    void anIpv6LinkLocalGatewayBelongsToTheOnlyIpv6Subnet() throws Exception {
+        CreateNetwork c = command("blue");
+        c.subnets = List.of("10.1.0.0/24", "fd00:1::/64");
+        c.gateways = List.of("fe80::1");
+        Commands.run(c);
+
+        List<SubnetSpec> subnets = controller.networkSpec.subnets();
+        assertNull(subnets.get(0).gateway());
+        assertEquals(IpAddresses.parse("fe80::1"), subnets.get(1).gateway());
+    }
+
+    @Test
     void theIthGatewayGivenInOrderBelongsToTheIthSubnet() throws Exception {
         CreateNetwork c = command("blue");
         c.subnets = List.of("10.1.0.0/24", "10.2.0.0/24");
@@ -104,6 +124,8 @@ class CreateNetworkTest {
         gateway no subnet  | --gateway=10.1.0.1                       | --gateway 10.1.0.1: needs a --subnet that contains it
         range no subnet    | --ip-range=10.1.0.0/25                   | --ip-range 10.1.0.0/25: needs a --subnet that contains it
         gateway outside    | --subnet=10.1.0.0/24 --gateway=10.2.0.1  | --gateway 10.2.0.1: is in no --subnet (10.1.0.0/24); give it inside one of them
+        link-local no v6   | --subnet=10.1.0.0/24 --gateway=fe80::1   | --gateway fe80::1: is an IPv6 link-local gateway and needs an IPv6 --subnet to serve
+        link-local two v6  | --subnet=fd00:1::/64 --subnet=fd00:2::/64 --gateway=fe80::1 | --gateway fe80::1: is link-local, so it could serve any of the IPv6 subnets (fd00:1::/64, fd00:2::/64); give one IPv6 subnet, or a gateway inside each
         gateway not an IP  | --subnet=10.1.0.0/24 --gateway=gw.local  | --gateway gw.local: not an IP address; expected an IPv4 address like 10.1.0.2 or an IPv6 address like fd00:1::2
         two gateways       | --subnet=10.1.0.0/24 --gateway=10.1.0.1 --gateway=10.1.0.2 | --gateway 10.1.0.2: subnet 10.1.0.0/24 already has --gateway 10.1.0.1; give one gateway per subnet
         range outside      | --subnet=10.1.0.0/24 --ip-range=10.9.0.0/25 | --ip-range 10.9.0.0/25: is in no --subnet (10.1.0.0/24); give it inside one of them

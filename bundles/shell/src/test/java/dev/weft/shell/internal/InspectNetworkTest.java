@@ -113,9 +113,10 @@ class InspectNetworkTest {
     }
 
     @Test
-    void onlyUnknownNamesPrintAnEmptyArrayLikeDocker() {
+    void onlyUnknownNamesPrintTheErrorAloneWithoutAnEmptyArray() {
         Commands.Failure f = Commands.fail(command("nope"));
         assertEquals("network \"nope\" not found", f.message());
-        assertEquals("[]\n", f.output());
+        assertInstanceOf(WeftException.NotFound.class, f.cause());
+        assertEquals("", f.output());
     }
 }

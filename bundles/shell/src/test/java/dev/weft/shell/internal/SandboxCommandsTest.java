@@ -167,12 +167,23 @@ class SandboxCommandsTest {
     }
 
     @Test
-    void inspectUnknownSandboxFails() {
+    void inspectUnknownSandboxPrintsTheErrorAloneAndFails() {
         InspectSandbox c = new InspectSandbox();
         c.controller = controller;
         c.sandboxes = List.of("nope");
         Commands.Failure f = Commands.fail(c);
         assertEquals("sandbox \"nope\" not found", f.message());
-        assertEquals("[]\n", f.output());
+        assertEquals("", f.output(), "no empty array before the error");
+    }
+
+    @Test
+    void inspectOfFoundAndMissingSandboxesPrintsTheFoundOnesThenFails() {
+        controller.sandboxes.add(Fixtures.web());
+        InspectSandbox c = new InspectSandbox();
+        c.controller = controller;
+        c.sandboxes = List.of("web", "nope");
+        Commands.Failure f = Commands.fail(c);
+        assertEquals("sandbox \"nope\" not found", f.message());
+        assertEquals(1, JsonParser.parseString(f.output()).getAsJsonArray().size());
     }
 }
