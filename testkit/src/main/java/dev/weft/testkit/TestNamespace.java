@@ -235,10 +235,15 @@ public class TestNamespace {
         return linkName;
     }
 
-    /** Creates the namespace with lo up. */
+    /**
+     * Creates the namespace with lo up and IPv4 forwarding off. A new namespace inherits IPv4
+     * settings such as ip_forward from the machine's (net.core.devconf_inherit_init_net = 0), which
+     * Docker or a Weft on the machine set to 1: tests start from the value the kit sets instead.
+     */
     final void createNamespace() {
         Commands.runOrThrow(List.of("ip", "netns", "add", name));
         ip("link", "set", "lo", "up");
+        sysctl("net.ipv4.ip_forward", "0");
     }
 
     /** Closes sockets and kills processes handed out here; failures are collected, not thrown. */
