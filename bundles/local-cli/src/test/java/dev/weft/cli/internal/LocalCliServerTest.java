@@ -69,7 +69,7 @@ class LocalCliServerTest {
 
     @Test
     void socketIsPrivateAndRemovedOnStop() throws IOException {
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         server.deactivate();
         assertTrue(Files.notExists(socket));
