@@ -56,7 +56,17 @@ final class Weft {
     /** Runs {@code ./weft args...} and waits (at most {@code limit}) for it to end. */
     Result run(Duration limit, String... args) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process p = spawn(args);
+        return finish(spawn(List.of(), args), start, limit, args);
+    }
+
+    /** Runs {@code ./weft args...} as user nobody (setpriv, uid and gid 65534), with this instance's environment. */
+    Result runAsNobody(Duration limit, String... args) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        return finish(spawn(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), args), start, limit,
+                args);
+    }
+
+    private static Result finish(Process p, long start, Duration limit, String... args) throws InterruptedException {
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -73,7 +83,11 @@ final class Weft {
 
     /** Starts {@code ./weft args...} without waiting; its output is discarded. */
     Process spawn(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return spawn(List.of(), args);
+    }
+
+    private Process spawn(List<String> prefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(script.toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(script.getParent().toFile());

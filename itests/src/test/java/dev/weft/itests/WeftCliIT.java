@@ -203,6 +203,30 @@ class WeftCliIT {
                 micros.get(0) / 1000.0, micros.get(30) / 1000.0);
     }
 
+    /** The JVM's own figure (Karaf's shell:info), not the command line: at most ./weft's default 512 MiB. */
+    @Test
+    @Order(85)
+    void theRuntimesHeapIsBounded() throws Exception {
+        long maxKbytes = maxHeapKbytes(weft);
+        assertTrue(maxKbytes > 0 && maxKbytes <= 512 * 1024, () -> "maximum heap " + maxKbytes + " kbytes");
+    }
+
+    /** A user who is not root cannot change the runtime: refused at once with 77, and it keeps running. */
+    @Test
+    @Order(95)
+    void otherUsersCannotStopStartOrPurgeIt() throws Exception {
+        for (String action : List.of("stop", "start", "purge")) {
+            Weft.Result r = weft.runAsNobody(Duration.ofSeconds(30), action);
+            assertEquals(77, r.exit(), r::toString);
+            assertEquals(1, r.err().strip().lines().count(), () -> "one line: " + r);
+            assertTrue(r.err().contains("./weft " + action + " needs root"), r::toString);
+            assertTrue(r.took().toMillis() < 2000, () -> "not at once: " + r);
+        }
+        Weft.Result status = weft.run("status");
+        assertEquals(0, status.exit(), () -> "the runtime must still run: " + status);
+        assertEquals("still\n", weft.run("shell:echo", "still").out());
+    }
+
     @Test
     @Order(100)
     void stopStopsIt() throws Exception {
@@ -225,6 +249,15 @@ class WeftCliIT {
         assertFalse(Files.exists(weft.home), () -> weft.home + " is left: " + r);
         assertFalse(Files.exists(weft.runDir), () -> weft.runDir + " is left: " + r);
         assertFalse(Files.exists(weft.stateDir), () -> weft.stateDir + " is left: " + r);
+    }
+
+    /** The runtime JVM's maximum heap as Karaf's shell:info reports it ("Maximum heap size  466,048 kbytes"). */
+    static long maxHeapKbytes(Weft weft) throws Exception {
+        Weft.Result info = weft.run("shell:info");
+        assertEquals(0, info.exit(), info::toString);
+        return info.out().lines().filter(l -> l.contains("Maximum heap size")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("\\e\\[[0-9;]*m", "").replaceAll("[^0-9]", "")))
+                .orElseThrow(() -> new AssertionError("no maximum heap size in shell:info: " + info));
     }
 
     /** Changes command.timeout.seconds as an operator would, and waits until it is in force. */
