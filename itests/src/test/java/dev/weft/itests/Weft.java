@@ -86,10 +86,27 @@ final class Weft {
         return spawn(List.of(), args);
     }
 
+    /**
+     * Runs {@code ./weft args...} on a pseudo-terminal ({@code script(1)}), as in a person's
+     * terminal; out is what it printed there (lines end in "\r\n").
+     */
+    Result runOnATerminal(Duration limit, String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder("exec '" + script + "'");
+        for (String arg : args) {
+            line.append(" '").append(arg.replace("'", "'\\''")).append("'");
+        }
+        long start = System.nanoTime();
+        return finish(start(List.of("script", "-qec", line.toString(), "/dev/null")), start, limit, args);
+    }
+
     private Process spawn(List<String> prefix, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(script.toString());
         command.addAll(List.of(args));
+        return start(command);
+    }
+
+    private Process start(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(script.getParent().toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("WEFT_")); // the caller's shell must not redirect the instance

@@ -81,6 +81,20 @@ class WeftCliIT {
         }
     }
 
+    /** Karaf's help is bold on a terminal; in a pipe (or a file) it is plain text, no escape codes. */
+    @Test
+    @Order(25)
+    void helpIsPlainTextInAPipeAndBoldOnATerminal() throws Exception {
+        Weft.Result piped = weft.run("network:create", "--help");
+        assertEquals(0, piped.exit(), piped::toString);
+        assertTrue(piped.out().startsWith("DESCRIPTION\n        network:create\n"), piped::toString);
+        assertFalse(piped.out().contains("\u001b"), () -> "escape codes in a pipe: " + piped);
+
+        Weft.Result terminal = weft.runOnATerminal(Duration.ofSeconds(30), "network:create", "--help");
+        assertEquals(0, terminal.exit(), terminal::toString);
+        assertTrue(terminal.out().contains("\u001b[1mDESCRIPTION"), () -> "no bold on a terminal: " + terminal);
+    }
+
     @Test
     @Order(30)
     void unknownCommandExits127WithAMessage() throws Exception {

@@ -112,6 +112,30 @@ class LocalCliServerTest {
         }
     }
 
+    /**
+     * Karaf writes bold and colours whatever the stream is (every --help starts with ESC[1m).
+     * A plain request line (socat, or the C client writing into a pipe or a file) gets plain text;
+     * a client that says its streams are terminals gets the escape sequences.
+     */
+    @Test
+    void escapeSequencesReachOnlyAClientWhoseStreamsAreTerminals() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        shell = (line, out, err) -> {
+            lines.add(line);
+            out.print("\u001b[1mDESCRIPTION\u001b[22m\n        network:\u001b[1mcreate\u001b[22m\n");
+            err.print("\u001b[31mwarning\u001b[39m ü");
+            return null;
+        };
+        assertEquals(new Reply("DESCRIPTION\n        network:create\n", 0, "warning ü"), call("network:create --help"));
+        assertEquals(new Reply("\u001b[1mDESCRIPTION\u001b[22m\n        network:\u001b[1mcreate\u001b[22m\n", 0,
+                "\u001b[31mwarning\u001b[39m ü"), call("\0stdout-tty stderr-tty\0network:create --help"));
+        assertEquals(new Reply("\u001b[1mDESCRIPTION\u001b[22m\n        network:\u001b[1mcreate\u001b[22m\n", 0,
+                "warning ü"), call("\0stdout-tty later-flag\0network:create --help"), "flags it does not know are ignored");
+        assertEquals(java.util.List.of("network:create --help", "network:create --help", "network:create --help"), lines,
+                "the command sees the line without the flags");
+        assertEquals(2, call("\0stdout-tty network:create --help").status(), "flags without their end");
+    }
+
     @Test
     void resultIsPrintedLikeTheConsoleDoes() throws Exception {
         shell = (line, out, err) -> 42;
