@@ -138,6 +138,9 @@ public final class Leaks {
 
     /** "table inet filter" lines; none when nft is missing (then both snapshots agree). */
     private static List<String> nftTables() {
+        if (!Tools.installed("nft")) {
+            return List.of();
+        }
         CommandResult result;
         try {
             result = Commands.run(List.of("nft", "list", "tables"));

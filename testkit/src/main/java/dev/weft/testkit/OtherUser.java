@@ -16,6 +16,7 @@ public final class OtherUser {
 
     /** Runs {@code command} as nobody and returns what it did. */
     public static CommandResult run(String... command) {
+        Tools.require(command[0]);
         List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
         full.addAll(List.of(command));
         return Commands.run(full);

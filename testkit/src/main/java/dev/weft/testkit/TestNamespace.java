@@ -60,7 +60,9 @@ public class TestNamespace {
         return tryExec(command).stdoutOrThrow();
     }
 
+    /** Like {@link #exec} but returns the result; fails at once, naming its package, when the program is missing. */
     public final CommandResult tryExec(String... command) {
+        Tools.require(command[0]);
         return Commands.run(prepend(List.of("ip", "netns", "exec", name), command));
     }
 
@@ -70,6 +72,7 @@ public class TestNamespace {
      * The owning {@link TestHost} kills it (and its children) on close.
      */
     public final Process spawn(String... command) {
+        Tools.require(command[0]);
         try {
             Process process = new ProcessBuilder(prepend(List.of("ip", "netns", "exec", name), command))
                     .redirectErrorStream(true).redirectInput(Commands.NO_INPUT).start();

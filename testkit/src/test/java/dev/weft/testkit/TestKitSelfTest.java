@@ -213,6 +213,25 @@ class TestKitSelfTest {
         }
     }
 
+    /** A test that needs a program that is not installed fails at once, naming the program and its package. */
+    @Test
+    void aMissingProgramFailsAtOnceNamingItsDebianPackage() {
+        IllegalStateException socat = assertThrows(IllegalStateException.class, () -> Tools.require("socat", "/nonexistent"));
+        assertTrue(socat.getMessage().contains("needs `socat`, which is not installed")
+                && socat.getMessage().contains("install the Debian package socat"), socat.getMessage());
+        IllegalStateException conntrack = assertThrows(IllegalStateException.class,
+                () -> Tools.require("conntrack", "/nonexistent"));
+        assertTrue(conntrack.getMessage().contains("Debian package conntrack"), conntrack.getMessage());
+        try (TestHost host = TestHost.create()) {
+            // `ip netns exec` starts fine and only then fails to exec: before, a failed result (a
+            // poll for traffic then timed out); now the test fails here, saying what is missing.
+            IllegalStateException inside = assertThrows(IllegalStateException.class,
+                    () -> host.tryExec("weft-no-such-tool", "-T", "2"));
+            assertTrue(inside.getMessage().contains("needs `weft-no-such-tool`, which is not installed"), inside.getMessage());
+            assertThrows(IllegalStateException.class, () -> host.spawn("weft-no-such-tool"));
+        }
+    }
+
     @Test
     void addressesArePlainText() {
         assertEquals("10.1.0.2", Addresses.text(Addresses.parse("::ffff:10.1.0.2")));
