@@ -110,6 +110,15 @@ class WeftRuntimeIT {
             assertRefused(driver, "\"nosuch\"");
             Weft.Result unknown = weft.run("network:nosuch");
             assertEquals(127, unknown.exit(), unknown::toString);
+            // Karaf takes a word starting with "-" for an option, also after "--" (it has no end of options)
+            for (List<String> line : List.of(List.of("network:create", "--", "-x"), List.of("network:create", "-x"),
+                    List.of("sandbox:create", "-x"))) {
+                Weft.Result dash = weft.run(line.toArray(String[]::new));
+                String command = line.get(0);
+                assertRefused(dash, "\"" + line.get(1) + "\" is not an option of " + command);
+                assertTrue(dash.err().contains("a name (of a network, a sandbox) starts with a letter or a digit")
+                        && dash.err().contains("./weft " + command + " --help"), dash::toString);
+            }
 
             assertEquals(Map.of("bridge", "yes", "host", "yes", "none", "yes"), networks(ok(weft.run("network:list"))),
                     "a refused request leaves nothing behind");

@@ -155,6 +155,30 @@ class LocalCliServerTest {
         assertEquals(2, call("   ").status());
     }
 
+    /**
+     * Karaf refuses a word starting with "-" before Weft sees the name ("Undefined option: --"):
+     * the user learns which word, of which command, why, and where the options are.
+     */
+    @Test
+    void anUndefinedOptionIsExplainedWithTheCommandAndItsHelp() throws Exception {
+        for (String option : new String[] {"--", "-x"}) {
+            shell = (line, out, err) -> {
+                // what Karaf 4.4.10's DefaultActionPreparator throws for network:create -- -x
+                throw new org.apache.karaf.shell.support.CommandException("\u001b[31mError executing command network:"
+                        + "\u001b[1mcreate\u001b[22m\u001b[39m: undefined option \u001b[1m" + option + "\u001b[22m\n"
+                        + "Try <command> --help' for more information.", "Undefined option: " + option);
+            };
+            Reply r = call("network:create " + option + " x");
+            assertEquals(1, r.status(), r::toString);
+            assertEquals("", r.out());
+            assertEquals(1, r.err().lines().count(), r::toString);
+            assertTrue(r.err().startsWith("Error executing command: \"" + option + "\" is not an option of network:create"),
+                    r::toString);
+            assertTrue(r.err().contains("a name (of a network, a sandbox) starts with a letter or a digit"), r::toString);
+            assertTrue(r.err().contains("the options of network:create: ./weft network:create --help"), r::toString);
+        }
+    }
+
     @Test
     void commandPastTheLimitIsInterruptedAndAnswered124() throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);
