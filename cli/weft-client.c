@@ -4,10 +4,12 @@
  *                                            'cmd1; cmd2' runs both in one session, '|' pipes
  *        weft-client SCOPE:COMMAND ARGS...   each ARG is escaped, so ; | spaces and quotes in
  *                                            an argument reach the command unchanged
- * Socket: $WEFT_SOCKET (default /run/weft/cli.sock). Protocol: send LINE '\n' and keep the socket
- * open (closing it early tells the runtime to interrupt the command); receive stdout, '\0',
- * status, '\n', stderr. Exit code: the status; 69 if the runtime is not running, 70 if it closed
- * the connection before the status, 2 for a bad request. */
+ * Socket: $WEFT_SOCKET (default /run/weft/cli.sock). Protocol: send ['\0' FLAGS '\0'] LINE '\n'
+ * and keep the socket open (closing it early tells the runtime to interrupt the command); receive
+ * stdout, '\0', status, '\n', stderr. FLAGS name the streams that are terminals ("stdout-tty",
+ * "stderr-tty"); without them the runtime sends plain text, without escape sequences. Exit code:
+ * the status; 69 if the runtime is not running, 70 if it closed the connection before the
+ * status, 2 for a bad request. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,10 +50,18 @@ int main(int argc, char **argv) {
     const char *path = getenv("WEFT_SOCKET");
     if (!path || !*path) path = "/run/weft/cli.sock";
     if (argc < 2) { fprintf(stderr, "usage: weft SCOPE:COMMAND [ARGS...] | weft 'LINE'\n"); return 2; }
+    /* Flags only when a stream is a terminal: a pipe or a file gets plain text, as does socat. */
+    int out_tty = isatty(1), err_tty = isatty(2);
+    if (out_tty || err_tty) {
+        const char *flags = out_tty && err_tty ? "stdout-tty stderr-tty" : out_tty ? "stdout-tty" : "stderr-tty";
+        line[len++] = '\0';
+        memcpy(line + len, flags, strlen(flags)); len += strlen(flags);
+        line[len++] = '\0';
+    }
     for (int i = 1; i < argc; i++) {
         if (strchr(argv[i], '\n')) { fprintf(stderr, "weft: an argument contains a newline\n"); return 2; }
         size_t l = strlen(argv[i]);
-        int rc = (i == 1) ? (l + 2 > sizeof line ? -1 : (memcpy(line, argv[1], l), len = l, 0))
+        int rc = (i == 1) ? (len + l + 2 > sizeof line ? -1 : (memcpy(line + len, argv[1], l), len += l, 0))
                           : (put(' ') || put_word(argv[i]));
         if (rc) { fprintf(stderr, "weft: command line longer than %zu bytes\n", sizeof line - 2); return 2; }
     }

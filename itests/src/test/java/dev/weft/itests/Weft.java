@@ -56,7 +56,17 @@ final class Weft {
     /** Runs {@code ./weft args...} and waits (at most {@code limit}) for it to end. */
     Result run(Duration limit, String... args) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process p = spawn(args);
+        return finish(spawn(List.of(), args), start, limit, args);
+    }
+
+    /** Runs {@code ./weft args...} as user nobody (setpriv, uid and gid 65534), with this instance's environment. */
+    Result runAsNobody(Duration limit, String... args) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        return finish(spawn(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), args), start, limit,
+                args);
+    }
+
+    private static Result finish(Process p, long start, Duration limit, String... args) throws InterruptedException {
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -73,9 +83,30 @@ final class Weft {
 
     /** Starts {@code ./weft args...} without waiting; its output is discarded. */
     Process spawn(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return spawn(List.of(), args);
+    }
+
+    /**
+     * Runs {@code ./weft args...} on a pseudo-terminal ({@code script(1)}), as in a person's
+     * terminal; out is what it printed there (lines end in "\r\n").
+     */
+    Result runOnATerminal(Duration limit, String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder("exec '" + script + "'");
+        for (String arg : args) {
+            line.append(" '").append(arg.replace("'", "'\\''")).append("'");
+        }
+        long start = System.nanoTime();
+        return finish(start(List.of("script", "-qec", line.toString(), "/dev/null")), start, limit, args);
+    }
+
+    private Process spawn(List<String> prefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(script.toString());
         command.addAll(List.of(args));
+        return start(command);
+    }
+
+    private Process start(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(script.getParent().toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("WEFT_")); // the caller's shell must not redirect the instance

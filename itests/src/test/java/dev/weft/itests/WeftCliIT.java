@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.weft.testkit.OtherUser;
+import dev.weft.testkit.TestSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +45,9 @@ class WeftCliIT {
         assumeTrue("root".equals(System.getProperty("user.name")), "the runtime runs as root");
         instance = PrivateInstance.create();
         weft = instance.weft;
+        // The temporary directory is 0700; 0711 lets other users walk to what Weft made (not list
+        // it), so the tests below see Weft's own modes stop them, not this directory's.
+        Files.setPosixFilePermissions(instance.dir, PosixFilePermissions.fromString("rwx--x--x"));
         Weft.Result started = instance.start();
         System.out.printf("[weft-it] ./weft start: %d ms wall clock; script says: %s%n",
                 started.took().toMillis(), started.out().trim());
@@ -55,7 +62,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void echoPrintsItsArgument() throws Exception {
         Weft.Result r = weft.run("shell:echo", "hello");
         assertEquals(0, r.exit(), r::toString);
@@ -63,7 +70,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void weftBundlesAreActive() throws Exception {
         Weft.Result r = weft.run("bundle:list", "-s");
         assertEquals(0, r.exit(), r::toString);
@@ -74,8 +81,22 @@ class WeftCliIT {
         }
     }
 
+    /** Karaf's help is bold on a terminal; in a pipe (or a file) it is plain text, no escape codes. */
     @Test
-    @Order(3)
+    @Order(25)
+    void helpIsPlainTextInAPipeAndBoldOnATerminal() throws Exception {
+        Weft.Result piped = weft.run("network:create", "--help");
+        assertEquals(0, piped.exit(), piped::toString);
+        assertTrue(piped.out().startsWith("DESCRIPTION\n        network:create\n"), piped::toString);
+        assertFalse(piped.out().contains("\u001b"), () -> "escape codes in a pipe: " + piped);
+
+        Weft.Result terminal = weft.runOnATerminal(Duration.ofSeconds(30), "network:create", "--help");
+        assertEquals(0, terminal.exit(), terminal::toString);
+        assertTrue(terminal.out().contains("\u001b[1mDESCRIPTION"), () -> "no bold on a terminal: " + terminal);
+    }
+
+    @Test
+    @Order(30)
     void unknownCommandExits127WithAMessage() throws Exception {
         Weft.Result r = weft.run("nosuch:command", "x");
         assertEquals(127, r.exit(), r::toString);
@@ -83,7 +104,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void otherUsersCannotReachTheSocket() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 weft.home.resolve("bin/weft-client").toString(), "shell:echo", "x").redirectErrorStream(true);
@@ -95,8 +116,36 @@ class WeftCliIT {
         assertTrue(out.contains("Permission denied"), out);
     }
 
+    /** Records tell who runs which sandbox where: root's alone, tried as user nobody. */
     @Test
-    @Order(5)
+    @Order(45)
+    void recordsAreReadableByRootOnly() throws Exception {
+        TestSandbox sandbox = instance.sandbox("rec");
+        Weft.Result created = weft.run("sandbox:create", "--network", "none", sandbox.name());
+        assertEquals(0, created.exit(), created::toString);
+        Path record = weft.runDir.resolve("sandboxes/" + created.out().strip() + ".json");
+        assertTrue(Files.isRegularFile(record), () -> record + " is missing");
+        Path network;
+        try (Stream<Path> networks = Files.list(weft.stateDir.resolve("networks"))) {
+            network = networks.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        try {
+            OtherUser.assertDenied("ls", weft.runDir.toString());
+            OtherUser.assertDenied("ls", weft.runDir.resolve("sandboxes").toString());
+            OtherUser.assertDenied("cat", record.toString());
+            OtherUser.assertDenied("ls", weft.stateDir.toString());
+            OtherUser.assertDenied("ls", weft.stateDir.resolve("networks").toString());
+            OtherUser.assertDenied("cat", network.toString());
+            // The run directory may be passed through (0711), e.g. to a socket of the user's group.
+            OtherUser.assertAllowed("stat", weft.runDir.resolve("sandboxes").toString());
+        } finally {
+            Weft.Result removed = weft.run("sandbox:remove", sandbox.name());
+            assertEquals(0, removed.exit(), removed::toString);
+        }
+    }
+
+    @Test
+    @Order(50)
     void oneArgumentIsAGogoLine() throws Exception {
         Weft.Result r = weft.run("shell:echo a; shell:echo b");
         assertEquals(0, r.exit(), r::toString);
@@ -104,7 +153,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(60)
     void furtherArgumentsReachTheCommandIntact() throws Exception {
         Weft.Result r = weft.run("shell:echo", "a;b");
         assertEquals(0, r.exit(), r::toString);
@@ -117,7 +166,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void commandPastTheTimeLimitIsInterruptedWith124() throws Exception {
         setTimeLimit(2);
         try {
@@ -132,7 +181,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void killedClientsFreeTheirWorkers() throws Exception {
         List<Process> clients = new ArrayList<>();
         try {
@@ -151,7 +200,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(9)
+    @Order(90)
     void measureRoundTrip() throws Exception {
         for (int i = 0; i < 5; i++) {
             weft.run("shell:echo", "x");
@@ -168,8 +217,32 @@ class WeftCliIT {
                 micros.get(0) / 1000.0, micros.get(30) / 1000.0);
     }
 
+    /** The JVM's own figure (Karaf's shell:info), not the command line: at most ./weft's default 512 MiB. */
     @Test
-    @Order(10)
+    @Order(85)
+    void theRuntimesHeapIsBounded() throws Exception {
+        long maxKbytes = maxHeapKbytes(weft);
+        assertTrue(maxKbytes > 0 && maxKbytes <= 512 * 1024, () -> "maximum heap " + maxKbytes + " kbytes");
+    }
+
+    /** A user who is not root cannot change the runtime: refused at once with 77, and it keeps running. */
+    @Test
+    @Order(95)
+    void otherUsersCannotStopStartOrPurgeIt() throws Exception {
+        for (String action : List.of("stop", "start", "purge")) {
+            Weft.Result r = weft.runAsNobody(Duration.ofSeconds(30), action);
+            assertEquals(77, r.exit(), r::toString);
+            assertEquals(1, r.err().strip().lines().count(), () -> "one line: " + r);
+            assertTrue(r.err().contains("./weft " + action + " needs root"), r::toString);
+            assertTrue(r.took().toMillis() < 2000, () -> "not at once: " + r);
+        }
+        Weft.Result status = weft.run("status");
+        assertEquals(0, status.exit(), () -> "the runtime must still run: " + status);
+        assertEquals("still\n", weft.run("shell:echo", "still").out());
+    }
+
+    @Test
+    @Order(100)
     void stopStopsIt() throws Exception {
         Weft.Result stop = weft.run("stop");
         assertEquals(0, stop.exit(), stop::toString);
@@ -182,7 +255,7 @@ class WeftCliIT {
     }
 
     @Test
-    @Order(11)
+    @Order(110)
     void purgeLeavesNothing() throws Exception {
         Files.createDirectories(weft.stateDir);                 // stands in for state a later runtime writes
         Weft.Result r = weft.run("purge");
@@ -190,6 +263,15 @@ class WeftCliIT {
         assertFalse(Files.exists(weft.home), () -> weft.home + " is left: " + r);
         assertFalse(Files.exists(weft.runDir), () -> weft.runDir + " is left: " + r);
         assertFalse(Files.exists(weft.stateDir), () -> weft.stateDir + " is left: " + r);
+    }
+
+    /** The runtime JVM's maximum heap as Karaf's shell:info reports it ("Maximum heap size  466,048 kbytes"). */
+    static long maxHeapKbytes(Weft weft) throws Exception {
+        Weft.Result info = weft.run("shell:info");
+        assertEquals(0, info.exit(), info::toString);
+        return info.out().lines().filter(l -> l.contains("Maximum heap size")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("\\e\\[[0-9;]*m", "").replaceAll("[^0-9]", "")))
+                .orElseThrow(() -> new AssertionError("no maximum heap size in shell:info: " + info));
     }
 
     /** Changes command.timeout.seconds as an operator would, and waits until it is in force. */

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestSandbox;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +110,15 @@ class WeftRuntimeIT {
             assertRefused(driver, "\"nosuch\"");
             Weft.Result unknown = weft.run("network:nosuch");
             assertEquals(127, unknown.exit(), unknown::toString);
+            // Karaf takes a word starting with "-" for an option, also after "--" (it has no end of options)
+            for (List<String> line : List.of(List.of("network:create", "--", "-x"), List.of("network:create", "-x"),
+                    List.of("sandbox:create", "-x"))) {
+                Weft.Result dash = weft.run(line.toArray(String[]::new));
+                String command = line.get(0);
+                assertRefused(dash, "\"" + line.get(1) + "\" is not an option of " + command);
+                assertTrue(dash.err().contains("a name (of a network, a sandbox) starts with a letter or a digit")
+                        && dash.err().contains("./weft " + command + " --help"), dash::toString);
+            }
 
             assertEquals(Map.of("bridge", "yes", "host", "yes", "none", "yes"), networks(ok(weft.run("network:list"))),
                     "a refused request leaves nothing behind");
@@ -230,6 +244,66 @@ class WeftRuntimeIT {
             }
             ok(weft.run("sandbox:remove", g.name()));
             ok(weft.run("network:remove", "p1"));
+        }
+    }
+
+    /**
+     * Installing Karaf's ssh feature opens no root shell: the server stays off until an operator
+     * turns it on (etc/system.properties), and then listens on loopback only, proven by
+     * connecting to 127.0.0.1 and 127.0.0.2. The restart also takes WEFT_HEAP.
+     */
+    @Test
+    void karafsSshServerStaysOffAndThenListensOnLoopbackOnly() throws Exception {
+        try (PrivateInstance it = PrivateInstance.create()) {
+            Weft weft = it.weft;
+            it.start();
+            Path system = weft.home.resolve("runtime/system");
+            Path repository = Path.of(PrivateInstance.property("weft.ssh.repository"));
+            try (Stream<Path> files = Files.walk(repository)) {       // the ssh feature, offline
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Path target = system.resolve(repository.relativize(file).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            int port = freeLoopbackPort();
+            ok(weft.run("config:property-set", "-p", "org.apache.karaf.shell", "sshPort", Integer.toString(port)));
+            // -r: no refresh of the bundles already there, which would restart the shell and cut this command
+            ok(weft.run(Duration.ofSeconds(120), "feature:install", "-r", "ssh"));
+            poll("the ssh bundle active", Duration.ofSeconds(20), () -> weft.run("bundle:list", "-s", "-t", "0").out().lines()
+                    .anyMatch(l -> l.contains("Active") && l.strip().endsWith(" org.apache.karaf.shell.ssh")));
+            Thread.sleep(1000);                                      // time to bind, if it were to
+            assertFalse(answers("127.0.0.1", port), "the ssh server must stay off unless turned on");
+            assertFalse(answers("127.0.0.2", port), "the ssh server must stay off unless turned on");
+
+            ok(weft.run("stop"));
+            Path systemProperties = weft.home.resolve("runtime/etc/system.properties");
+            String properties = Files.readString(systemProperties).replaceAll("(?m)^karaf\\.override\\.karaf\\.startRemoteShell.*\\n", "");
+            Files.writeString(systemProperties, properties + "karaf.override.karaf.startRemoteShell = true\n");
+            weft.with("WEFT_HEAP", "300m");
+            it.start();
+            poll("the ssh server answers on 127.0.0.1:" + port, Duration.ofSeconds(30), () -> answers("127.0.0.1", port));
+            assertFalse(answers("127.0.0.2", port), "the ssh server listens on 127.0.0.1 only, not on every address");
+            long maxKbytes = WeftCliIT.maxHeapKbytes(weft);
+            assertTrue(maxKbytes > 0 && maxKbytes <= 300 * 1024, () -> "WEFT_HEAP=300m, maximum heap " + maxKbytes + " kbytes");
+        }
+    }
+
+    /** True when something accepts a TCP connection on host:port and greets (an ssh server says "SSH-2.0-…"). */
+    private static boolean answers(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2000);
+            socket.setSoTimeout(5000);
+            byte[] greeting = socket.getInputStream().readNBytes(4);
+            return new String(greeting, StandardCharsets.US_ASCII).equals("SSH-");
+        } catch (java.io.IOException e) {
+            return false;                                           // refused: nothing listens there
+        }
+    }
+
+    private static int freeLoopbackPort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

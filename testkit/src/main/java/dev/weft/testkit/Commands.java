@@ -20,6 +20,7 @@ final class Commands {
     }
 
     static CommandResult run(List<String> command) {
+        Tools.require(command.get(0));
         Process process;
         try {
             process = new ProcessBuilder(command).redirectInput(NO_INPUT).start();

@@ -19,15 +19,29 @@ import java.util.stream.Stream;
  * nft tables in the machine's own namespace (the one this JVM runs in), nsfs mounts, and any
  * directories the caller names (recursively). Take a snapshot before the test and assert after it.
  *
- * <p>Other test runs may share the machine. Namespaces of test-kit worlds made by another JVM
- * ({@code wt-<8 hex>…} with an id this JVM never made) are therefore not counted: their own run
- * checks them. Everything else that appeared is.
+ * <p>A test judges only what it made: other test runs, a Weft instance or Docker may share the
+ * machine and change it while a test runs. So:
+ * <ul>
+ *   <li>namespaces in /run/netns and nsfs mounts count only when named after a test-kit world of
+ *       this JVM ({@code wt-<8 hex>…} with an id {@link TestHost} made here; a mount outside
+ *       /run/netns counts when a directory on its path is so named, so a test that keeps
+ *       namespaces in a private directory names it after its world). Sandboxes of a running
+ *       Weft ("web", "demo"), other JVMs' worlds and namespaces people make are theirs;
+ *   <li>links in the machine's namespace count unless they carry the ownership mark of a Weft
+ *       instance ({@code alias weft:<instance>:…}) whose name holds no world id of this JVM: a
+ *       running Weft's bridge and veths are its own;
+ *   <li>nf_tables tables in the machine's namespace and files under the named directories count.
+ * </ul>
  */
 public final class Leaks {
     /** The kernel deletes a destroyed namespace's links asynchronously: give it time before failing. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Path NETNS_DIR = Path.of("/run/netns");
     private static final Pattern TESTKIT_NAME = Pattern.compile("wt-([0-9a-f]{8})(-.*)?");
+    /** A world id anywhere in a name, e.g. the instance name {@code it1a2b3c4d} of a private Weft. */
+    private static final Pattern WORLD_ID = Pattern.compile("[0-9a-f]{8}");
+    /** The ownership mark Weft puts on the links it creates: {@code alias weft:<instance>:<id>}. */
+    private static final Pattern WEFT_MARK = Pattern.compile("\\\\\\s+alias weft:([^:\\s]*):");
 
     private final List<Path> extraDirs;
     private final Set<String> entries;
@@ -65,11 +79,11 @@ public final class Leaks {
         }
     }
 
-    /** What is there now and was not in this snapshot (other JVMs' test-kit worlds excepted). */
+    /** What is there now and was not in this snapshot, of what this run can have made (see above). */
     public Set<String> appeared() {
         Set<String> now = capture(extraDirs);
         now.removeAll(entries);
-        now.removeIf(Leaks::belongsToAnotherRun);
+        now.removeIf(entry -> !madeByThisRun(entry));
         return now;
     }
 
@@ -101,10 +115,21 @@ public final class Leaks {
         }
     }
 
-    /** Link names in this JVM's namespace, "veth0@if3" reported as "veth0". */
+    /** Link names in this JVM's namespace, "veth0@if3" reported as "veth0", other Weft instances' left out. */
     private static List<String> rootLinks() {
-        String out = Commands.runOrThrow(List.of("ip", "-o", "link", "show"));
-        return out.lines()
+        return linksOfThisRun(Commands.runOrThrow(List.of("ip", "-o", "link", "show")));
+    }
+
+    /**
+     * The link names in {@code ip -o link show} output, without the links marked as another Weft
+     * instance's ({@code alias weft:<instance>:…} with no world id of this JVM in the instance name).
+     */
+    static List<String> linksOfThisRun(String ipOneLineOutput) {
+        return ipOneLineOutput.lines()
+                .filter(line -> {
+                    Matcher mark = WEFT_MARK.matcher(line);
+                    return !mark.find() || holdsWorldIdMadeHere(mark.group(1));
+                })
                 .map(line -> line.split(": ", 3))
                 .filter(parts -> parts.length >= 2)
                 .map(parts -> parts[1].replaceFirst("@.*", ""))
@@ -113,6 +138,9 @@ public final class Leaks {
 
     /** "table inet filter" lines; none when nft is missing (then both snapshots agree). */
     private static List<String> nftTables() {
+        if (!Tools.installed("nft")) {
+            return List.of();
+        }
         CommandResult result;
         try {
             result = Commands.run(List.of("nft", "list", "tables"));
@@ -154,16 +182,35 @@ public final class Leaks {
         }
     }
 
-    private static boolean belongsToAnotherRun(String entry) {
-        String name;
+    /** Whether an entry that appeared is one this JVM's tests can have made (see the class comment). */
+    static boolean madeByThisRun(String entry) {
         if (entry.startsWith("netns ")) {
-            name = entry.substring("netns ".length());
-        } else if (entry.startsWith("nsfs mount " + NETNS_DIR + "/")) {
-            name = entry.substring(("nsfs mount " + NETNS_DIR + "/").length());
-        } else {
+            return isWorldMadeHere(entry.substring("netns ".length()));
+        }
+        if (entry.startsWith("nsfs mount ")) {
+            Path mount = Path.of(entry.substring("nsfs mount ".length()));
+            for (Path part : mount) {
+                if (isWorldMadeHere(part.toString())) {
+                    return true;
+                }
+            }
             return false;
         }
+        return true;
+    }
+
+    private static boolean isWorldMadeHere(String name) {
         Matcher matcher = TESTKIT_NAME.matcher(name);
-        return matcher.matches() && !TestHost.madeHere(matcher.group(1));
+        return matcher.matches() && TestHost.madeHere(matcher.group(1));
+    }
+
+    private static boolean holdsWorldIdMadeHere(String name) {
+        for (int i = 0; i + 8 <= name.length(); i++) {
+            String candidate = name.substring(i, i + 8);
+            if (WORLD_ID.matcher(candidate).matches() && TestHost.madeHere(candidate)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -60,7 +60,9 @@ public class TestNamespace {
         return tryExec(command).stdoutOrThrow();
     }
 
+    /** Like {@link #exec} but returns the result; fails at once, naming its package, when the program is missing. */
     public final CommandResult tryExec(String... command) {
+        Tools.require(command[0]);
         return Commands.run(prepend(List.of("ip", "netns", "exec", name), command));
     }
 
@@ -70,6 +72,7 @@ public class TestNamespace {
      * The owning {@link TestHost} kills it (and its children) on close.
      */
     public final Process spawn(String... command) {
+        Tools.require(command[0]);
         try {
             Process process = new ProcessBuilder(prepend(List.of("ip", "netns", "exec", name), command))
                     .redirectErrorStream(true).redirectInput(Commands.NO_INPUT).start();
@@ -235,10 +238,15 @@ public class TestNamespace {
         return linkName;
     }
 
-    /** Creates the namespace with lo up. */
+    /**
+     * Creates the namespace with lo up and IPv4 forwarding off. A new namespace inherits IPv4
+     * settings such as ip_forward from the machine's (net.core.devconf_inherit_init_net = 0), which
+     * Docker or a Weft on the machine set to 1: tests start from the value the kit sets instead.
+     */
     final void createNamespace() {
         Commands.runOrThrow(List.of("ip", "netns", "add", name));
         ip("link", "set", "lo", "up");
+        sysctl("net.ipv4.ip_forward", "0");
     }
 
     /** Closes sockets and kills processes handed out here; failures are collected, not thrown. */

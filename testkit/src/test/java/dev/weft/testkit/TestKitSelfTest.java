@@ -180,6 +180,58 @@ class TestKitSelfTest {
         }
     }
 
+    /**
+     * Another runtime beside the test (a running Weft making its sandbox "web") changes the
+     * machine while the test runs: not a leak of the test's. Its own worlds still are.
+     */
+    @Test
+    void leaksJudgeOnlyWhatThisRunMade() {
+        Leaks before = Leaks.snapshot();
+        String others = "weft-selftest-" + Long.toHexString(System.nanoTime());   // not a test-kit name
+        Commands.runOrThrow(java.util.List.of("ip", "netns", "add", others));
+        try (TestHost host = TestHost.create()) {
+            assertEquals(java.util.Set.of("netns " + host.name(), "nsfs mount /run/netns/" + host.name()),
+                    before.appeared(), "only the world made here counts");
+        } finally {
+            Commands.runOrThrow(java.util.List.of("ip", "netns", "del", others));
+        }
+        Leaks.assertNothingLeft(before);
+    }
+
+    @Test
+    void linksMarkedByAnotherWeftInstanceAreNotThisRuns() {
+        try (TestHost host = TestHost.create()) {
+            String ipOutput = String.join("\n",
+                    "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\\    link/loopback 00:00:00:00:00:00",
+                    "7: weft0: <BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue\\    link/ether 66:13:1a:d9:cb:fb"
+                            + " brd ff:ff:ff:ff:ff:ff\\    alias weft:default:1047",
+                    "8: wfv1a@if2: <BROADCAST,MULTICAST,UP> mtu 1500\\    link/ether 02:00:00:00:00:01\\    alias weft:default:1047/9",
+                    "9: w1a2s0@if2: <BROADCAST,MULTICAST,UP> mtu 1500\\    link/ether 02:00:00:00:00:02\\    alias weft:it"
+                            + host.id() + ":77",
+                    "10: eth1: <BROADCAST,MULTICAST,UP> mtu 1500\\    link/ether 02:00:00:00:00:03");
+            assertEquals(java.util.List.of("lo", "w1a2s0", "eth1"), Leaks.linksOfThisRun(ipOutput));
+        }
+    }
+
+    /** A test that needs a program that is not installed fails at once, naming the program and its package. */
+    @Test
+    void aMissingProgramFailsAtOnceNamingItsDebianPackage() {
+        IllegalStateException socat = assertThrows(IllegalStateException.class, () -> Tools.require("socat", "/nonexistent"));
+        assertTrue(socat.getMessage().contains("needs `socat`, which is not installed")
+                && socat.getMessage().contains("install the Debian package socat"), socat.getMessage());
+        IllegalStateException conntrack = assertThrows(IllegalStateException.class,
+                () -> Tools.require("conntrack", "/nonexistent"));
+        assertTrue(conntrack.getMessage().contains("Debian package conntrack"), conntrack.getMessage());
+        try (TestHost host = TestHost.create()) {
+            // `ip netns exec` starts fine and only then fails to exec: before, a failed result (a
+            // poll for traffic then timed out); now the test fails here, saying what is missing.
+            IllegalStateException inside = assertThrows(IllegalStateException.class,
+                    () -> host.tryExec("weft-no-such-tool", "-T", "2"));
+            assertTrue(inside.getMessage().contains("needs `weft-no-such-tool`, which is not installed"), inside.getMessage());
+            assertThrows(IllegalStateException.class, () -> host.spawn("weft-no-such-tool"));
+        }
+    }
+
     @Test
     void addressesArePlainText() {
         assertEquals("10.1.0.2", Addresses.text(Addresses.parse("::ffff:10.1.0.2")));

@@ -239,7 +239,8 @@ class RtnetlinkKernelTest {
 
     @Test
     void namedNamespacesAreCreatedListedAdoptedAndDeleted() throws Exception {
-        Path netnsDir = Files.createTempDirectory(Path.of("/run"), "weft-test-netns-");
+        // Named after the test's world, so the test kit's leak check knows its mounts for this test's.
+        Path netnsDir = Files.createTempDirectory(Path.of("/run"), host.name() + "-netns-");
         try (Kernel k = Kernel.open(KernelConfig.defaults().withHostNamespace(host.path())
                 .withNamespaceDirectory(netnsDir))) {
             namespacesInAPrivateDirectory(k, netnsDir);
@@ -266,10 +267,17 @@ class RtnetlinkKernelTest {
         assertThrows(KernelException.class, () -> kernel.namespaces().adopt(Path.of("/proc/self/status")));
         assertThrows(IllegalArgumentException.class, () -> kernel.namespaces().create("bad/name"));
 
+        // Values this test sets, not the kernel's defaults: a new namespace inherits IPv4 settings
+        // such as ip_forward from the machine's, which Docker or Weft's default bridge set to 1.
+        kernel.namespaces().setSysctl(kernel.hostNamespace(), "net.ipv4.ip_forward", "0");
         kernel.namespaces().setSysctl(ns, "net.ipv4.ip_forward", "1");
         assertEquals("1", kernel.namespaces().getSysctl(ns, "net.ipv4.ip_forward"));
         assertEquals("0", kernel.namespaces().getSysctl(kernel.hostNamespace(), "net.ipv4.ip_forward"),
                 "a sysctl is per namespace");
+        kernel.namespaces().setSysctl(kernel.hostNamespace(), "net.ipv4.ip_forward", "1");
+        kernel.namespaces().setSysctl(ns, "net.ipv4.ip_forward", "0");
+        assertEquals("1", kernel.namespaces().getSysctl(kernel.hostNamespace(), "net.ipv4.ip_forward"));
+        assertEquals("0", kernel.namespaces().getSysctl(ns, "net.ipv4.ip_forward"), "a sysctl is per namespace");
 
         List<Link> links = kernel.inNamespace(ns, Rtnetlink::links);
         assertEquals(List.of("lo"), names(links));

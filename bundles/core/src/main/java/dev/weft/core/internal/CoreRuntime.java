@@ -5,6 +5,7 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
+import dev.weft.core.internal.store.PrivateFiles;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Kernel;
@@ -88,10 +89,11 @@ public final class CoreRuntime {
         Path runDir = Path.of(config.runDir());
         kernel = Kernel.open(new KernelConfig(config.hostNamespace().isBlank() ? null : Path.of(config.hostNamespace()),
                 Path.of(config.netnsDir()), null));
+        Store store = new Store(stateDir, runDir);     // first: it creates the directories with their modes
         IpPrefix ula = ula(stateDir, config.ipv6Pool());
         DefaultIpam ipam = new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(kernel));
         Map<String, NetworkSpec> predefined = predefined(config);
-        controller = new ControllerImpl(kernel, new Store(stateDir, runDir), ipam, registry,
+        controller = new ControllerImpl(kernel, store, ipam, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()), predefined);
         controller.start();
         DriverContext driverContext = new RuntimeDriverContext(kernel, config, () -> {
@@ -188,7 +190,7 @@ public final class CoreRuntime {
                 return IpPrefix.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
             }
             IpPrefix fresh = DefaultPool.randomUla();
-            Files.createDirectories(stateDir);
+            PrivateFiles.createDirectory(stateDir, PrivateFiles.RECORDS_DIRECTORY);
             Files.writeString(file, fresh + "\n", StandardCharsets.US_ASCII);
             return fresh;
         } catch (IOException e) {

@@ -20,9 +20,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection, served on a worker thread. Protocol (v1):
  * <pre>
- *   request : one UTF-8 command line ending in '\n'; the client then keeps its side open
+ *   request : [ '\0' FLAGS '\0' ] one UTF-8 command line ending in '\n'; the client then keeps its side open
  *   response: stdout, streamed as produced; '\0'; status in decimal; '\n'; stderr; EOF
  * </pre>
+ * FLAGS (an addition to v1: a plain line, as socat and older clients send it, means no flags)
+ * are words separated by spaces; {@value #STDOUT_TTY} and {@value #STDERR_TTY} say that the
+ * client's stdout or stderr is a terminal. Output for a stream that is not a terminal is passed
+ * without escape sequences ({@link AnsiStripping}): Karaf writes bold and colours whatever the
+ * stream is. Unknown words are ignored, so later flags do not break this runtime.
  * The client must not half-close after its request: end of input from the client while the
  * command runs means the client is gone (killed, Ctrl-C), and the command is interrupted so it
  * does not hold a worker for nobody. (A request ended by EOF instead of '\n' is still served,
@@ -40,6 +45,11 @@ final class CliConnection implements Runnable {
     /** How long an interrupted command gets to end before its client is answered anyway. */
     static final long GRACE_SECONDS = 5;
 
+    /** Request flag: the client's stdout is a terminal (keep escape sequences). */
+    static final String STDOUT_TTY = "stdout-tty";
+    /** Request flag: the client's stderr is a terminal (keep escape sequences). */
+    static final String STDERR_TTY = "stderr-tty";
+
     private enum State { RUNNING, DONE, TIMED_OUT, CLIENT_GONE }
 
     private final SocketChannel channel;
@@ -49,6 +59,8 @@ final class CliConnection implements Runnable {
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile String line = "";
     private boolean halfClosed;
+    private boolean stdoutTerminal;
+    private boolean stderrTerminal;
 
     CliConnection(SocketChannel channel, CliServices services) {
         this.channel = channel;
@@ -65,7 +77,12 @@ final class CliConnection implements Runnable {
                 reply.abandon();                        // gone (or silent) before sending a line
                 return;
             }
-            line = request;
+            line = withoutFlags(request);
+            if (line == null) {
+                reply.finish(ExitStatus.USAGE, "weft: malformed request: it starts with '\\0' (flags) but has no"
+                        + " second '\\0' before the command line\n");
+                return;
+            }
             UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
             if (!services.root().equals(peer.user())) {
                 LOG.warn("local CLI: refused user {}: only root may use {}", peer.user().getName(), services.socket());
@@ -73,7 +90,7 @@ final class CliConnection implements Runnable {
                         + " is not root; only root may run Weft commands\n");
                 return;
             }
-            if (request.isBlank()) {
+            if (line.isBlank()) {
                 reply.finish(ExitStatus.USAGE, "weft: empty command line; try: ./weft shell:help\n");
                 return;
             }
@@ -91,8 +108,10 @@ final class CliConnection implements Runnable {
         int limit = services.timeoutSeconds();
         ScheduledFuture<?> timer = services.scheduler().schedule(() -> timedOut(limit), limit, TimeUnit.SECONDS);
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(reply.stdout(), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(stdoutTerminal ? reply.stdout() : new AnsiStripping(reply.stdout()), true,
+                StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(stderrTerminal ? errBytes : new AnsiStripping(errBytes), true,
+                StandardCharsets.UTF_8);
         int status = run.execute(services.sessionFactory(), line, user.getName(), out, err);
         timer.cancel(false);
         String stderr = errBytes.toString(StandardCharsets.UTF_8);
@@ -159,6 +178,25 @@ final class CliConnection implements Runnable {
         if (!reply.isFinished()) {
             clientGone();
         }
+    }
+
+    /**
+     * Takes the flags off a request ({@code '\0' FLAGS '\0' LINE}) and returns the line; a request
+     * without flags is the line itself. Returns null for a request whose flags do not end.
+     */
+    private String withoutFlags(String request) {
+        if (request.isEmpty() || request.charAt(0) != '\0') {
+            return request;
+        }
+        int end = request.indexOf('\0', 1);
+        if (end < 0) {
+            return null;
+        }
+        for (String flag : request.substring(1, end).split(" ")) {
+            stdoutTerminal |= flag.equals(STDOUT_TTY);
+            stderrTerminal |= flag.equals(STDERR_TTY);
+        }
+        return request.substring(end + 1);
     }
 
     /**

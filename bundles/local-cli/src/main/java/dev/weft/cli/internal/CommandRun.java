@@ -43,7 +43,7 @@ final class CommandRun {
             }
             return ExitStatus.OK;
         } catch (Exception | LinkageError e) {
-            err.println("Error executing command: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            err.println("Error executing command: " + CommandErrors.message(e));
             return ExitStatus.of(e);
         } finally {
             synchronized (lock) {

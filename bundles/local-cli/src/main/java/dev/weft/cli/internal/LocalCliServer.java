@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The socket {@code ./weft} talks to: {@code ${weft.run.dir}/cli.sock}, in a 0700 directory,
- * mode 0600, and only root peers are served (SO_PEERCRED), so the file mode is the first barrier
- * and the peer check the second. Each connection carries one command line (see
+ * The socket {@code ./weft} talks to: {@code ${weft.run.dir}/cli.sock}, mode 0600, in a
+ * directory others may pass through but not list or write (0711 when Weft makes it), and only
+ * root peers are served (SO_PEERCRED), so the file mode is the first barrier and the peer check
+ * the second. Each connection carries one command line (see
  * {@link CliConnection} for the protocol); lines of different clients run at the same time on a
  * bounded pool of workers.
  */
@@ -50,6 +52,8 @@ public final class LocalCliServer {
     static final String RUN_DIR_PROPERTY = "weft.run.dir";
     static final String DEFAULT_RUN_DIR = "/run/weft";
     static final String SOCKET_NAME = "cli.sock";
+    /** rwx--x--x: others may pass through the run directory (to a socket of a group of theirs), not list it. */
+    static final Set<PosixFilePermission> RUN_DIR_MODE = PosixFilePermissions.fromString("rwx--x--x");
 
     private final SessionFactory sessionFactory;
     private volatile int timeoutSeconds;
@@ -183,9 +187,10 @@ public final class LocalCliServer {
         }
 
         /**
-         * Binds the socket: creates its directory with mode 0700 (before the socket exists, so
-         * there is no window with a wider mode), removes a stale socket file left by a crash but
-         * refuses to take over one another runtime still answers on, binds, and sets mode 0600.
+         * Binds the socket: creates its directory with mode 0711 when missing (the mode Weft's
+         * core gives the run directory too, whichever comes first: others may pass through, not
+         * list or write), removes a stale socket file left by a crash but refuses to take over
+         * one another runtime still answers on, binds, and sets mode 0600.
          */
         static ServerSocketChannel bind(Path socket) throws IOException {
             Path dir = socket.getParent();
@@ -195,15 +200,9 @@ public final class LocalCliServer {
                 // their own socket in place of this one. A readable directory (another Weft
                 // bundle may have made it first) is fine: the socket's 0600 and the peer check
                 // keep others out.
-                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-                if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-                    throw new IOException("weft.run.dir " + dir + " has mode " + PosixFilePermissions.toString(mode)
-                            + ": other users may write to it; use a directory of Weft's own"
-                            + " (it is created with mode rwx------ when missing), e.g. /run/weft");
-                }
+                refuseWritableByOthers(dir);
             } else {
-                Files.createDirectories(dir);
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                createRunDirectory(dir);
             }
             if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
                 if (answers(socket)) {
@@ -221,6 +220,31 @@ public final class LocalCliServer {
                 throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
             }
             return channel;
+        }
+
+        private static void refuseWritableByOthers(Path dir) throws IOException {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+            if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IOException("weft.run.dir " + dir + " has mode " + PosixFilePermissions.toString(mode)
+                        + ": other users may write to it; use a directory of Weft's own"
+                        + " (it is created with mode " + PosixFilePermissions.toString(RUN_DIR_MODE)
+                        + " when missing), e.g. /run/weft");
+            }
+        }
+
+        /** Creates the run directory with exactly mode 0711 (no moment with a wider one), unless core just did. */
+        private static void createRunDirectory(Path dir) throws IOException {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(RUN_DIR_MODE));
+            } catch (FileAlreadyExistsException e) {
+                refuseWritableByOthers(dir);               // Weft's core made it meanwhile
+                return;
+            }
+            Files.setPosixFilePermissions(dir, RUN_DIR_MODE);   // the umask may have narrowed it
         }
 
         static void remove(Path socket) {

@@ -69,7 +69,7 @@ class LocalCliServerTest {
 
     @Test
     void socketIsPrivateAndRemovedOnStop() throws IOException {
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         server.deactivate();
         assertTrue(Files.notExists(socket));
@@ -112,6 +112,30 @@ class LocalCliServerTest {
         }
     }
 
+    /**
+     * Karaf writes bold and colours whatever the stream is (every --help starts with ESC[1m).
+     * A plain request line (socat, or the C client writing into a pipe or a file) gets plain text;
+     * a client that says its streams are terminals gets the escape sequences.
+     */
+    @Test
+    void escapeSequencesReachOnlyAClientWhoseStreamsAreTerminals() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        shell = (line, out, err) -> {
+            lines.add(line);
+            out.print("\u001b[1mDESCRIPTION\u001b[22m\n        network:\u001b[1mcreate\u001b[22m\n");
+            err.print("\u001b[31mwarning\u001b[39m ü");
+            return null;
+        };
+        assertEquals(new Reply("DESCRIPTION\n        network:create\n", 0, "warning ü"), call("network:create --help"));
+        assertEquals(new Reply("\u001b[1mDESCRIPTION\u001b[22m\n        network:\u001b[1mcreate\u001b[22m\n", 0,
+                "\u001b[31mwarning\u001b[39m ü"), call("\0stdout-tty stderr-tty\0network:create --help"));
+        assertEquals(new Reply("\u001b[1mDESCRIPTION\u001b[22m\n        network:\u001b[1mcreate\u001b[22m\n", 0,
+                "warning ü"), call("\0stdout-tty later-flag\0network:create --help"), "flags it does not know are ignored");
+        assertEquals(java.util.List.of("network:create --help", "network:create --help", "network:create --help"), lines,
+                "the command sees the line without the flags");
+        assertEquals(2, call("\0stdout-tty network:create --help").status(), "flags without their end");
+    }
+
     @Test
     void resultIsPrintedLikeTheConsoleDoes() throws Exception {
         shell = (line, out, err) -> 42;
@@ -129,6 +153,30 @@ class LocalCliServerTest {
         };
         assertEquals(1, call("network:remove blue").status());
         assertEquals(2, call("   ").status());
+    }
+
+    /**
+     * Karaf refuses a word starting with "-" before Weft sees the name ("Undefined option: --"):
+     * the user learns which word, of which command, why, and where the options are.
+     */
+    @Test
+    void anUndefinedOptionIsExplainedWithTheCommandAndItsHelp() throws Exception {
+        for (String option : new String[] {"--", "-x"}) {
+            shell = (line, out, err) -> {
+                // what Karaf 4.4.10's DefaultActionPreparator throws for network:create -- -x
+                throw new org.apache.karaf.shell.support.CommandException("\u001b[31mError executing command network:"
+                        + "\u001b[1mcreate\u001b[22m\u001b[39m: undefined option \u001b[1m" + option + "\u001b[22m\n"
+                        + "Try <command> --help' for more information.", "Undefined option: " + option);
+            };
+            Reply r = call("network:create " + option + " x");
+            assertEquals(1, r.status(), r::toString);
+            assertEquals("", r.out());
+            assertEquals(1, r.err().lines().count(), r::toString);
+            assertTrue(r.err().startsWith("Error executing command: \"" + option + "\" is not an option of network:create"),
+                    r::toString);
+            assertTrue(r.err().contains("a name (of a network, a sandbox) starts with a letter or a digit"), r::toString);
+            assertTrue(r.err().contains("the options of network:create: ./weft network:create --help"), r::toString);
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
  * and of the directory): they must survive a power loss. Sandbox and endpoint records are not
  * fsync'd: they describe namespaces that a power loss or reboot destroys anyway, the runtime
  * directory is tmpfs in production, and an fsync on the user's path costs milliseconds on a disk.
- * A file that cannot be read is reported and skipped, never fatal.
+ * A file that cannot be read is reported and skipped, never fatal. Records are root's alone:
+ * directories 0700, files 0600 ({@link PrivateFiles}).
  */
 public final class Store {
     private static final String SUFFIX = ".json";
@@ -42,16 +44,27 @@ public final class Store {
             .registerTypeAdapter(Instant.class, (JsonDeserializer<Instant>) (j, t, c) -> Instant.parse(j.getAsString()))
             .create();
 
+    /**
+     * Opens the records under {@code stateDir} and {@code runDir}. A missing state directory is
+     * created 0700, a missing run directory 0711 (see {@link PrivateFiles}); existing ones are
+     * left as they are. The records directories are created 0700, or narrowed to 0700 (their
+     * files to 0600) when an earlier version made them readable by others.
+     */
     public Store(Path stateDir, Path runDir) {
         this.networks = stateDir.resolve("networks");
         this.sandboxes = runDir.resolve("sandboxes");
         this.endpoints = runDir.resolve("endpoints");
-        for (Path d : List.of(networks, sandboxes, endpoints)) {
-            try {
-                Files.createDirectories(d);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + d + ": " + e.getMessage(), e);
+        Path current = stateDir;
+        try {
+            PrivateFiles.createDirectory(stateDir, PrivateFiles.RECORDS_DIRECTORY);
+            current = runDir;
+            PrivateFiles.createDirectory(runDir, PrivateFiles.RUN_DIRECTORY);
+            for (Path d : List.of(networks, sandboxes, endpoints)) {
+                current = d;
+                PrivateFiles.recordsDirectory(d);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + current + ": " + e.getMessage(), e);
         }
     }
 
@@ -96,8 +109,11 @@ public final class Store {
         Path tmp = dir.resolve("." + id + SUFFIX + ".tmp");
         byte[] bytes = gson.toJson(record).getBytes(StandardCharsets.UTF_8);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // Created with mode 0600 before a byte is written: a temporary file left by a crash
+            // (or by an earlier version, with another mode) is replaced, not reused.
+            Files.deleteIfExists(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PrivateFiles.recordFile())) {
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     ch.write(buffer);
