@@ -8,8 +8,7 @@ import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.Standalone;
 import dev.weft.driver.bridge.BridgeDriver;
-import dev.weft.linux.IpPrefix;
-import dev.weft.linux.Kernel;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
 import dev.weft.testkit.TestHost;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ public final class BridgeBench {
     private BridgeBench() {}
 
     /** The instance settings the driver sees (also {@link WeftWorld}'s). */
-    record Context(Kernel kernel, java.util.function.LongSupplier quiet) implements DriverContext {
+    record Context(java.util.function.LongSupplier quiet) implements DriverContext {
         @Override
         public long quietMillis() {
             return quiet.getAsLong();
@@ -82,7 +81,7 @@ public final class BridgeBench {
         try (TestHost host = TestHost.create();
              // the host's own /etc/resolv.conf, as in production (read only)
              Standalone runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build()) {
-            BridgeDriver driver = new BridgeDriver(new Context(runtime.kernel(), runtime::quietMillis));
+            BridgeDriver driver = new BridgeDriver(new Context(runtime::quietMillis), runtime.kernel());
             try {
                 runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
                 run(host, runtime.controller(), () -> {

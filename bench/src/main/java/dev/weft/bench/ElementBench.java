@@ -1,8 +1,8 @@
 package dev.weft.bench;
 
-import dev.weft.linux.IpAddresses;
 import dev.weft.linux.Nftables;
 import dev.weft.linux.SetKey;
+import dev.weft.net.IpAddresses;
 import java.net.InetAddress;
 import java.util.List;
 

@@ -1,14 +1,14 @@
 package dev.weft.bench;
 
 import dev.weft.linux.ElementBatch;
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpAddresses;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
-import dev.weft.linux.NetNamespace;
 import dev.weft.linux.Route;
 import dev.weft.linux.SetKey;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.NetNamespace;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.weft.bench;
 
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpAddresses;
 import dev.weft.linux.LinkSpec;
-import dev.weft.linux.NetNamespace;
 import dev.weft.linux.Route;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.NetNamespace;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,7 +9,7 @@ import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.Standalone;
 import dev.weft.driver.bridge.BridgeDriver;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpPrefix;
 import dev.weft.testkit.TestHost;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ final class WeftWorld implements AutoCloseable {
             host = TestHost.create();
             // the host's own /etc/resolv.conf, as in production (read only)
             runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build();
-            BridgeDriver driver = new BridgeDriver(new BridgeBench.Context(runtime.kernel(), runtime::quietMillis));
+            BridgeDriver driver = new BridgeDriver(new BridgeBench.Context(runtime::quietMillis), runtime.kernel());
             runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
             return new WeftWorld(dir, runDir, host, runtime, driver);
         } catch (Exception | Error e) {

@@ -1,14 +1,14 @@
 package dev.weft.bench;
 
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkSpec;
-import dev.weft.linux.NetNamespace;
 import dev.weft.linux.NftFamily;
 import dev.weft.linux.SetRef;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.NetNamespace;
 import dev.weft.testkit.TestHost;
 import java.net.InetAddress;
 import java.util.ArrayList;

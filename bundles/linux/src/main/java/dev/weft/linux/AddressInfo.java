@@ -1,5 +1,6 @@
 package dev.weft.linux;
 
+import dev.weft.net.InterfaceAddress;
 /**
  * An address the kernel reports on an interface.
  *

@@ -8,6 +8,7 @@ import dev.weft.linux.internal.NetlinkSocket;
 import dev.weft.linux.internal.NlMessage;
 import dev.weft.linux.internal.NlMessageBuilder;
 import dev.weft.linux.internal.NlReplies;
+import dev.weft.net.NetNamespace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

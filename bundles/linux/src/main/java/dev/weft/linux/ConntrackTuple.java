@@ -1,5 +1,6 @@
 package dev.weft.linux;
 
+import dev.weft.net.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;

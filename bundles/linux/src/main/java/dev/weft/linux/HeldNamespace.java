@@ -1,6 +1,6 @@
 package dev.weft.linux;
 
-import dev.weft.linux.internal.LibC;
+import dev.weft.linux.internal.Syscalls;
 import java.util.Collection;
 
 /**
@@ -26,7 +26,7 @@ public final class HeldNamespace implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (fd >= 0) {
-            LibC.close(fd);
+            Syscalls.close(fd);
             fd = -1;
         }
     }

@@ -1,8 +1,9 @@
 package dev.weft.linux;
 
+import dev.weft.linux.internal.NamespaceRunner;
 import dev.weft.linux.internal.Netlink;
 import dev.weft.linux.internal.NetlinkSocket;
-import dev.weft.linux.internal.NamespaceRunner;
+import dev.weft.net.NetNamespace;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;

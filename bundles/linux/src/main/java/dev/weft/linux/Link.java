@@ -1,5 +1,6 @@
 package dev.weft.linux;
 
+import dev.weft.net.MacAddress;
 /**
  * A network interface as the kernel reports it.
  *

@@ -1,5 +1,6 @@
 package dev.weft.linux;
 
+import dev.weft.net.MacAddress;
 /**
  * Changes to an existing link, applied in one request. Unset fields stay as they are.
  */

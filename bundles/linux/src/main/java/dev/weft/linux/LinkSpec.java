@@ -1,5 +1,7 @@
 package dev.weft.linux;
 
+import dev.weft.net.MacAddress;
+import dev.weft.net.NetNamespace;
 import java.util.Objects;
 
 /**

@@ -1,10 +1,10 @@
 package dev.weft.linux;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.NativeLong;
 import dev.weft.linux.internal.Errno;
 import dev.weft.linux.internal.LibC;
 import dev.weft.linux.internal.NamespaceRunner;
+import dev.weft.linux.internal.Syscalls;
+import dev.weft.net.NetNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,18 +49,18 @@ public final class Namespaces {
         prepareDirectory();
         Path target = directory.resolve(name);
         try {
-            LibC.close(LibC.open(target.toString(), LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0));
-        } catch (LastErrorException e) {
-            throw new KernelException(e.getErrorCode(), "create network namespace", name,
-                    e.getErrorCode() == Errno.EEXIST ? target + " already exists" : null, e);
+            Syscalls.close(Syscalls.open(target.toString(), LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC));
+        } catch (Syscalls.Failure e) {
+            throw new KernelException(e.errno(), "create network namespace", name,
+                    e.errno() == Errno.EEXIST ? target + " already exists" : null, e);
         }
         try {
             runner.callInNewNamespace(() -> {
                 String source = NamespaceRunner.threadNamespacePath().toString();
                 try {
-                    LibC.mount(source, target.toString(), "none", new NativeLong(LibC.MS_BIND), null);
-                } catch (LastErrorException e) {
-                    throw new KernelException(e.getErrorCode(), "bind network namespace", name, null, e);
+                    Syscalls.mount(source, target.toString(), LibC.MS_BIND);
+                } catch (Syscalls.Failure e) {
+                    throw new KernelException(e.errno(), "bind network namespace", name, null, e);
                 }
                 return null;
             });
@@ -123,10 +123,10 @@ public final class Namespaces {
             return;
         }
         try {
-            LibC.umount2(p.toString(), LibC.MNT_DETACH);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.EINVAL && e.getErrorCode() != Errno.ENOENT) {
-                throw new KernelException(e.getErrorCode(), "unmount network namespace", name, null, e);
+            Syscalls.umount2(p.toString(), LibC.MNT_DETACH);
+        } catch (Syscalls.Failure e) {
+            if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) {
+                throw new KernelException(e.errno(), "unmount network namespace", name, null, e);
             }
         }
         try {
@@ -152,8 +152,8 @@ public final class Namespaces {
         int fd = -1;
         if (Files.exists(p)) {
             try {
-                fd = LibC.open(p.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
-            } catch (LastErrorException e) {
+                fd = Syscalls.open(p.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+            } catch (Syscalls.Failure e) {
                 // not a namespace mount (or gone meanwhile): nothing to hold, the delete below still runs
             }
         }
@@ -161,7 +161,7 @@ public final class Namespaces {
             delete(name);
         } catch (RuntimeException e) {
             if (fd >= 0) {
-                LibC.close(fd);
+                Syscalls.close(fd);
             }
             throw e;
         }
@@ -241,16 +241,16 @@ public final class Namespaces {
         }
         String dir = directory.toString();
         try {
-            LibC.mount("", dir, "none", new NativeLong(LibC.MS_SHARED | LibC.MS_REC), null);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.EINVAL) {
-                throw new KernelException(e.getErrorCode(), "make namespace directory shared", dir, null, e);
+            Syscalls.mount("", dir, LibC.MS_SHARED | LibC.MS_REC);
+        } catch (Syscalls.Failure e) {
+            if (e.errno() != Errno.EINVAL) {
+                throw new KernelException(e.errno(), "make namespace directory shared", dir, null, e);
             }
             try { // not a mount point yet: bind it onto itself, then share it
-                LibC.mount(dir, dir, "none", new NativeLong(LibC.MS_BIND | LibC.MS_REC), null);
-                LibC.mount("", dir, "none", new NativeLong(LibC.MS_SHARED | LibC.MS_REC), null);
-            } catch (LastErrorException e2) {
-                throw new KernelException(e2.getErrorCode(), "make namespace directory shared", dir, null, e2);
+                Syscalls.mount(dir, dir, LibC.MS_BIND | LibC.MS_REC);
+                Syscalls.mount("", dir, LibC.MS_SHARED | LibC.MS_REC);
+            } catch (Syscalls.Failure e2) {
+                throw new KernelException(e2.errno(), "make namespace directory shared", dir, null, e2);
             }
         }
         directoryPrepared = true;
@@ -258,8 +258,8 @@ public final class Namespaces {
 
     private static void deleteQuietly(Path p) {
         try {
-            LibC.umount2(p.toString(), LibC.MNT_DETACH);
-        } catch (LastErrorException ignored) {
+            Syscalls.umount2(p.toString(), LibC.MNT_DETACH);
+        } catch (Syscalls.Failure ignored) {
             // not mounted
         }
         try {

@@ -1,8 +1,9 @@
 package dev.weft.linux;
 
-import com.sun.jna.LastErrorException;
 import dev.weft.linux.internal.Errno;
 import dev.weft.linux.internal.LibC;
+import dev.weft.linux.internal.Syscalls;
+import dev.weft.net.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
@@ -46,25 +47,24 @@ public final class PortReservation implements AutoCloseable {
         String what = protocol + " port " + (address == null ? "" : IpAddresses.format(address) + ":") + port;
         int fd;
         try {
-            fd = LibC.socket(family, type | LibC.SOCK_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new KernelException(e.getErrorCode(), "reserve", what, null, e);
+            fd = Syscalls.socket(family, type | LibC.SOCK_CLOEXEC);
+        } catch (Syscalls.Failure e) {
+            throw new KernelException(e.errno(), "reserve", what, null, e);
         }
         try {
             if (!v4) {
-                LibC.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, new int[] {address == null ? 0 : 1}, 4);
+                Syscalls.setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, address == null ? 0 : 1);
             }
             byte[] sa = sockaddr(family, address, port);
-            LibC.bind(fd, sa, sa.length);
+            Syscalls.bind(fd, sa);
             byte[] out = new byte[28];
-            int[] len = {out.length};
-            LibC.getsockname(fd, out, len);
+            Syscalls.getsockname(fd, out);
             int bound = ((out[2] & 0xff) << 8) | (out[3] & 0xff);
             return new PortReservation(protocol, address, bound, fd);
-        } catch (LastErrorException e) {
-            LibC.close(fd);
-            throw new KernelException(e.getErrorCode(), "reserve", what,
-                    e.getErrorCode() == Errno.EADDRINUSE ? "something else holds it" : null, e);
+        } catch (Syscalls.Failure e) {
+            Syscalls.close(fd);
+            throw new KernelException(e.errno(), "reserve", what,
+                    e.errno() == Errno.EADDRINUSE ? "something else holds it" : null, e);
         }
     }
 
@@ -99,8 +99,8 @@ public final class PortReservation implements AutoCloseable {
     public synchronized void close() {
         if (fd >= 0) {
             try {
-                LibC.close(fd);
-            } catch (LastErrorException ignored) {
+                Syscalls.close(fd);
+            } catch (Syscalls.Failure ignored) {
                 // gone either way
             }
             fd = -1;

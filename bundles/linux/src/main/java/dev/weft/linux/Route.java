@@ -1,5 +1,7 @@
 package dev.weft.linux;
 
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
 import java.net.InetAddress;
 
 /**

@@ -1,14 +1,16 @@
 package dev.weft.linux;
 
-import com.sun.jna.LastErrorException;
 import dev.weft.linux.internal.Errno;
 import dev.weft.linux.internal.LibC;
 import dev.weft.linux.internal.NetlinkSocket;
 import dev.weft.linux.internal.NlMessage;
 import dev.weft.linux.internal.NlMessageBuilder;
 import dev.weft.linux.internal.NlReplies;
-import dev.weft.linux.internal.Rtnl;
 import dev.weft.linux.internal.RtnetlinkCodec;
+import dev.weft.linux.internal.Rtnl;
+import dev.weft.linux.internal.Syscalls;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.NetNamespace;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -304,12 +306,12 @@ public final class Rtnetlink implements AutoCloseable {
 
         int open(NetNamespace ns) {
             try {
-                int fd = LibC.open(ns.path().toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+                int fd = Syscalls.open(ns.path().toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
                 open.add(fd);
                 return fd;
-            } catch (LastErrorException e) {
-                throw new KernelException(e.getErrorCode(), "open network namespace", ns.path().toString(),
-                        e.getErrorCode() == Errno.ENOENT ? "the namespace does not exist" : null, e);
+            } catch (Syscalls.Failure e) {
+                throw new KernelException(e.errno(), "open network namespace", ns.path().toString(),
+                        e.errno() == Errno.ENOENT ? "the namespace does not exist" : null, e);
             }
         }
 
@@ -317,8 +319,8 @@ public final class Rtnetlink implements AutoCloseable {
         public void close() {
             for (int fd : open) {
                 try {
-                    LibC.close(fd);
-                } catch (LastErrorException ignored) {
+                    Syscalls.close(fd);
+                } catch (Syscalls.Failure ignored) {
                     // already closed
                 }
             }

@@ -1,5 +1,6 @@
 package dev.weft.linux;
 
+import dev.weft.net.IpAddresses;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -13,6 +13,7 @@ import dev.weft.linux.internal.Netlink;
 import dev.weft.linux.internal.NetlinkSocket;
 import dev.weft.linux.internal.NlMessage;
 import dev.weft.linux.internal.NlMessageBuilder;
+import dev.weft.net.NetNamespace;
 import dev.weft.testkit.Datagram;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpConnection;

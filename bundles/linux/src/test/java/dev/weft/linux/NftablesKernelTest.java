@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.linux.internal.NamespaceRunner;
+import dev.weft.net.NetNamespace;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.MacAddress;
+import dev.weft.net.NetNamespace;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.NamespaceProbe;
 import dev.weft.testkit.TcpConnection;

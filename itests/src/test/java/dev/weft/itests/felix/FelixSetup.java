@@ -15,7 +15,7 @@ import org.ops4j.pax.exam.options.UrlProvisionOption;
 
 /**
  * What the embedded Felix gets: SCR with its OSGi APIs, Felix ConfigAdmin, JNA and Gson, Weft's
- * kernel layer, core and three drivers, all from files the build copied to
+ * network values, API and SPI, kernel layer, core and three drivers, all from files the build copied to
  * {@code target/felix-bundles} (Weft's own straight from the reactor).
  *
  * <p>Core is installed but not started; each test configures it for a throwaway world first and
@@ -46,6 +46,8 @@ final class FelixSetup {
                 file("org.apache.felix.scr"),
                 file("jna"),
                 file("gson"),
+                file("net"),
+                file("api"),
                 file("linux"),
                 file("core").start(false),
                 file("driver-null"),

@@ -6,7 +6,7 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpPrefix;
 import dev.weft.testkit.Leaks;
 import dev.weft.testkit.TestHost;
 import dev.weft.testkit.TestSandbox;

@@ -7,10 +7,10 @@ import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
 import dev.weft.core.internal.store.PrivateFiles;
 import dev.weft.core.internal.store.Store;
-import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.linux.Route;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.NetworkDriver;
 import java.io.IOException;
@@ -96,7 +96,7 @@ public final class CoreRuntime {
         controller = new ControllerImpl(kernel, store, ipam, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()), predefined);
         controller.start();
-        DriverContext driverContext = new RuntimeDriverContext(kernel, config, () -> {
+        DriverContext driverContext = new RuntimeDriverContext(config, () -> {
             ControllerImpl c = controller;
             return c == null ? Long.MAX_VALUE : c.quietMillis();
         });
@@ -225,7 +225,7 @@ public final class CoreRuntime {
     }
 
     /** The instance settings drivers see. */
-    private record RuntimeDriverContext(Kernel kernel, CoreConfig config, java.util.function.LongSupplier quiet)
+    private record RuntimeDriverContext(CoreConfig config, java.util.function.LongSupplier quiet)
             implements DriverContext {
         @Override
         public long quietMillis() {

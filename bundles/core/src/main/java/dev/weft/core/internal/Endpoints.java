@@ -5,14 +5,14 @@ import dev.weft.api.PortBinding;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.WeftException;
 import dev.weft.core.internal.store.EndpointRecord;
-import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
+import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
-import dev.weft.linux.NetNamespace;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.NetNamespace;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
@@ -341,7 +341,7 @@ final class Endpoints {
         }
         return new EndpointConfig(e.id(), e.interfaceName(), Views.address(e.ipv4()), Views.address(e.ipv6()),
                 e.ipv4() == null ? null : gw4, e.ipv6() == null ? null : gw6, e.defaultRoute(),
-                e.mac() == null ? null : dev.weft.linux.MacAddress.parse(e.mac()), e.aliases());
+                e.mac() == null ? null : dev.weft.net.MacAddress.parse(e.mac()), e.aliases());
     }
 
     static SandboxConfig sandbox(SandboxRecord s) {

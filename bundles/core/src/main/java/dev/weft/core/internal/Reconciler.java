@@ -6,9 +6,9 @@ import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpPrefix;
-import dev.weft.linux.NetNamespace;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.NetNamespace;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.IpamRestore;
 import dev.weft.spi.PoolId;
@@ -146,7 +146,7 @@ final class Reconciler {
                 for (EndpointRecord e : inventory.endpoints(x -> x.network().equals(n.id()) && x.state() == State.READY)) {
                     inventory.sandbox(e.sandbox()).ifPresent(s -> eps.add(new Restorable.RestoredEndpoint(
                             Endpoints.config(n, e), Endpoints.sandbox(s), new dev.weft.spi.JoinInfo(e.interfaceName(),
-                            e.mac() == null ? null : dev.weft.linux.MacAddress.parse(e.mac()), e.hostInterface()),
+                            e.mac() == null ? null : dev.weft.net.MacAddress.parse(e.mac()), e.hostInterface()),
                             Views.ports(e))));
                 }
                 r.restore(Networks.config(n), options, eps);

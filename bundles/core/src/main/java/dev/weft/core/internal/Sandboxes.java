@@ -9,7 +9,7 @@ import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.LinkChange;
-import dev.weft.linux.NetNamespace;
+import dev.weft.net.NetNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.weft.core.internal;
 
 import dev.weft.api.SubnetSpec;
 import dev.weft.api.WeftException;
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.weft.core.internal;
 import dev.weft.api.NetworkSpec;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpPrefix;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

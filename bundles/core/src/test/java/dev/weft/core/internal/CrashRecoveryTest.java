@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The runtime halts (as kill -9) between a kernel change and its record; a restarted runtime
@@ -52,7 +52,7 @@ class CrashRecoveryTest {
                 assertEquals(1, links.lines().filter(l -> l.contains(" tb")).count(), "one bridge, not recreated: " + links);
                 String again = f.sandboxName("b");
                 var spec = new SandboxSpec(again, "blue", new dev.weft.api.EndpointSpec(
-                        dev.weft.linux.IpAddresses.parse("10.81.0.2"), null, List.of(), List.of()), null);
+                        dev.weft.net.IpAddresses.parse("10.81.0.2"), null, List.of(), List.of()), null);
                 assertEquals("10.81.0.2/24", f.controller.createSandbox(spec).endpoints().get(0).ipv4().toString(),
                         "the half-made endpoint's lease is free again");
             }

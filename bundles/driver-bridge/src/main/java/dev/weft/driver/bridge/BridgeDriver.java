@@ -3,14 +3,15 @@ package dev.weft.driver.bridge;
 import dev.weft.api.PortBinding;
 import dev.weft.api.SubnetInfo;
 import dev.weft.api.WeftException;
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpPrefix;
+import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelException;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
-import dev.weft.linux.MacAddress;
 import dev.weft.linux.Rtnetlink;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.MacAddress;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
@@ -56,6 +57,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
 
     private final DriverContext context;
+    private final Kernel kernel;
     private final HostSetup hostSetup;
     private final Firewall firewall;
     private final VethDeleter deleter;
@@ -72,16 +74,20 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
      */
     private final Map<String, Integer> bridgeIndexes = new ConcurrentHashMap<>();
 
-    /** DS injects the runtime's context; the driver is registered only while core offers it. */
+    /**
+     * DS injects the runtime's context and its kernel layer (both from core, for one instance); the
+     * driver is registered only while core offers them.
+     */
     @Activate
-    public BridgeDriver(@Reference DriverContext context) {
+    public BridgeDriver(@Reference DriverContext context, @Reference Kernel kernel) {
         this.context = context;
-        this.hostSetup = new HostSetup(context.kernel());
+        this.kernel = kernel;
+        this.hostSetup = new HostSetup(kernel);
         this.firewall = context.firewallMode() == DriverContext.FirewallMode.NFTABLES
-                ? new Firewall(context.kernel(), context.nftTable()) : null;
-        this.deleter = new VethDeleter(context.kernel().host(), context::quietMillis);
-        this.reaper = new FlowReaper(context.kernel().conntrack(), context::quietMillis);
-        this.cooperation = firewall == null ? null : new ForwardCooperation(context.kernel());
+                ? new Firewall(kernel, context.nftTable()) : null;
+        this.deleter = new VethDeleter(kernel.host(), context::quietMillis);
+        this.reaper = new FlowReaper(kernel.conntrack(), context::quietMillis);
+        this.cooperation = firewall == null ? null : new ForwardCooperation(kernel);
     }
 
     /** Frees JVM resources only; finishes queued veth deletes. */
@@ -115,7 +121,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                         + "\" is already used by network " + id.substring(0, 12) + "; choose another " + BridgeOptions.BRIDGE_NAME);
             }
         });
-        context.kernel().host().link(bridge).ifPresent(l -> {
+        kernel.host().link(bridge).ifPresent(l -> {
             if (!"bridge".equals(l.kind())) {
                 throw new WeftException.Conflict("network \"" + network.name() + "\": a link named \"" + bridge
                         + "\" exists in the host namespace and is a " + (l.kind() == null ? "device" : l.kind())
@@ -133,7 +139,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     @Override
     public void createNetwork(NetworkConfig network, BridgeOptions options) {
-        Rtnetlink host = context.kernel().host();
+        Rtnetlink host = kernel.host();
         String bridge = bridgeName(network, options);
         boolean created = false;
         var existing = host.link(bridge);
@@ -205,7 +211,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     @Override
     public void deleteNetwork(NetworkConfig network, BridgeOptions options) {
-        Rtnetlink host = context.kernel().host();
+        Rtnetlink host = kernel.host();
         String bridge = bridgeName(network, options);
         List<RuntimeException> failures = new ArrayList<>();
         if (firewall != null) {
@@ -230,7 +236,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     @Override
     public JoinInfo join(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
-        Rtnetlink host = context.kernel().host();
+        Rtnetlink host = kernel.host();
         String hostEnd = hostEndName(endpoint);
         if (deleter.isPending(hostEnd)) {
             deleter.drain(); // a reconnect of the same endpoint id: its old veth must be gone first
@@ -262,7 +268,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             // namespace that configures it
             Map<String, String> sysctls = endpoint.ipv6() != null ? Map.of()
                     : Map.of("net/ipv6/conf/" + endpoint.interfaceName() + "/disable_ipv6", "1");
-            MacAddress actual = context.kernel().inNamespace(sandbox.namespace(), sysctls,
+            MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls,
                     rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac));
             if (firewall != null && !options.icc()) {
                 firewall.addElements(endpoint.id(), List.of(firewall.iccMember(hostEnd)));
@@ -286,9 +292,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         RuntimeException named = null;
         if (host.link(hostEnd).isPresent()) {
             named = new WeftException.Conflict("endpoint " + endpoint.shortId() + ": a link named \"" + hostEnd
-                    + "\" already exists in the host namespace " + context.kernel().hostNamespace()
+                    + "\" already exists in the host namespace " + kernel.hostNamespace()
                     + "; it is not this endpoint's veth: remove it, or restart Weft so that reconcile does");
-        } else if (context.kernel().inNamespace(sandbox.namespace(), rt -> rt.link(endpoint.interfaceName()).isPresent())) {
+        } else if (kernel.inNamespace(sandbox.namespace(), rt -> rt.link(endpoint.interfaceName()).isPresent())) {
             named = new WeftException.Conflict("sandbox \"" + sandbox.name() + "\": its namespace "
                     + sandbox.namespace().path() + " already has an interface named \"" + endpoint.interfaceName()
                     + "\"; Weft names a sandbox's interfaces eth0, eth1, ... in the order it joins networks: remove or "
@@ -343,7 +349,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
      */
     @Override
     public void leave(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
-        Rtnetlink host = context.kernel().host();
+        Rtnetlink host = kernel.host();
         String hostEnd = hostEndName(endpoint);
         List<RuntimeException> failures = new ArrayList<>();
         if (sandbox.removing()) {
@@ -456,6 +462,10 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         return context;
     }
 
+    Kernel kernel() {
+        return kernel;
+    }
+
     Firewall firewall() {
         return firewall;
     }
@@ -494,7 +504,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     private int mtu(NetworkConfig network, BridgeOptions options, String bridge) {
         return mtus.computeIfAbsent(network.id(), id -> options.mtu() != 0 ? options.mtu()
-                : context.kernel().host().link(bridge).map(Link::mtu).orElseGet(() -> effectiveMtu(options)));
+                : kernel.host().link(bridge).map(Link::mtu).orElseGet(() -> effectiveMtu(options)));
     }
 
     private static InetAddress address(InterfaceAddress a) {

@@ -1,7 +1,7 @@
 package dev.weft.driver.bridge;
 
 import dev.weft.api.WeftException;
-import dev.weft.linux.IpAddresses;
+import dev.weft.net.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.weft.driver.bridge;
 
 import dev.weft.api.PortBinding;
 import dev.weft.api.SubnetInfo;
-import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.Rtnetlink;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.Restorable.RestoredEndpoint;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ final class BridgeRestore {
 
     BridgeRestore(BridgeDriver driver, NetworkConfig network, BridgeOptions options) {
         this.driver = driver;
-        this.host = driver.context().kernel().host();
+        this.host = driver.kernel().host();
         this.network = network;
         this.options = options;
         this.bridge = driver.bridgeName(network, options);

@@ -1,6 +1,6 @@
 package dev.weft.driver.bridge;
 
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpPrefix;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;

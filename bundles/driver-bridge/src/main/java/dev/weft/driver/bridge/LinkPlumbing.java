@@ -1,13 +1,13 @@
 package dev.weft.driver.bridge;
 
 import dev.weft.api.SubnetInfo;
-import dev.weft.linux.InterfaceAddress;
 import dev.weft.linux.KernelException;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
-import dev.weft.linux.MacAddress;
 import dev.weft.linux.Route;
 import dev.weft.linux.Rtnetlink;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.MacAddress;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.NetworkConfig;
 import java.net.Inet6Address;

@@ -9,8 +9,7 @@ import dev.weft.api.PortSpec;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.Standalone;
-import dev.weft.linux.IpPrefix;
-import dev.weft.linux.Kernel;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
 import dev.weft.testkit.TestHost;
 import dev.weft.testkit.TestSandbox;
@@ -55,7 +54,7 @@ final class BridgeFixture implements AutoCloseable {
     }
 
     /** The instance settings the driver sees. */
-    record TestContext(Kernel kernel, FirewallMode firewallMode) implements DriverContext {
+    record TestContext(FirewallMode firewallMode) implements DriverContext {
         @Override
         public String instance() {
             return "test";
@@ -80,7 +79,7 @@ final class BridgeFixture implements AutoCloseable {
     void start() {
         runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).resolvConf(dir.resolve("resolv.conf"))
                 .build();
-        driver = new BridgeDriver(new TestContext(runtime.kernel(), mode));
+        driver = new BridgeDriver(new TestContext(mode), runtime.kernel());
         runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", driver);
     }
 
@@ -123,11 +122,11 @@ final class BridgeFixture implements AutoCloseable {
     }
 
     String ipv4(TestSandbox sandbox, String network) {
-        return dev.weft.linux.IpAddresses.format(endpoint(sandbox, network).ipv4().address());
+        return dev.weft.net.IpAddresses.format(endpoint(sandbox, network).ipv4().address());
     }
 
     String ipv6(TestSandbox sandbox, String network) {
-        return dev.weft.linux.IpAddresses.format(endpoint(sandbox, network).ipv6().address());
+        return dev.weft.net.IpAddresses.format(endpoint(sandbox, network).ipv6().address());
     }
 
     /** The host-side veth of a sandbox's endpoint on a network. */

@@ -3,8 +3,8 @@ package dev.weft.driver.bridge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.weft.api.PortBinding;
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

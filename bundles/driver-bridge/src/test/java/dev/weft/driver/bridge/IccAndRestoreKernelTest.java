@@ -187,7 +187,7 @@ class IccAndRestoreKernelTest {
             assertEquals("10.99.0.2", lan.connectTcp("10.99.0.1", 8080).peerSeenBy(l));
         }
         f.controller().createSandbox(new dev.weft.api.SandboxSpec(f.host.namespaceName("late"), "blue",
-                new dev.weft.api.EndpointSpec(dev.weft.linux.IpAddresses.parse("10.81.0.77"), null, List.of(), List.of()),
+                new dev.weft.api.EndpointSpec(dev.weft.net.IpAddresses.parse("10.81.0.77"), null, List.of(), List.of()),
                 null));
         TestSandbox late = f.host.adopt("late");
         try (TcpListener l = late.listenTcp(80)) {

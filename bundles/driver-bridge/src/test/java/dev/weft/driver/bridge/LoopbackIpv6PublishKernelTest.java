@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.api.PortBinding;
-import dev.weft.linux.IpAddresses;
+import dev.weft.net.IpAddresses;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;

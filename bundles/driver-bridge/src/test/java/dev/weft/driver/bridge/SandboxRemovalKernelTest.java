@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.api.EndpointSpec;
 import dev.weft.api.SandboxSpec;
-import dev.weft.linux.IpAddresses;
+import dev.weft.net.IpAddresses;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.NamespaceProbe;
 import dev.weft.testkit.TcpListener;

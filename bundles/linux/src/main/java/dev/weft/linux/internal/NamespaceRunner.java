@@ -2,7 +2,7 @@ package dev.weft.linux.internal;
 
 import com.sun.jna.LastErrorException;
 import dev.weft.linux.KernelException;
-import dev.weft.linux.NetNamespace;
+import dev.weft.net.NetNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -3,14 +3,14 @@ package dev.weft.linux.internal;
 import static dev.weft.linux.internal.Rtnl.*;
 
 import dev.weft.linux.AddressInfo;
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
-import dev.weft.linux.MacAddress;
-import dev.weft.linux.NetNamespace;
 import dev.weft.linux.Route;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.MacAddress;
+import dev.weft.net.NetNamespace;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.function.ToIntFunction;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.linux.AddressInfo;
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
 import dev.weft.linux.Link;
-import dev.weft.linux.MacAddress;
 import dev.weft.linux.Route;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.MacAddress;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,7 +5,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.weft.linux.IpAddresses;
+import dev.weft.net.IpAddresses;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Map;

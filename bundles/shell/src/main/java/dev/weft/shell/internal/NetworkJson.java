@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import dev.weft.api.EndpointInfo;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.SubnetInfo;
-import dev.weft.linux.IpAddresses;
+import dev.weft.net.IpAddresses;
 import java.util.Map;
 import java.util.TreeMap;
 

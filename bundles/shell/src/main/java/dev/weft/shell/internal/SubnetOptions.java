@@ -4,8 +4,8 @@ import static dev.weft.shell.internal.OptionValues.invalid;
 import static dev.weft.shell.internal.OptionValues.orEmpty;
 
 import dev.weft.api.SubnetSpec;
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;

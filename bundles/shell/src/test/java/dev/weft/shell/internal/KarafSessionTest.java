@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.api.PortSpec;
 import dev.weft.api.WeftException;
-import dev.weft.linux.IpAddresses;
+import dev.weft.net.IpAddresses;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

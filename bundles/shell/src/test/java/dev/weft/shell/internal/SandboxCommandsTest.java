@@ -11,7 +11,7 @@ import com.google.gson.JsonParser;
 import dev.weft.api.EndpointSpec;
 import dev.weft.api.PortSpec;
 import dev.weft.api.WeftException;
-import dev.weft.linux.IpAddresses;
+import dev.weft.net.IpAddresses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

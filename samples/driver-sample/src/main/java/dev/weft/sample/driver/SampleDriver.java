@@ -2,14 +2,15 @@ package dev.weft.sample.driver;
 
 import dev.weft.api.SubnetInfo;
 import dev.weft.api.WeftException;
-import dev.weft.linux.InterfaceAddress;
+import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelException;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
-import dev.weft.linux.MacAddress;
 import dev.weft.linux.Route;
 import dev.weft.linux.Rtnetlink;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.MacAddress;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.JoinInfo;
@@ -46,11 +47,16 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
     private static final Logger LOG = Logger.getLogger(SampleDriver.class.getName());
 
     private final DriverContext context;
+    private final Kernel kernel;
 
-    /** DS injects the runtime's context; the driver is registered only while core offers it. */
+    /**
+     * DS injects the runtime's context and its kernel layer (both from core, for one instance); the
+     * driver is registered only while core offers them.
+     */
     @Activate
-    public SampleDriver(@Reference DriverContext context) {
+    public SampleDriver(@Reference DriverContext context, @Reference Kernel kernel) {
         this.context = context;
+        this.kernel = kernel;
     }
 
     @Override
@@ -74,7 +80,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
 
     @Override
     public void createNetwork(NetworkConfig network, SampleOptions options) {
-        Rtnetlink host = context.kernel().host();
+        Rtnetlink host = kernel.host();
         String bridge = bridgeName(network);
         LinkSpec spec = withMtu(LinkSpec.bridge(bridge), options).alias(context.ownershipMark(network.id())).up();
         try {
@@ -105,7 +111,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
 
     @Override
     public void deleteNetwork(NetworkConfig network, SampleOptions options) {
-        Rtnetlink host = context.kernel().host();
+        Rtnetlink host = kernel.host();
         String bridge = bridgeName(network);
         var link = host.link(bridge);
         if (link.isEmpty()) {
@@ -118,7 +124,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
 
     @Override
     public JoinInfo join(NetworkConfig network, SampleOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
-        Rtnetlink host = context.kernel().host();
+        Rtnetlink host = kernel.host();
         String hostEnd = hostEndName(endpoint);
         LinkSpec spec = withMtu(LinkSpec.veth(hostEnd, endpoint.interfaceName(), sandbox.namespace()), options)
                 .master(bridgeName(network)).alias(context.ownershipMark(endpoint.id())).up();
@@ -134,7 +140,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
             throw e;
         }
         try {
-            MacAddress mac = context.kernel().inNamespace(sandbox.namespace(), rt -> configureSandboxEnd(rt, endpoint));
+            MacAddress mac = kernel.inNamespace(sandbox.namespace(), rt -> configureSandboxEnd(rt, endpoint));
             return new JoinInfo(endpoint.interfaceName(), mac, hostEnd);
         } catch (RuntimeException e) {
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
@@ -174,12 +180,12 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
      */
     @Override
     public void leave(NetworkConfig network, SampleOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
-        context.kernel().host().deleteLinkIfExists(hostEndName(endpoint));
+        kernel.host().deleteLinkIfExists(hostEndName(endpoint));
     }
 
     @Override
     public void restore(NetworkConfig network, SampleOptions options, List<RestoredEndpoint> endpoints) {
-        new SampleRestore(this, context.kernel().host(), network, options).run(endpoints);
+        new SampleRestore(this, kernel.host(), network, options).run(endpoints);
     }
 
     /** {@code <linkPrefix>s<first 8 of the network id>}: at most 13 characters. */

@@ -5,8 +5,8 @@ import static dev.weft.spi.IpamException.Reason.ADDRESS_OUTSIDE_POOL;
 import static dev.weft.spi.IpamException.Reason.INVALID_REQUEST;
 import static dev.weft.spi.IpamException.Reason.POOL_EXHAUSTED;
 
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.IpamException;
 import dev.weft.spi.PoolId;

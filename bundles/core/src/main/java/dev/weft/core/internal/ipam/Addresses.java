@@ -1,6 +1,6 @@
 package dev.weft.core.internal.ipam;
 
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpPrefix;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

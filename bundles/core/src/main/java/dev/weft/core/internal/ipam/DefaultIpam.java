@@ -5,8 +5,8 @@ import static dev.weft.spi.IpamException.Reason.NO_FREE_POOL;
 import static dev.weft.spi.IpamException.Reason.POOL_OVERLAP;
 import static dev.weft.spi.IpamException.Reason.UNKNOWN_POOL;
 
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressAllocation;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.AddressSpaces;

@@ -3,8 +3,8 @@ package dev.weft.core.internal.ipam;
 import static dev.weft.core.internal.ipam.DefaultIpam.LOCAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.weft.linux.InterfaceAddress;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.PoolId;
 import dev.weft.spi.PoolRequest;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.linux.IpAddresses;
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.IpamException;
 import dev.weft.spi.PoolAllocation;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.linux.IpPrefix;
+import dev.weft.net.IpPrefix;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Random;

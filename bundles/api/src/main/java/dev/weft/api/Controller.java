@@ -1,0 +1,104 @@
+package dev.weft.api;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Owns the lifecycle of networks, sandboxes and endpoints (libnetwork's Container Network Model):
+ * create network, create sandbox, connect (IPAM allocates, the driver plumbs the interface in and
+ * publishes ports), disconnect, remove. Every request is validated before anything is changed;
+ * a step that fails rolls back the steps before it, so a refused or failed request leaves no
+ * record, kernel object or address lease behind. Names or ids are accepted wherever an object is
+ * named (an id prefix of at least 12 characters counts as an id).
+ *
+ * <p>Thread-safe: requests on different objects run concurrently.
+ */
+@ProviderType
+public interface Controller {
+
+    /**
+     * Creates a network with its driver's kernel state.
+     * @throws WeftException.InvalidRequest bad name, malformed or inconsistent subnets, unknown option
+     * @throws WeftException.Conflict       duplicate name, subnet overlapping another network
+     * @throws WeftException.Unavailable    no driver of that name
+     */
+    NetworkInfo createNetwork(NetworkSpec spec);
+
+    /**
+     * Removes a network and its kernel state.
+     * @throws WeftException.Conflict predefined network, or sandboxes still connected
+     */
+    void removeNetwork(String network);
+
+    /** Removes every user network without endpoints; returns their names. */
+    List<String> pruneNetworks();
+
+    List<NetworkInfo> networks();
+
+    /** A network by name, id or unique id prefix (12 characters or more). */
+    Optional<NetworkInfo> network(String network);
+
+    /**
+     * Creates a sandbox (a new named namespace with lo up and a resolv.conf for {@code ip netns exec},
+     * or an adopted one) and connects it to its first network, if any.
+     * @throws WeftException.Conflict duplicate name
+     */
+    SandboxInfo createSandbox(SandboxSpec spec);
+
+    /**
+     * Disconnects the sandbox from every network and removes it (and its namespace, if Weft created
+     * it). It returns once the sandbox is out of every network (no published port, no firewall
+     * element) and no longer listed by {@link #sandboxes()}; deleting its namespace and the
+     * kernel's destruction of its interfaces (which holds the kernel's configuration lock for
+     * milliseconds) follow in the background, at a quiet moment, batched with other removals. A new
+     * sandbox of the same name waits for that, and the endpoints' addresses are reused only after
+     * it. {@link #awaitRemoval} waits for the namespace. Of several calls removing one sandbox at
+     * the same time exactly one removes it; the others throw {@link WeftException.NotFound} ("was
+     * already removed by another request").
+     */
+    void removeSandbox(String sandbox);
+
+    /**
+     * Waits until the namespace of a sandbox removed by {@link #removeSandbox} is deleted (its name
+     * free, no longer in {@code ip netns list}); returns at once when none is pending. The kernel
+     * may still be tearing down its interfaces; their addresses are reused only after that.
+     */
+    void awaitRemoval(String sandbox);
+
+    List<SandboxInfo> sandboxes();
+
+    Optional<SandboxInfo> sandbox(String sandbox);
+
+    /**
+     * Connects a running sandbox to a network: allocates addresses, plumbs the interface in,
+     * publishes the endpoint's ports.
+     * @throws WeftException.Conflict already connected, address or host port in use
+     */
+    EndpointInfo connect(String network, String sandbox, EndpointSpec spec);
+
+    /**
+     * Disconnects a sandbox from a network. With {@code force}, also when the driver is unavailable
+     * or its kernel state is already gone (the records and leases are dropped regardless).
+     */
+    void disconnect(String network, String sandbox, boolean force);
+
+    /** Drivers registered now and drivers that networks remember. */
+    List<DriverInfo> drivers();
+
+    /**
+     * Rewrites the kernel state drivers keep in places other tools share (their firewall tables and
+     * elements) from what the drivers know, after another tool flushed or changed it ({@code nft
+     * flush ruleset}, a firewall reload). Calls every driver registered now that implements
+     * {@link dev.weft.spi.Reapplicable}, one after the other, holding a handle on each for the
+     * length of its call and no lock of the controller's, so network and sandbox requests go on
+     * meanwhile. Unavailable drivers and drivers without the capability are skipped. Touches no
+     * record, link, address or lease. Idempotent: reapplying an undisturbed state changes nothing.
+     *
+     * @return the names of the drivers that reapplied their state, in registration order (empty
+     *         when none has the capability)
+     * @throws WeftException.Failed when a driver failed; its message names the driver and the
+     *         drivers after it were still called
+     */
+    List<String> reapply();
+}

@@ -1,0 +1,53 @@
+package dev.weft.spi;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What core gives drivers about the runtime instance they serve, as an OSGi service: the names and
+ * settings that make several instances on one machine keep out of each other's way. A driver that
+ * changes the kernel references the kernel layer's service ({@code dev.weft.linux.Kernel}) as well,
+ * which core registers for the same instance (bound to its host namespace); the SPI itself does not
+ * depend on the kernel layer, so drivers that need no kernel access (and clients of the API) wire
+ * none of it.
+ */
+@ProviderType
+public interface DriverContext {
+
+    /** The instance's name (part of every ownership mark, e.g. link aliases {@code weft:<instance>:<id>}). */
+    String instance();
+
+    /** The prefix of link names this instance creates (at most 4 characters, so names fit in 15). */
+    String linkPrefix();
+
+    /** The nf_tables table this instance owns (in families inet and bridge). */
+    String nftTable();
+
+    /** Whether drivers may touch the firewall ({@code nftables}) or must leave it alone ({@code none}). */
+    FirewallMode firewallMode();
+
+    /** The MTU for new networks that do not set one; 0 means "the uplink's MTU". */
+    int defaultMtu();
+
+    /**
+     * How long no user's operation has been running in the runtime, in milliseconds (0 while one
+     * is). A driver's slow background kernel work (deleting veths, say) competes with users'
+     * operations for the kernel's configuration lock, so it waits for a quiet moment (within a
+     * bound of its own). {@link Long#MAX_VALUE} when the runtime does not tell.
+     */
+    default long quietMillis() {
+        return Long.MAX_VALUE;
+    }
+
+    /** The ownership mark for an object of this instance, e.g. a link alias {@code weft:<instance>:<id>}. */
+    default String ownershipMark(String id) {
+        return "weft:" + instance() + ":" + id;
+    }
+
+    /** The firewall modes of an instance. */
+    enum FirewallMode {
+        /** Weft writes its own nf_tables tables. */
+        NFTABLES,
+        /** Weft touches no firewall at all. */
+        NONE
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * Weft's service provider interfaces: what third parties implement to plug into the controller.
+ *
+ * <ul>
+ * <li>Network drivers: {@code NetworkDriver} with opt-in capability interfaces the controller finds
+ *     with {@code instanceof}:
+ *     {@link dev.weft.spi.ExternalConnectivity} (published ports), {@link dev.weft.spi.Restorable}
+ *     (re-adopt kernel state after a restart) and {@link dev.weft.spi.Reapplicable} (rewrite the
+ *     firewall state another tool flushed).</li>
+ * <li>IP address management: {@link dev.weft.spi.IpamDriver} (pools and addresses, modelled on
+ *     libnetwork's {@code ipamapi}) with its request and answer records, the optional capability
+ *     {@link dev.weft.spi.IpamRestore}, and {@link dev.weft.spi.IpamException}. Weft's default IPAM
+ *     lives in core.</li>
+ * </ul>
+ *
+ * <p>Kept at version 0.x until the bridge driver has proven it (docs/architecture.md §3).
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("0.4.0")
+package dev.weft.spi;
