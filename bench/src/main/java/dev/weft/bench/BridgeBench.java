@@ -64,6 +64,12 @@ public final class BridgeBench {
         public int defaultMtu() {
             return 1500;
         }
+
+        /** No predefined bridge network: the bench makes its own. */
+        @Override
+        public java.util.Optional<String> setting(String key) {
+            return key.equals(BridgeDriver.DEFAULT_SUBNET_SETTING) ? java.util.Optional.of("none") : java.util.Optional.empty();
+        }
     }
 
     private static int serial;

@@ -77,6 +77,20 @@ class WeftRuntimeIT {
             ok(weft.run("feature:install", "weft-driver-null"));
             poll("none available again", Duration.ofSeconds(10),
                     () -> "yes".equals(networks(weft.run("network:list")).get("none")));
+            // host too: core knows no network by name, so host is a network like any other
+            ok(weft.run("feature:uninstall", "weft-driver-host"));
+            poll("host unavailable", Duration.ofSeconds(10),
+                    () -> "no".equals(networks(weft.run("network:list")).get("host")));
+            TestSandbox h = it.sandbox("h");
+            assertRefused(weft.run("sandbox:create", "--network", "host", h.name()),
+                    "network \"host\" is unavailable: its driver \"host\"");
+            ok(weft.run("feature:install", "weft-driver-host"));
+            poll("host available again", Duration.ofSeconds(10),
+                    () -> "yes".equals(networks(weft.run("network:list")).get("host")));
+            ok(weft.run("sandbox:create", "--network", "host", h.name()));
+            assertTrue(ok(weft.run("sandbox:list")).out().lines().anyMatch(l -> l.startsWith(h.name() + " ")
+                    && l.contains("host")), "a sandbox on host once its driver is back");
+            ok(weft.run("sandbox:remove", h.name()));
 
             publishOnTheDefaultBridgeAndReapplyAfterAFlush(it);
 

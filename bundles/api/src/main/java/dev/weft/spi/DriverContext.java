@@ -38,6 +38,15 @@ public interface DriverContext {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * A setting of the instance's configuration by key (in Karaf {@code etc/dev.weft.cfg}), for
+     * settings that belong to a driver rather than to core, e.g. the bridge driver's
+     * {@code defaultBridgeSubnet}; empty when the key is not set. Core does not interpret them.
+     */
+    default java.util.Optional<String> setting(String key) {
+        return java.util.Optional.empty();
+    }
+
     /** The ownership mark for an object of this instance, e.g. a link alias {@code weft:<instance>:<id>}. */
     default String ownershipMark(String id) {
         return "weft:" + instance() + ":" + id;

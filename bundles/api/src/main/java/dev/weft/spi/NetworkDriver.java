@@ -51,6 +51,16 @@ public interface NetworkDriver<O> {
     Scope scope();
 
     /**
+     * How its networks give a sandbox its network stack: a namespace of its own with an interface
+     * per network (the default), loopback only, the host's namespace, or another sandbox's. The
+     * controller chooses a new sandbox's namespace and checks which networks a sandbox may be on
+     * together from this, never from a driver's or a network's name. Constant for a driver.
+     */
+    default SandboxMode sandboxMode() {
+        return SandboxMode.OWN_NAMESPACE;
+    }
+
+    /**
      * Whether its networks get subnets and its endpoints addresses from IPAM. Drivers whose sandboxes
      * have no interface of their own on the network ({@code null}, {@code host}) say false.
      */

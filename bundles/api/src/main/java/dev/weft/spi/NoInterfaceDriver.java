@@ -6,22 +6,39 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Base of drivers that only name a mode of a sandbox's network stack and give it no interface of
- * their own ({@code null}: loopback only; {@code host}: the host's namespace). Such a driver serves
- * exactly one predefined network, takes no options or subnets, and touches no kernel state: every
+ * their own ({@code null}: loopback only, {@link SandboxMode#NO_INTERFACE}; {@code host}: the host's
+ * namespace, {@link SandboxMode#HOST_NAMESPACE}). Such a driver declares exactly one predefined
+ * network and serves no other, takes no options or subnets, and touches no kernel state: every
  * lifecycle call is complete as it is.
  */
 @ConsumerType
-public abstract class NoInterfaceDriver implements NetworkDriver<Map<String, String>> {
+public abstract class NoInterfaceDriver implements NetworkDriver<Map<String, String>>, PredefinedNetworks {
     private final String name;
     private final String network;
+    private final SandboxMode mode;
 
     /**
      * @param name    the driver's name
-     * @param network the predefined network it serves
+     * @param network the predefined network it declares and serves
+     * @param mode    {@link SandboxMode#NO_INTERFACE} or {@link SandboxMode#HOST_NAMESPACE}
      */
-    protected NoInterfaceDriver(String name, String network) {
+    protected NoInterfaceDriver(String name, String network, SandboxMode mode) {
+        if (mode != SandboxMode.NO_INTERFACE && mode != SandboxMode.HOST_NAMESPACE) {
+            throw new IllegalArgumentException("a driver without interfaces is NO_INTERFACE or HOST_NAMESPACE, not " + mode);
+        }
         this.name = name;
         this.network = network;
+        this.mode = mode;
+    }
+
+    @Override
+    public final SandboxMode sandboxMode() {
+        return mode;
+    }
+
+    @Override
+    public final java.util.List<Predefined> predefinedNetworks() {
+        return java.util.List.of(new Predefined(dev.weft.api.NetworkSpec.of(network, name), false));
     }
 
     @Override

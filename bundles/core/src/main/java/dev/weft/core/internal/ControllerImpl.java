@@ -38,17 +38,12 @@ public final class ControllerImpl implements Controller {
     private final Sandboxes sandboxes;
     private final Views views;
     private final Reconciler reconciler;
-    private final Map<String, NetworkSpec> predefined;
     private final HostPorts hostPorts;
     /** Users' operations in flight: background kernel work waits for quiet moments. */
     private final Activity activity = new Activity();
 
-    /**
-     * @param predefined the predefined networks by the driver that serves them (created when that
-     *                   driver first arrives), e.g. {@code null} → network {@code none}
-     */
     ControllerImpl(Kernel kernel, Store store, IpamDriver ipam, DriverRegistry drivers, Path etcNetns,
-                   Path hostResolvConf, Map<String, NetworkSpec> predefined) {
+                   Path hostResolvConf) {
         this.inventory = new Inventory(store);
         this.drivers = drivers;
         Locks locks = new Locks();
@@ -69,7 +64,6 @@ public final class ControllerImpl implements Controller {
         this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
         this.views = new Views(inventory, drivers, this::scopeOf);
         this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipam);
-        this.predefined = new LinkedHashMap<>(predefined);
     }
 
     /** Loads the records, reconciles them with the kernel and starts following drivers. */
@@ -98,16 +92,14 @@ public final class ControllerImpl implements Controller {
         sandboxes.drainRemovals();
     }
 
+    /**
+     * A driver (re)arrived: it re-adopts its networks, their records learn its sandbox mode (so it is
+     * known while the driver is away), and the networks it declares as predefined are made.
+     */
     private void driverArrived(DriverRegistry.Entry e) {
         reconciler.restore(e);
-        NetworkSpec spec = predefined.get(e.name);
-        if (spec != null && inventory.network(spec.name()).filter(NetworkRecord::predefined).isEmpty()) {
-            try {
-                networks.create(spec, true);
-            } catch (RuntimeException ex) {
-                LOG.warning("cannot create the predefined network \"" + spec.name() + "\": " + ex.getMessage());
-            }
-        }
+        networks.recordMode(e);
+        networks.ensurePredefined(e);
     }
 
     private String scopeOf(String driver) {
@@ -118,7 +110,7 @@ public final class ControllerImpl implements Controller {
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
         try (Activity.Op op = activity.begin()) {
-            return views.network(networks.create(spec, false));
+            return views.network(networks.create(spec));
         }
     }
 

@@ -6,7 +6,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The configuration of one runtime instance (PID {@code dev.weft}, in Karaf {@code etc/dev.weft.cfg}).
  * Directories, host namespace, table name and link prefix are per instance, so several instances
- * (tests) can run on one machine without touching each other.
+ * (tests) can run on one machine without touching each other. Keys not declared here belong to
+ * drivers, which read them through {@code DriverContext.setting} (e.g. the bridge driver's
+ * {@code defaultBridgeSubnet}).
  */
 @ObjectClassDefinition(name = "Weft runtime", description = "Directories, names and defaults of one Weft instance")
 public @interface CoreConfig {
@@ -43,9 +45,6 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "IPv6 ULA /48 for dual-stack networks; empty: generated once and kept in the state directory")
     String ipv6Pool() default "";
-
-    @AttributeDefinition(description = "Subnet of the predefined bridge network: empty for a free one, or none for no bridge network")
-    String defaultBridgeSubnet() default "";
 
     @AttributeDefinition(description = "nftables, or none to leave the firewall alone")
     String firewallMode() default "nftables";

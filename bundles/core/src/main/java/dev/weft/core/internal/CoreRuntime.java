@@ -1,8 +1,6 @@
 package dev.weft.core.internal;
 
 import dev.weft.api.Controller;
-import dev.weft.api.NetworkSpec;
-import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
 import dev.weft.core.internal.store.PrivateFiles;
@@ -22,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.osgi.annotation.bundle.Capability;
@@ -83,7 +82,7 @@ public final class CoreRuntime {
     }
 
     @Activate
-    void activate(BundleContext context, CoreConfig config) {
+    void activate(BundleContext context, CoreConfig config, Map<String, Object> properties) {
         requireInterpolated(config);
         Path stateDir = Path.of(config.stateDir());
         Path runDir = Path.of(config.runDir());
@@ -92,11 +91,10 @@ public final class CoreRuntime {
         Store store = new Store(stateDir, runDir);     // first: it creates the directories with their modes
         IpPrefix ula = ula(stateDir, config.ipv6Pool());
         DefaultIpam ipam = new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(kernel));
-        Map<String, NetworkSpec> predefined = predefined(config);
         controller = new ControllerImpl(kernel, store, ipam, registry,
-                Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()), predefined);
+                Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()));
         controller.start();
-        DriverContext driverContext = new RuntimeDriverContext(config, () -> {
+        DriverContext driverContext = new RuntimeDriverContext(config, Map.copyOf(properties), () -> {
             ControllerImpl c = controller;
             return c == null ? Long.MAX_VALUE : c.quietMillis();
         });
@@ -146,20 +144,6 @@ public final class CoreRuntime {
                         + " was not replaced: set the property it names in etc/custom.properties");
             }
         });
-    }
-
-    /** The predefined networks by the driver that serves them. */
-    static Map<String, NetworkSpec> predefined(CoreConfig config) {
-        Map<String, NetworkSpec> out = new LinkedHashMap<>();
-        out.put("null", NetworkSpec.of("none", "null"));
-        out.put("host", NetworkSpec.of("host", "host"));
-        String bridge = config.defaultBridgeSubnet().trim();
-        if (!bridge.equalsIgnoreCase("none")) {
-            List<SubnetSpec> subnets = bridge.isEmpty() ? List.of() : List.of(SubnetSpec.of(IpPrefix.parse(bridge)));
-            out.put("bridge", new NetworkSpec("bridge", "bridge", subnets, false, false,
-                    Map.of("com.docker.network.bridge.name", "weft0"), Map.of()));
-        }
-        return out;
     }
 
     /** BASE/LEN:SIZE,… or the built-in defaults. */
@@ -225,8 +209,13 @@ public final class CoreRuntime {
     }
 
     /** The instance settings drivers see. */
-    private record RuntimeDriverContext(CoreConfig config, java.util.function.LongSupplier quiet)
-            implements DriverContext {
+    private record RuntimeDriverContext(CoreConfig config, Map<String, Object> properties,
+                                        java.util.function.LongSupplier quiet) implements DriverContext {
+        @Override
+        public Optional<String> setting(String key) {
+            return Optional.ofNullable(properties.get(key)).map(String::valueOf);
+        }
+
         @Override
         public long quietMillis() {
             return quiet.getAsLong();

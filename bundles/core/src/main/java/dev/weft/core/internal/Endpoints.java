@@ -23,6 +23,7 @@ import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.PoolId;
 import dev.weft.spi.SandboxConfig;
+import dev.weft.spi.SandboxMode;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,24 +64,29 @@ final class Endpoints {
             throw new WeftException.Conflict("network \"" + n.name() + "\" is being " + (n.state() == State.CREATING
                     ? "created" : "removed"));
         }
-        boolean hostNet = n.predefined() && n.name().equals("host");
+        // which networks a sandbox may be on together follows from the drivers' sandbox modes
+        boolean hostNet = n.mode() == SandboxMode.HOST_NAMESPACE;
         if (s.mode() == SandboxInfo.Mode.HOST && !hostNet) {
             throw new WeftException.Conflict("sandbox \"" + s.name() + "\" uses the host's network stack and cannot "
                     + "join network \"" + n.name() + "\"");
         }
         if (s.mode() != SandboxInfo.Mode.HOST && hostNet) {
-            throw new WeftException.Conflict("only a sandbox created with --network host can be on network \"host\"");
+            throw new WeftException.Conflict("only a sandbox created with --network " + n.name() + " can be on network \""
+                    + n.name() + "\"");
         }
         if (s.mode() == SandboxInfo.Mode.SHARED) {
             throw new WeftException.Conflict("sandbox \"" + s.name() + "\" shares another sandbox's namespace: connect "
                     + "that sandbox instead");
         }
-        boolean none = n.predefined() && n.name().equals("none");
-        if (none && !s.endpoints().isEmpty() || !none && inventory.endpoints(e -> e.sandbox().equals(s.id()))
-                .stream().anyMatch(e -> inventory.network(e.network()).map(x -> x.predefined() && x.name().equals("none"))
-                        .orElse(false))) {
-            throw new WeftException.Conflict("a sandbox on network \"none\" cannot be on other networks");
+        if (n.mode() == SandboxMode.NO_INTERFACE && !s.endpoints().isEmpty()) {
+            throw new WeftException.Conflict("a sandbox on network \"" + n.name() + "\" cannot be on other networks");
         }
+        inventory.endpoints(e -> e.sandbox().equals(s.id())).stream()
+                .map(e -> inventory.network(e.network()).orElse(null))
+                .filter(x -> x != null && x.mode() == SandboxMode.NO_INTERFACE).findFirst()
+                .ifPresent(x -> {
+                    throw new WeftException.Conflict("a sandbox on network \"" + x.name() + "\" cannot be on other networks");
+                });
         if (!spec.ports().isEmpty()) {
             if (!(driver instanceof ExternalConnectivity<?>)) {
                 throw new WeftException.InvalidRequest("network \"" + n.name() + "\" (driver \"" + n.driver()
@@ -189,9 +195,9 @@ final class Endpoints {
         synchronized (locks.of(s0.id())) {
             EndpointRecord e = inventory.endpoint(n.id(), s0.id()).orElseThrow(() -> new WeftException.NotFound(
                     "sandbox \"" + s0.name() + "\" is not connected to network \"" + n.name() + "\""));
-            if (!force && n.predefined() && n.name().equals("host")) {
+            if (!force && n.mode() == SandboxMode.HOST_NAMESPACE) {
                 throw new WeftException.Conflict("sandbox \"" + s0.name() + "\" uses the host's network stack: remove the "
-                        + "sandbox instead of disconnecting it from \"host\"");
+                        + "sandbox instead of disconnecting it from \"" + n.name() + "\"");
             }
             disconnect(n, inventory.requireSandbox(s0.id()), e, force);
         }

@@ -16,19 +16,22 @@ import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.PoolAllocation;
 import dev.weft.spi.PoolId;
 import dev.weft.spi.PoolRequest;
+import dev.weft.spi.PredefinedNetworks;
+import dev.weft.spi.SandboxMode;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 
 /** Network lifecycle: validate, allocate subnets, let the driver create it; and the reverse. */
 final class Networks {
     private static final Logger LOG = Logger.getLogger(Networks.class.getName());
-    static final Set<String> PREDEFINED = Set.of("bridge", "host", "none");
 
     private final Inventory inventory;
     private final DriverRegistry drivers;
@@ -46,9 +49,19 @@ final class Networks {
         return new NetworkConfig(n.id(), n.name(), n.ipv6(), n.internal(), Views.subnets(n), n.labels(), n.predefined());
     }
 
-    NetworkRecord create(NetworkSpec spec, boolean predefined) {
+    /** Creates a user's network. */
+    NetworkRecord create(NetworkSpec spec) {
+        return create(spec, false, false);
+    }
+
+    /**
+     * Creates a network; a predefined one (declared by its driver, see {@link PredefinedNetworks})
+     * cannot be removed, and {@code sandboxDefault} makes it the network of sandboxes created
+     * without one.
+     */
+    NetworkRecord create(NetworkSpec spec, boolean predefined, boolean sandboxDefault) {
         Names.check("network", spec.name());
-        if (!predefined && PREDEFINED.contains(spec.name())) {
+        if (!predefined && reservedNames().contains(spec.name())) {
             throw new WeftException.Conflict("network name \"" + spec.name() + "\" is reserved for a predefined network");
         }
         if (inventory.network(spec.name()).filter(n -> n.name().equals(spec.name())).isPresent()) {
@@ -70,7 +83,8 @@ final class Networks {
             checkOverlaps(spec.name(), wanted);
 
             NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
-                    Instant.now(), spec.ipv6(), spec.internal(), predefined, List.of(), spec.options(), spec.labels());
+                    Instant.now(), spec.ipv6(), spec.internal(), predefined, List.of(), spec.options(), spec.labels(),
+                    handle.driver().sandboxMode(), sandboxDefault);
             Rollback rollback = new Rollback();
             try {
                 inventory.addNetwork(record);
@@ -232,6 +246,69 @@ final class Networks {
     private static List<SubnetInfo> draft(List<Wanted> wanted) {
         return wanted.stream().map(Wanted::spec).filter(s -> s.subnet() != null)
                 .map(s -> new SubnetInfo(s.subnet(), s.ipRange(), s.gateway(), s.auxAddresses())).toList();
+    }
+
+    /**
+     * Names no user network may take: those of the predefined networks that exist, and those the
+     * installed drivers declare (so a name stays free for a driver's predefined network).
+     */
+    private Set<String> reservedNames() {
+        Set<String> names = new TreeSet<>();
+        inventory.networks().stream().filter(NetworkRecord::predefined).map(NetworkRecord::name).forEach(names::add);
+        for (DriverRegistry.Entry e : drivers.entries()) {
+            declared(e).forEach(d -> names.add(d.spec().name()));
+        }
+        return names;
+    }
+
+    /** What a driver declares as predefined networks; nothing when it declares none or fails to say. */
+    private static List<PredefinedNetworks.Predefined> declared(DriverRegistry.Entry e) {
+        if (!(e.driver instanceof PredefinedNetworks p)) {
+            return List.of();
+        }
+        try {
+            return p.predefinedNetworks();
+        } catch (RuntimeException ex) {
+            LOG.warning("driver \"" + e.name + "\" of " + e.bundle + " cannot say its predefined networks: " + ex.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Records a driver's sandbox mode in its networks' records (it arrived): so that the mode is
+     * known while the driver is away, and records written before modes existed get theirs.
+     */
+    void recordMode(DriverRegistry.Entry e) {
+        SandboxMode mode = e.driver.sandboxMode();
+        for (NetworkRecord n : inventory.networks()) {
+            if (n.driver().equals(e.name) && n.driverBundle().equals(e.bundle) && n.mode() != mode) {
+                inventory.updateNetwork(n.declared(mode, n.sandboxDefault()));
+            }
+        }
+    }
+
+    /**
+     * Makes the predefined networks an arriving driver declares that do not exist yet, and keeps
+     * the "default for sandboxes" mark of existing ones as the driver states it now. A failure is
+     * logged; the next arrival tries again.
+     */
+    void ensurePredefined(DriverRegistry.Entry e) {
+        for (PredefinedNetworks.Predefined d : declared(e)) {
+            Optional<NetworkRecord> existing = inventory.network(d.spec().name()).filter(NetworkRecord::predefined);
+            if (existing.isPresent()) {
+                NetworkRecord n = existing.get();
+                if (n.sandboxDefault() != d.sandboxDefault() && n.driver().equals(e.name)) {
+                    inventory.updateNetwork(n.declared(n.mode(), d.sandboxDefault()));
+                }
+                continue;
+            }
+            try {
+                create(d.spec(), true, d.sandboxDefault());
+            } catch (RuntimeException ex) {
+                LOG.warning("cannot create the predefined network \"" + d.spec().name() + "\" of driver \"" + e.name
+                        + "\": " + ex.getMessage());
+            }
+        }
     }
 
     WeftException noDriver(String name) {

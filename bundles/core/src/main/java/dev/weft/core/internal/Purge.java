@@ -50,7 +50,7 @@ public final class Purge {
     /** The keys Purge reads, with core's defaults ({@link CoreConfig}). */
     static final Map<String, String> DEFAULTS = defaults();
     private static final Set<String> CONFIG_KEYS = Set.of("instance", "stateDir", "runDir", "netnsDir", "etcNetnsDir",
-            "resolvConf", "hostNamespace", "nftTable", "linkPrefix", "defaultPools", "ipv6Pool", "defaultBridgeSubnet",
+            "resolvConf", "hostNamespace", "nftTable", "linkPrefix", "defaultPools", "ipv6Pool",
             "firewallMode", "defaultMtu");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\[(prop|env):([^\\]]+)]");
 

@@ -10,6 +10,7 @@ import dev.weft.core.internal.store.State;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.LinkChange;
 import dev.weft.net.NetNamespace;
+import dev.weft.spi.SandboxMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -49,30 +51,25 @@ final class Sandboxes {
 
     SandboxRecord create(SandboxSpec spec) {
         Names.check("sandbox", spec.name());
-        String network = spec.network() != null ? spec.network()
-                : inventory.network("bridge").filter(NetworkRecord::predefined).isPresent() ? "bridge" : "none";
+        String network = spec.network() != null ? spec.network() : defaultNetwork();
         reaper.await(spec.name()); // a removed sandbox of this name may still have its namespace
         if (inventory.sandbox(spec.name()).filter(s -> s.name().equals(spec.name())).isPresent()) {
             throw new WeftException.Conflict("sandbox \"" + spec.name() + "\" already exists: choose another name");
         }
-        if (network.startsWith("container:")) {
-            throw drivers.forNew("container").map(h -> {
-                h.close();
-                return (WeftException) new WeftException.InvalidRequest("--network " + network
-                        + " is handled by the container driver, which does not take sandboxes yet");
-            }).orElseGet(() -> new WeftException.Unavailable("--network " + network + " needs the network driver "
-                    + "\"container\", which is not installed (see driver:list)"));
+        if (network.contains(":")) { // DRIVER:ARGUMENT, a mode no network stands for (Docker's container:NAME)
+            throw sharedNamespace(network);
         }
-        SandboxInfo.Mode mode = network.equals("host") ? SandboxInfo.Mode.HOST
+        NetworkRecord n = inventory.requireNetwork(network);
+        SandboxInfo.Mode mode = n.mode() == SandboxMode.HOST_NAMESPACE ? SandboxInfo.Mode.HOST
                 : spec.namespace() != null ? SandboxInfo.Mode.ADOPTED : SandboxInfo.Mode.CREATED;
         if (spec.namespace() != null && !java.nio.file.Files.exists(spec.namespace())) {
             throw new WeftException.InvalidRequest("--netns " + spec.namespace() + ": no such file; give the path of a "
                     + "network namespace, e.g. /proc/PID/ns/net or /run/netns/NAME");
         }
         if (mode == SandboxInfo.Mode.HOST && spec.namespace() != null) {
-            throw new WeftException.InvalidRequest("--netns and --network host exclude each other");
+            throw new WeftException.InvalidRequest("--netns and --network " + n.name() + " exclude each other: a sandbox on "
+                    + "network \"" + n.name() + "\" is the host's namespace");
         }
-        NetworkRecord n = inventory.requireNetwork(network);
         try (DriverRegistry.Handle h = drivers.forNetwork(n.driver(), n.driverBundle())
                 .orElseThrow(() -> Networks.unavailable(n))) {
             SandboxRecord draft = new SandboxRecord("", spec.name(), "", 0, 0, mode, State.CREATING, Instant.now(),
@@ -122,6 +119,42 @@ final class Sandboxes {
         } catch (RuntimeException e) {
             rollback.run(e);
             throw Networks.translate(e, "create sandbox \"" + spec.name() + "\"");
+        }
+    }
+
+    /**
+     * The network of a sandbox created without one: the predefined network its driver marks as the
+     * default (Docker's {@code bridge}), else a predefined one whose driver gives no interface
+     * (Docker's {@code none}).
+     */
+    private String defaultNetwork() {
+        List<NetworkRecord> predefined = inventory.networks().stream().filter(NetworkRecord::predefined).toList();
+        return predefined.stream().filter(NetworkRecord::sandboxDefault).findFirst()
+                .or(() -> predefined.stream().filter(x -> x.mode() == SandboxMode.NO_INTERFACE).findFirst())
+                .map(NetworkRecord::name)
+                .orElseThrow(() -> new WeftException.InvalidRequest("no network to put the sandbox on: give --network "
+                        + "(see network:list); no installed driver declares a default network"));
+    }
+
+    /**
+     * {@code --network DRIVER:ARGUMENT}: a sandbox sharing another's namespace, served by a driver of
+     * {@link SandboxMode#SHARED_NAMESPACE} (no network stands for it). No such driver takes sandboxes
+     * in this version; the error says which driver the reference needs.
+     */
+    private WeftException sharedNamespace(String reference) {
+        String driver = reference.substring(0, reference.indexOf(':'));
+        Optional<DriverRegistry.Handle> held = drivers.forNew(driver);
+        if (held.isEmpty()) {
+            return new WeftException.Unavailable("--network " + reference + " needs the network driver \"" + driver
+                    + "\", which is not installed (see driver:list)");
+        }
+        try (DriverRegistry.Handle h = held.get()) {
+            if (h.driver().sandboxMode() != SandboxMode.SHARED_NAMESPACE) {
+                return new WeftException.InvalidRequest("--network " + reference + ": driver \"" + driver + "\" does not "
+                        + "share another sandbox's namespace; give a network's name (see network:list)");
+            }
+            return new WeftException.InvalidRequest("--network " + reference + " is handled by the " + driver
+                    + " driver, which does not take sandboxes yet");
         }
     }
 

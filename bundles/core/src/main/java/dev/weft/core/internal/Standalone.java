@@ -1,7 +1,6 @@
 package dev.weft.core.internal;
 
 import dev.weft.api.Controller;
-import dev.weft.api.NetworkSpec;
 import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
 import dev.weft.core.internal.store.Store;
@@ -10,8 +9,6 @@ import dev.weft.linux.KernelConfig;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.NetworkDriver;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,11 +24,7 @@ public final class Standalone implements AutoCloseable {
         kernel = Kernel.open(new KernelConfig(b.hostNamespace, b.netnsDir, null));
         drivers = new DriverRegistry();
         DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), b.ipv6, CoreRuntime.hostRoutes(kernel));
-        Map<String, NetworkSpec> predefined = new LinkedHashMap<>();
-        predefined.put("null", NetworkSpec.of("none", "null"));
-        predefined.put("host", NetworkSpec.of("host", "host"));
-        controller = new ControllerImpl(kernel, new Store(b.stateDir, b.runDir), ipam, drivers, b.etcNetns, b.resolvConf,
-                predefined);
+        controller = new ControllerImpl(kernel, new Store(b.stateDir, b.runDir), ipam, drivers, b.etcNetns, b.resolvConf);
         controller.start();
     }
 

@@ -1,6 +1,5 @@
 package dev.weft.core.internal;
 
-import dev.weft.api.NetworkSpec;
 import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
 import dev.weft.core.internal.store.Store;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -67,14 +65,15 @@ final class ControllerFixture implements AutoCloseable {
         Kernel kernel = Kernel.open(KernelConfig.defaults().withHostNamespace(hostNs));
         DriverRegistry drivers = new DriverRegistry();
         TestBridgeDriver testBridge = new TestBridgeDriver(kernel);
-        drivers.add("null", "dev.weft.driver-null", "0.1.0", new dev.weft.spi.NoInterfaceDriver("null", "none") { }, "null");
-        drivers.add("host", "dev.weft.driver-host", "0.1.0", new dev.weft.spi.NoInterfaceDriver("host", "host") { }, "host");
+        drivers.add("null", "dev.weft.driver-null", "0.1.0", new dev.weft.spi.NoInterfaceDriver("null", "none",
+                dev.weft.spi.SandboxMode.NO_INTERFACE) { }, "null");
+        drivers.add("host", "dev.weft.driver-host", "0.1.0", new dev.weft.spi.NoInterfaceDriver("host", "host",
+                dev.weft.spi.SandboxMode.HOST_NAMESPACE) { }, "host");
         drivers.add("testbridge", "test.bundle", "1.0.0", testBridge, "testbridge");
         DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:1:2::/48"),
                 CoreRuntime.hostRoutes(kernel));
         ControllerImpl controller = new ControllerImpl(kernel, new Store(dir.resolve("state"), dir.resolve("run")), ipam,
-                drivers, etcNetns, resolvConf,
-                Map.of("null", NetworkSpec.of("none", "null"), "host", NetworkSpec.of("host", "host")));
+                drivers, etcNetns, resolvConf);
         controller.start();
         return new Started(kernel, drivers, testBridge, controller);
     }

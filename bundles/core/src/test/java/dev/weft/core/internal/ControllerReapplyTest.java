@@ -24,7 +24,7 @@ class ControllerReapplyTest {
         volatile RuntimeException failure;
 
         Counting(String name) {
-            super(name, name + "-net");
+            super(name, name + "-net", dev.weft.spi.SandboxMode.NO_INTERFACE);
         }
 
         @Override

@@ -1,7 +1,9 @@
 package dev.weft.driver.bridge;
 
+import dev.weft.api.NetworkSpec;
 import dev.weft.api.PortBinding;
 import dev.weft.api.SubnetInfo;
+import dev.weft.api.SubnetSpec;
 import dev.weft.api.WeftException;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelException;
@@ -18,6 +20,7 @@ import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.PredefinedNetworks;
 import dev.weft.spi.Reapplicable;
 import dev.weft.spi.Restorable;
 import dev.weft.spi.SandboxConfig;
@@ -52,8 +55,17 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = NetworkDriver.class, property = NetworkDriver.NAME + "=" + BridgeDriver.NAME)
 public final class BridgeDriver implements NetworkDriver<BridgeOptions>, ExternalConnectivity<BridgeOptions>,
-        Restorable<BridgeOptions>, Reapplicable {
+        Restorable<BridgeOptions>, Reapplicable, PredefinedNetworks {
     public static final String NAME = "bridge";
+    /** The predefined network this driver declares (Docker's {@code bridge}, on {@link #DEFAULT_BRIDGE}). */
+    public static final String DEFAULT_NETWORK = "bridge";
+    /** The Linux bridge of the predefined network (Docker's is {@code docker0}). */
+    public static final String DEFAULT_BRIDGE = "weft0";
+    /**
+     * The instance setting (etc/dev.weft.cfg) with the predefined network's subnet: empty or unset
+     * for a free one from the default pools, {@code none} for no predefined bridge network.
+     */
+    public static final String DEFAULT_SUBNET_SETTING = "defaultBridgeSubnet";
     private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
 
     private final DriverContext context;
@@ -100,6 +112,28 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     @Override
     public Scope scope() {
         return Scope.LOCAL;
+    }
+
+    /**
+     * The predefined network {@code bridge} on {@code weft0}, joined by sandboxes created without
+     * {@code --network}; its subnet from {@link #DEFAULT_SUBNET_SETTING}, none when that says
+     * {@code none}.
+     */
+    @Override
+    public List<Predefined> predefinedNetworks() {
+        String subnet = context.setting(DEFAULT_SUBNET_SETTING).map(String::trim).orElse("");
+        if (subnet.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<SubnetSpec> subnets;
+        try {
+            subnets = subnet.isEmpty() ? List.of() : List.of(SubnetSpec.of(IpPrefix.parse(subnet)));
+        } catch (IllegalArgumentException e) {
+            throw new WeftException.InvalidRequest(DEFAULT_SUBNET_SETTING + " = " + subnet + " is not a subnet: give one "
+                    + "like 172.17.0.0/16, leave it empty for a free one, or none for no bridge network (" + e.getMessage() + ")");
+        }
+        return List.of(new Predefined(new NetworkSpec(DEFAULT_NETWORK, NAME, subnets, false, false,
+                Map.of(BridgeOptions.BRIDGE_NAME, DEFAULT_BRIDGE), Map.of()), true));
     }
 
     @Override

@@ -74,6 +74,12 @@ final class BridgeFixture implements AutoCloseable {
         public int defaultMtu() {
             return 0;
         }
+
+        /** No predefined bridge network in tests unless one asks for it. */
+        @Override
+        public java.util.Optional<String> setting(String key) {
+            return key.equals(BridgeDriver.DEFAULT_SUBNET_SETTING) ? java.util.Optional.of("none") : java.util.Optional.empty();
+        }
     }
 
     void start() {

@@ -2,6 +2,7 @@ package dev.weft.driver.host;
 
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.NoInterfaceDriver;
+import dev.weft.spi.SandboxMode;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -15,6 +16,6 @@ public final class HostDriver extends NoInterfaceDriver {
     public static final String NAME = "host";
 
     public HostDriver() {
-        super(NAME, "host");
+        super(NAME, "host", SandboxMode.HOST_NAMESPACE);
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.driver.none;
 
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.NoInterfaceDriver;
+import dev.weft.spi.SandboxMode;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -14,6 +15,6 @@ public final class NullDriver extends NoInterfaceDriver {
     public static final String NAME = "null";
 
     public NullDriver() {
-        super(NAME, "none");
+        super(NAME, "none", SandboxMode.NO_INTERFACE);
     }
 }

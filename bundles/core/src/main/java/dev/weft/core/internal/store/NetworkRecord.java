@@ -1,5 +1,6 @@
 package dev.weft.core.internal.store;
 
+import dev.weft.spi.SandboxMode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,22 +13,36 @@ import java.util.Map;
  */
 public record NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
                             boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
-                            Map<String, String> options, Map<String, String> labels) {
+                            Map<String, String> options, Map<String, String> labels, SandboxMode mode,
+                            boolean sandboxDefault) {
 
+    /**
+     * @param mode           how its driver gives sandboxes their stack (recorded so it is known while
+     *                       the driver is away; absent in records of earlier versions: own namespace,
+     *                       until the driver's next arrival records its own)
+     * @param sandboxDefault the predefined network a sandbox created without --network joins
+     */
     public NetworkRecord {
         subnets = subnets == null ? List.of() : List.copyOf(subnets);
         options = options == null ? Map.of() : Map.copyOf(options);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        mode = mode == null ? SandboxMode.OWN_NAMESPACE : mode;
     }
 
     public NetworkRecord withState(State s) {
         return new NetworkRecord(id, name, driver, driverBundle, s, created, ipv6, internal, predefined, subnets,
-                options, labels);
+                options, labels, mode, sandboxDefault);
     }
 
     public NetworkRecord withSubnets(List<SubnetRecord> s) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, s,
-                options, labels);
+                options, labels, mode, sandboxDefault);
+    }
+
+    /** The same network with its driver's mode and its predefined declaration as the driver states them now. */
+    public NetworkRecord declared(SandboxMode m, boolean isDefault) {
+        return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
+                options, labels, m, isDefault);
     }
 
     /**
