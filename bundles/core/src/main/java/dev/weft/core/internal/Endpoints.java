@@ -1,6 +1,7 @@
 package dev.weft.core.internal;
 
 import dev.weft.api.EndpointSpec;
+import dev.weft.api.Failures;
 import dev.weft.api.PortBinding;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.WeftException;
@@ -26,7 +27,6 @@ import dev.weft.spi.SandboxConfig;
 import dev.weft.spi.SandboxMode;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -219,7 +219,7 @@ final class Endpoints {
      * interface is gone. Returns null when nothing is left to do.
      */
     Runnable disconnect(NetworkRecord n, SandboxRecord s, EndpointRecord e, boolean force, boolean sandboxGoing) {
-        List<RuntimeException> failures = new ArrayList<>();
+        Failures failures = new Failures();
         SandboxConfig sandbox = sandboxGoing ? sandbox(s).asRemoving() : sandbox(s);
         inventory.updateEndpoint(e.withState(State.REMOVING));
         java.util.Optional<DriverRegistry.Handle> handle = drivers.forNetwork(n.driver(), n.driverBundle());
@@ -235,34 +235,26 @@ final class Endpoints {
                 if (!e.ports().isEmpty() && driver instanceof ExternalConnectivity<?>) {
                     @SuppressWarnings("unchecked")
                     ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
-                    step(failures, () -> ext.unpublish(Networks.config(n), options, config, Views.ports(e)));
+                    failures.run(() -> ext.unpublish(Networks.config(n), options, config, Views.ports(e)));
                 }
-                step(failures, () -> driver.leave(Networks.config(n), options, config, sandbox));
-                step(failures, () -> driver.deleteEndpoint(Networks.config(n), options, config));
+                failures.run(() -> driver.leave(Networks.config(n), options, config, sandbox));
+                failures.run(() -> driver.deleteEndpoint(Networks.config(n), options, config));
             }
         }
         if (!failures.isEmpty() && !force) {
             inventory.updateEndpoint(e);
-            RuntimeException first = failures.get(0);
-            failures.stream().skip(1).forEach(first::addSuppressed);
-            throw Networks.translate(first, "disconnect sandbox \"" + s.name() + "\" from network \"" + n.name() + "\"");
+            throw Networks.translate(failures.first(), "disconnect sandbox \"" + s.name() + "\" from network \""
+                    + n.name() + "\"");
         }
         hostPorts.release(e.id());
         if (!sandboxGoing) {
             release(n, e);
         }
         inventory.removeEndpoint(e);
-        failures.forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": " + f.getMessage()));
+        failures.all().forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": "
+                + f.getMessage()));
         LOG.info("sandbox " + s.name() + " left network " + n.name());
         return sandboxGoing ? () -> release(n, e) : null;
-    }
-
-    private static void step(List<RuntimeException> failures, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
     }
 
     /** Releases an endpoint's addresses (after its interface is gone). */

@@ -1,5 +1,6 @@
 package dev.weft.core.internal;
 
+import dev.weft.api.Failures;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.WeftException;
@@ -210,7 +211,7 @@ final class Sandboxes {
     private void remove(SandboxRecord s, boolean quiet, boolean background) {
         inventory.updateSandbox(s.withState(State.REMOVING));
         boolean going = s.mode() == SandboxInfo.Mode.CREATED;
-        List<RuntimeException> failures = new ArrayList<>();
+        Failures failures = new Failures();
         List<String> hostInterfaces = new ArrayList<>();
         List<Runnable> releases = new ArrayList<>();
         List<String> eps = new ArrayList<>(s.endpoints());
@@ -222,7 +223,7 @@ final class Sandboxes {
                     inventory.removeEndpoint(e);
                     continue;
                 }
-                try {
+                failures.run(() -> {
                     Runnable release = endpoints.disconnect(n, inventory.freshSandbox(s.id()), e, true, going);
                     if (release != null) {
                         releases.add(release);
@@ -230,9 +231,7 @@ final class Sandboxes {
                             hostInterfaces.add(e.hostInterface());
                         }
                     }
-                } catch (RuntimeException ex) {
-                    failures.add(ex);
-                }
+                });
             }
         }
         if (failures.isEmpty()) {
@@ -250,17 +249,13 @@ final class Sandboxes {
         }
         // something failed: delete what can be deleted, keep the record REMOVING for the next start
         if (going) {
-            try {
+            failures.run(() -> {
                 kernel.namespaces().delete(s.name());
                 removeResolvConf(s.name());
-            } catch (RuntimeException ex) {
-                failures.add(ex);
-            }
+            });
         }
         releases.forEach(Runnable::run);
-        RuntimeException first = failures.get(0);
-        failures.stream().skip(1).forEach(first::addSuppressed);
-        throw Networks.translate(first, "remove sandbox \"" + s.name() + "\"");
+        throw Networks.translate(failures.first(), "remove sandbox \"" + s.name() + "\"");
     }
 
     /** Waits until the namespace of a removed sandbox (by name or id) is deleted. */

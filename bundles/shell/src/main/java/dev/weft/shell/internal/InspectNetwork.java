@@ -41,7 +41,7 @@ public class InspectNetwork extends WeftAction {
             out.flush();
         }
         if (!missing.isEmpty()) {
-            throw new WeftException.NotFound(Failures.notFound("network", missing));
+            throw new WeftException.NotFound(notFound("network", missing));
         }
     }
 }

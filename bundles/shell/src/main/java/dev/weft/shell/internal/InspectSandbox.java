@@ -41,7 +41,7 @@ public class InspectSandbox extends WeftAction {
             out.flush();
         }
         if (!missing.isEmpty()) {
-            throw new WeftException.NotFound(Failures.notFound("sandbox", missing));
+            throw new WeftException.NotFound(notFound("sandbox", missing));
         }
     }
 }

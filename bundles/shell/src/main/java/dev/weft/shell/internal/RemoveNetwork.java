@@ -1,6 +1,7 @@
 package dev.weft.shell.internal;
 
 import dev.weft.api.Controller;
+import dev.weft.api.Failures;
 import dev.weft.api.WeftException;
 import java.io.PrintStream;
 import java.util.List;
@@ -46,7 +47,7 @@ public class RemoveNetwork extends WeftAction {
             }
         }
         out.flush();
-        failures.throwIfAny(networks.size(), "networks", "were not removed");
+        failures.throwIfAny(failures.all().size() + " of " + networks.size() + " networks were not removed");
     }
 
     /** {@code network:rm}, Docker's name for it. */

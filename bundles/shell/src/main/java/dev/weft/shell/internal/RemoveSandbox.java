@@ -1,6 +1,7 @@
 package dev.weft.shell.internal;
 
 import dev.weft.api.Controller;
+import dev.weft.api.Failures;
 import dev.weft.api.WeftException;
 import java.io.PrintStream;
 import java.util.List;
@@ -40,7 +41,7 @@ public class RemoveSandbox extends WeftAction {
         // people look at `ip netns list` next: the namespaces go (together) before the prompt comes back
         sandboxes.forEach(controller::awaitRemoval);
         out.flush();
-        failures.throwIfAny(sandboxes.size(), "sandboxes", "were not removed");
+        failures.throwIfAny(failures.all().size() + " of " + sandboxes.size() + " sandboxes were not removed");
     }
 
     /** {@code sandbox:rm}. */

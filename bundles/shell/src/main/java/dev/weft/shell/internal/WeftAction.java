@@ -40,4 +40,10 @@ public abstract class WeftAction implements Action {
     static String shortId(String id) {
         return id == null ? "" : id.length() <= 12 ? id : id.substring(0, 12);
     }
+
+    /** {@code network "x" not found}, or {@code networks "x", "y" not found}. */
+    static String notFound(String kind, java.util.List<String> names) {
+        String quoted = names.stream().map(n -> "\"" + n + "\"").collect(java.util.stream.Collectors.joining(", "));
+        return kind + (names.size() == 1 ? " " : "s ") + quoted + " not found";
+    }
 }
