@@ -12,6 +12,7 @@ import dev.weft.api.NetworkInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.WeftException;
 import dev.weft.itests.felix.WeftInstance.Sandbox;
+import dev.weft.spi.ControllerListener;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestSandbox;
@@ -104,6 +105,48 @@ public class EmbeddedRuntimeIT {
         assertEquals(List.of(bridge), weft.ownLinks());
         weft.controller().removeNetwork("blue");
         assertEquals(List.of(), weft.ownLinks());
+    }
+
+    /**
+     * A bundle follows the controller by registering a ControllerListener service (whiteboard): it
+     * gets the state at once, then each change before the operation that made it returns.
+     */
+    @Test
+    public void aListenerServiceFollowsTheController() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.osgi.framework.ServiceRegistration<ControllerListener> registration = context.registerService(
+                ControllerListener.class, new ControllerListener() {
+                    @Override
+                    public void snapshot(List<NetworkInfo> networks, List<dev.weft.api.SandboxInfo> sandboxes) {
+                        seen.add("snapshot " + networks.stream().map(NetworkInfo::name).sorted().toList());
+                    }
+
+                    @Override
+                    public void networkCreated(NetworkInfo network) {
+                        seen.add("created " + network.name());
+                    }
+
+                    @Override
+                    public void endpointJoined(dev.weft.api.EndpointInfo endpoint) {
+                        seen.add("joined " + endpoint.network() + " " + endpoint.ipv4());
+                    }
+
+                    @Override
+                    public void endpointLeft(dev.weft.api.EndpointInfo endpoint) {
+                        seen.add("left " + endpoint.network());
+                    }
+                }, null);
+        try {
+            assertEquals(List.of("snapshot [host, none]"), seen);
+            weft.sampleNetwork("blue", "10.88.0.0/24", Map.of());
+            assertEquals("created blue", seen.get(seen.size() - 1));
+            Sandbox a = weft.sandbox("a", "blue");
+            assertEquals("joined blue 10.88.0.2/24", seen.get(seen.size() - 1));
+            weft.controller().removeSandbox(a.name());
+            assertEquals("left blue", seen.get(seen.size() - 1));
+        } finally {
+            registration.unregister();
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
+import dev.weft.spi.ControllerListener;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.Reapplicable;
 import java.nio.file.Path;
@@ -41,14 +42,23 @@ public final class ControllerImpl implements Controller {
     private final HostPorts hostPorts;
     /** Users' operations in flight: background kernel work waits for quiet moments. */
     private final Activity activity = new Activity();
+    /** The listeners that follow the controller (a DNS server, an API's events). */
+    private final Events events;
 
     ControllerImpl(Kernel kernel, Store store, IpamDriver ipam, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf) {
+        this(kernel, store, ipam, drivers, etcNetns, hostResolvConf, new Events());
+    }
+
+    ControllerImpl(Kernel kernel, Store store, IpamDriver ipam, DriverRegistry drivers, Path etcNetns,
+                   Path hostResolvConf, Events events) {
+        this.events = events;
         this.inventory = new Inventory(store);
         this.drivers = drivers;
         Locks locks = new Locks();
         this.hostPorts = new HostPorts(kernel);
-        this.networks = new Networks(inventory, drivers, ipam);
+        this.views = new Views(inventory, drivers, this::scopeOf);
+        this.networks = new Networks(inventory, drivers, ipam, events, views);
         SandboxReaper reaper = new SandboxReaper(kernel, activity, new SandboxReaper.Steps() {
             @Override
             public void removeResolvConf(String sandbox) {
@@ -60,9 +70,8 @@ public final class ControllerImpl implements Controller {
                 inventory.removeSandbox(sandbox.id());
             }
         });
-        this.endpoints = new Endpoints(inventory, drivers, ipam, hostPorts, locks, reaper);
+        this.endpoints = new Endpoints(inventory, drivers, ipam, hostPorts, locks, reaper, events, views);
         this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
-        this.views = new Views(inventory, drivers, this::scopeOf);
         this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipam);
     }
 
@@ -82,6 +91,25 @@ public final class ControllerImpl implements Controller {
     void close() {
         sandboxes.close();
         hostPorts.closeAll();
+        events.close();
+    }
+
+    /**
+     * Subscribes a listener: it gets the current state, then every change as it happens (see
+     * {@link ControllerListener}).
+     */
+    public void addListener(ControllerListener listener) {
+        // what listeners have been told of: networks and endpoints being made come as events
+        events.add(listener,
+                () -> inventory.networks().stream().filter(n -> n.state() != State.CREATING)
+                        .map(n -> views.network(n, true)).toList(),
+                () -> inventory.sandboxes().stream().filter(s -> s.state() != State.REMOVING)
+                        .map(s -> views.sandbox(s, true)).toList());
+    }
+
+    /** Unsubscribes a listener. */
+    public void removeListener(ControllerListener listener) {
+        events.remove(listener);
     }
 
     /**

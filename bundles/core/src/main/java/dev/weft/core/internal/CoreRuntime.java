@@ -9,6 +9,7 @@ import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.linux.Route;
 import dev.weft.net.IpPrefix;
+import dev.weft.spi.ControllerListener;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.NetworkDriver;
 import java.io.IOException;
@@ -81,6 +82,33 @@ public final class CoreRuntime {
         registry.remove(ref.getProperty("service.id"));
     }
 
+    /** Listeners that arrive before the controller exists wait here for it. */
+    private final List<ControllerListener> earlyListeners = new ArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindListener(ControllerListener listener) {
+        ControllerImpl c;
+        synchronized (earlyListeners) {
+            c = controller;
+            if (c == null) {
+                earlyListeners.add(listener);
+                return;
+            }
+        }
+        c.addListener(listener);
+    }
+
+    void unbindListener(ControllerListener listener) {
+        synchronized (earlyListeners) {
+            earlyListeners.remove(listener);
+        }
+        ControllerImpl c = controller;
+        if (c != null) {
+            c.removeListener(listener);
+        }
+    }
+
     @Activate
     void activate(BundleContext context, CoreConfig config, Map<String, Object> properties) {
         requireInterpolated(config);
@@ -91,9 +119,14 @@ public final class CoreRuntime {
         Store store = new Store(stateDir, runDir);     // first: it creates the directories with their modes
         IpPrefix ula = ula(stateDir, config.ipv6Pool());
         DefaultIpam ipam = new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(kernel));
-        controller = new ControllerImpl(kernel, store, ipam, registry,
+        ControllerImpl started = new ControllerImpl(kernel, store, ipam, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()));
-        controller.start();
+        started.start();
+        synchronized (earlyListeners) { // listeners see the reconciled state, never an empty one
+            controller = started;
+            earlyListeners.forEach(started::addListener);
+            earlyListeners.clear();
+        }
         DriverContext driverContext = new RuntimeDriverContext(config, Map.copyOf(properties), () -> {
             ControllerImpl c = controller;
             return c == null ? Long.MAX_VALUE : c.quietMillis();

@@ -48,8 +48,13 @@ final class Endpoints {
     /** Removals finishing in the background: they hold their endpoints' addresses until then. */
     private final SandboxReaper reaper;
 
+    private final Events events;
+    private final Views views;
+
     Endpoints(Inventory inventory, DriverRegistry drivers, IpamDriver ipam, HostPorts hostPorts, Locks locks,
-              SandboxReaper reaper) {
+              SandboxReaper reaper, Events events, Views views) {
+        this.events = events;
+        this.views = views;
         this.reaper = reaper;
         this.inventory = inventory;
         this.drivers = drivers;
@@ -177,8 +182,10 @@ final class Endpoints {
                 ext.publish(network, options, config(n, done), bound);
                 CrashPoints.reach("endpoint-published");
             }
-            done = done.withState(State.READY);
-            inventory.updateEndpoint(done);
+            EndpointRecord ready = done.withState(State.READY);
+            events.change(() -> inventory.updateEndpoint(ready), "endpointJoined",
+                    () -> views.endpoint(ready).map(Events::endpointJoined).orElse(null));
+            done = ready;
             rollback.commit();
             LOG.info("sandbox " + s.name() + " joined network " + n.name() + (ifname != null ? " as " + ifname : "")
                     + (v4 != null ? " " + v4 : "") + (v6 != null ? " " + v6 : ""));
@@ -250,7 +257,12 @@ final class Endpoints {
         if (!sandboxGoing) {
             release(n, e);
         }
-        inventory.removeEndpoint(e);
+        if (e.state() == State.CREATING) { // never announced: a crash interrupted its connect
+            inventory.removeEndpoint(e);
+        } else {
+            events.changeAfter(() -> views.endpoint(e).map(Events::endpointLeft).orElse(null), "endpointLeft",
+                    () -> inventory.removeEndpoint(e));
+        }
         failures.all().forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": "
                 + f.getMessage()));
         LOG.info("sandbox " + s.name() + " left network " + n.name());

@@ -38,7 +38,12 @@ final class Networks {
     private final IpamDriver ipam;
     private final String addressSpace;
 
-    Networks(Inventory inventory, DriverRegistry drivers, IpamDriver ipam) {
+    private final Events events;
+    private final Views views;
+
+    Networks(Inventory inventory, DriverRegistry drivers, IpamDriver ipam, Events events, Views views) {
+        this.events = events;
+        this.views = views;
         this.inventory = inventory;
         this.drivers = drivers;
         this.ipam = ipam;
@@ -97,8 +102,10 @@ final class Networks {
                 inventory.updateNetwork(record);
                 handle.driver().createNetwork(config(record), options);
                 CrashPoints.reach("network-created");
-                record = record.withState(State.READY);
-                inventory.updateNetwork(record);
+                NetworkRecord ready = record.withState(State.READY);
+                events.change(() -> inventory.updateNetwork(ready), "networkCreated",
+                        () -> Events.networkCreated(views.network(ready)));
+                record = ready;
                 rollback.commit();
                 LOG.info("network " + spec.name() + " (" + spec.driver() + ") created: " + subnets.stream()
                         .map(SubnetRecord::subnet).toList());
@@ -131,7 +138,8 @@ final class Networks {
                 throw translate(e, "remove network \"" + n.name() + "\"");
             }
             release(n);
-            inventory.removeNetwork(n.id());
+            events.changeAfter(() -> Events.networkRemoved(views.network(n)), "networkRemoved",
+                    () -> inventory.removeNetwork(n.id()));
             LOG.info("network " + n.name() + " removed");
         }
     }

@@ -50,6 +50,11 @@ public final class Standalone implements AutoCloseable {
         controller.awaitRemovals();
     }
 
+    /** Subscribes a listener as the whiteboard would. */
+    public void addListener(dev.weft.spi.ControllerListener listener) {
+        controller.addListener(listener);
+    }
+
     /** Registers a driver as the whiteboard would (bundle and version name its origin). */
     public void addDriver(String name, String bundle, String version, NetworkDriver<?> driver) {
         drivers.add(name, bundle, version, driver, name + "/" + bundle);

@@ -32,7 +32,16 @@ final class Views {
     }
 
     NetworkInfo network(NetworkRecord n) {
-        List<EndpointInfo> eps = inventory.endpoints(e -> e.network().equals(n.id())).stream()
+        return network(n, false);
+    }
+
+    /**
+     * The network; with {@code announcedOnly}, without endpoints still being connected (listeners
+     * learn of those from their join event, so a snapshot must not show them too).
+     */
+    NetworkInfo network(NetworkRecord n, boolean announcedOnly) {
+        List<EndpointInfo> eps = inventory.endpoints(e -> e.network().equals(n.id())
+                        && !(announcedOnly && e.state() == dev.weft.core.internal.store.State.CREATING)).stream()
                 .map(this::endpoint).flatMap(Optional::stream).toList();
         return new NetworkInfo(n.id(), n.name(), n.driver(), scopeOf.apply(n.driver()), n.created(), n.ipv6(),
                 n.internal(), n.predefined(), drivers.available(n.driver(), n.driverBundle()), subnets(n), n.options(),
@@ -40,8 +49,14 @@ final class Views {
     }
 
     SandboxInfo sandbox(SandboxRecord s) {
-        List<EndpointInfo> eps = s.endpoints().stream()
-                .map(inventory::endpoint).flatMap(Optional::stream).map(this::endpoint).flatMap(Optional::stream).toList();
+        return sandbox(s, false);
+    }
+
+    /** The sandbox; with {@code announcedOnly}, without endpoints still being connected. */
+    SandboxInfo sandbox(SandboxRecord s, boolean announcedOnly) {
+        List<EndpointInfo> eps = s.endpoints().stream().map(inventory::endpoint).flatMap(Optional::stream)
+                .filter(e -> !(announcedOnly && e.state() == dev.weft.core.internal.store.State.CREATING))
+                .map(this::endpoint).flatMap(Optional::stream).toList();
         return new SandboxInfo(s.id(), s.name(), Path.of(s.namespace()), s.mode(), s.created(), eps);
     }
 
