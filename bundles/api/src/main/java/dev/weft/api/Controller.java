@@ -101,4 +101,15 @@ public interface Controller {
      *         drivers after it were still called
      */
     List<String> reapply();
+
+    /**
+     * The network's gateway addresses that are on an interface of the host namespace and reachable
+     * from its sandboxes (the bridge's addresses), IPv4 first: a service bound there in the host
+     * namespace (the embedded DNS server) is reachable from every sandbox of the network. Empty when
+     * the network's driver has no such gateway (the {@code HostGateway} capability) or is not
+     * installed.
+     *
+     * @throws WeftException.NotFound when the network does not exist
+     */
+    List<java.net.InetAddress> hostGateways(String network);
 }

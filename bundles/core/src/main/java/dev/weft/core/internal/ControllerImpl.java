@@ -15,6 +15,7 @@ import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.spi.ControllerListener;
+import dev.weft.spi.HostGateway;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.Reapplicable;
 import java.nio.file.Path;
@@ -242,6 +243,23 @@ public final class ControllerImpl implements Controller {
                     && x.driverBundle().equals(n.driverBundle())).map(NetworkRecord::name).toList()));
         }
         return List.copyOf(out.values());
+    }
+
+    @Override
+    public List<java.net.InetAddress> hostGateways(String network) {
+        NetworkRecord n = inventory.requireNetwork(network);
+        Optional<DriverRegistry.Handle> held = drivers.forNetwork(n.driver(), n.driverBundle());
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        try (DriverRegistry.Handle h = held.get()) {
+            if (!(h.driver() instanceof HostGateway<?>)) {
+                return List.of();
+            }
+            @SuppressWarnings("unchecked")
+            HostGateway<Object> gateway = (HostGateway<Object>) h.driver();
+            return List.copyOf(gateway.hostGatewayAddresses(Networks.config(n), h.driver().parseOptions(n.options())));
+        }
     }
 
     @Override

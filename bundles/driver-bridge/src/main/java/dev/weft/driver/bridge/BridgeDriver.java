@@ -17,6 +17,7 @@ import dev.weft.net.MacAddress;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
+import dev.weft.spi.HostGateway;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
@@ -55,7 +56,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = NetworkDriver.class, property = NetworkDriver.NAME + "=" + BridgeDriver.NAME)
 public final class BridgeDriver implements NetworkDriver<BridgeOptions>, ExternalConnectivity<BridgeOptions>,
-        Restorable<BridgeOptions>, Reapplicable, PredefinedNetworks {
+        Restorable<BridgeOptions>, Reapplicable, PredefinedNetworks, HostGateway<BridgeOptions> {
     public static final String NAME = "bridge";
     /** The predefined network this driver declares (Docker's {@code bridge}, on {@link #DEFAULT_BRIDGE}). */
     public static final String DEFAULT_NETWORK = "bridge";
@@ -414,6 +415,23 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             reaper.submit(Firewall.flowFilters(address(endpoint.ipv4()), address(endpoint.ipv6())));
         }
         throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
+    }
+
+    /**
+     * The gateways of the network's subnets: they are the bridge's own addresses in the host
+     * namespace, also on internal networks (a link-local IPv6 gateway is left out: binding it needs
+     * the bridge's scope).
+     */
+    @Override
+    public List<InetAddress> hostGatewayAddresses(NetworkConfig network, BridgeOptions options) {
+        List<InetAddress> out = new ArrayList<>();
+        for (SubnetInfo s : network.subnets()) {
+            if (s.gateway() != null && !s.gateway().isLinkLocalAddress()) {
+                out.add(s.gateway());
+            }
+        }
+        out.sort(java.util.Comparator.comparing(a -> a instanceof Inet4Address ? 0 : 1));
+        return out;
     }
 
     /** {@code host_binding_ipv4}, so the controller binds (and reports) ports there and keeps them off IPv6. */

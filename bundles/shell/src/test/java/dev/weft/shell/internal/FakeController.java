@@ -136,6 +136,11 @@ class FakeController implements Controller {
     }
 
     @Override
+    public List<java.net.InetAddress> hostGateways(String network) {
+        return List.of();
+    }
+
+    @Override
     public List<String> reapply() {
         call("reapply");
         RuntimeException e = failures.get("reapply");
