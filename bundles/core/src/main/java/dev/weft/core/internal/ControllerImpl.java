@@ -9,6 +9,7 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.WeftException;
+import dev.weft.core.internal.ports.HostPorts;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;

@@ -4,6 +4,7 @@ import dev.weft.api.EndpointSpec;
 import dev.weft.api.PortBinding;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.WeftException;
+import dev.weft.core.internal.ports.HostPorts;
 import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.NetworkRecord;

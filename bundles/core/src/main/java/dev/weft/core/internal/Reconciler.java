@@ -1,6 +1,7 @@
 package dev.weft.core.internal;
 
 import dev.weft.api.SandboxInfo;
+import dev.weft.core.internal.ports.HostPorts;
 import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;

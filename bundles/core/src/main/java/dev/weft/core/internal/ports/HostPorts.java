@@ -1,4 +1,4 @@
-package dev.weft.core.internal;
+package dev.weft.core.internal.ports;
 
 import dev.weft.api.PortBinding;
 import dev.weft.api.PortSpec;
@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
  * the runtime's one {@link PortProxy} relays IPv6 clients to the endpoint (its IPv6 address, else
  * its IPv4 one) and resets IPv4 ones (they arrive only when Weft's rules are missing).
  */
-final class HostPorts {
+public final class HostPorts {
     private final Kernel kernel;
     private final PortProxy proxy;
     private final Map<String, List<Held>> byOwner = new HashMap<>();
@@ -49,11 +49,11 @@ final class HostPorts {
      * The endpoint's addresses a relayed port goes to; either may be null (both null: nothing is
      * relayed, every reserving socket stays bound and not listening).
      */
-    record Target(InetAddress ipv4, InetAddress ipv6) {
+    public record Target(InetAddress ipv4, InetAddress ipv6) {
         static final Target NONE = new Target(null, null);
 
         /** From an endpoint's recorded addresses in CIDR notation ({@code 10.1.0.2/24}), either may be null. */
-        static Target of(String ipv4Cidr, String ipv6Cidr) {
+        public static Target of(String ipv4Cidr, String ipv6Cidr) {
             return new Target(ipv4Cidr == null ? null : InterfaceAddress.parse(ipv4Cidr).address(),
                     ipv6Cidr == null ? null : InterfaceAddress.parse(ipv6Cidr).address());
         }
@@ -65,7 +65,7 @@ final class HostPorts {
         }
     }
 
-    HostPorts(Kernel kernel) {
+    public HostPorts(Kernel kernel) {
         this.kernel = kernel;
         this.proxy = new PortProxy(new PortProxy.HostSockets() {
             @Override
@@ -82,7 +82,7 @@ final class HostPorts {
      * returned bindings carry it), else on every address. Ports on every address or on an IPv6
      * address are relayed to {@code target} for the clients the firewall cannot NAT.
      */
-    List<PortBinding> reserve(String owner, String ownerName, List<PortSpec> specs, InetAddress defaultHost,
+    public List<PortBinding> reserve(String owner, String ownerName, List<PortSpec> specs, InetAddress defaultHost,
                               Target target) {
         List<Held> taken = new ArrayList<>();
         try {
@@ -104,7 +104,7 @@ final class HostPorts {
     }
 
     /** Reserves exactly {@code bindings} again (after a restart), relayed to {@code target} as by {@link #reserve}. */
-    List<PortBinding> restore(String owner, String ownerName, List<PortBinding> bindings, Target target) {
+    public List<PortBinding> restore(String owner, String ownerName, List<PortBinding> bindings, Target target) {
         List<Held> taken = new ArrayList<>();
         try {
             for (PortBinding b : bindings) {
@@ -121,7 +121,7 @@ final class HostPorts {
     }
 
     /** Releases every port of {@code owner}; its relayed flows end at once and the ports are free on return. */
-    void release(String owner) {
+    public void release(String owner) {
         List<Held> held;
         synchronized (this) {
             held = byOwner.remove(owner);
@@ -135,7 +135,7 @@ final class HostPorts {
      * Closes every reservation's socket and stops the proxy's thread, without forgetting the
      * records (the runtime stops: a restarted runtime reserves the same ports again from its records).
      */
-    void closeAll() {
+    public void closeAll() {
         List<Held> all = new ArrayList<>();
         synchronized (this) {
             byOwner.values().forEach(all::addAll);
@@ -171,7 +171,8 @@ final class HostPorts {
         InetSocketAddress relayTo = target.socket(containerPort);
         try {
             if (relayTo != null && !(ip instanceof Inet4Address)) {
-                PortProxy.Port p = proxy.open(protocol, ip, port, relayTo);
+                PortProxy.Port p = proxy.open(protocol, ip, port);
+                p.relayTo(relayTo);
                 heldPort = p.port();
                 held = p;
             } else {
