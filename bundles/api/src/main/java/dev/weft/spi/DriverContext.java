@@ -1,5 +1,6 @@
 package dev.weft.spi;
 
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -37,6 +38,13 @@ public interface DriverContext {
     default long quietMillis() {
         return Long.MAX_VALUE;
     }
+
+    /**
+     * The port mapper core offers under {@code name} (see {@link PortMapper}: {@link PortMapper#RELAY}),
+     * or empty when it offers none by that name. The answer does not change while the context is
+     * registered, so a driver looks its mappers up once, when it is activated.
+     */
+    Optional<PortMapper> portMapper(String name);
 
     /** The ownership mark for an object of this instance, e.g. a link alias {@code weft:<instance>:<id>}. */
     default String ownershipMark(String id) {

@@ -4,7 +4,8 @@
  * <ul>
  * <li>Network drivers: {@code NetworkDriver} with opt-in capability interfaces the controller finds
  *     with {@code instanceof}:
- *     {@link dev.weft.spi.ExternalConnectivity} (published ports), {@link dev.weft.spi.Restorable}
+ *     {@link dev.weft.spi.ExternalConnectivity} (published ports, with the {@link dev.weft.spi.PortMapper}s
+ *     core offers by name), {@link dev.weft.spi.Restorable}
  *     (re-adopt kernel state after a restart) and {@link dev.weft.spi.Reapplicable} (rewrite the
  *     firewall state another tool flushed).</li>
  * <li>IP address management: {@link dev.weft.spi.IpamDriver} (pools and addresses, modelled on
@@ -16,5 +17,5 @@
  * <p>Kept at version 0.x until the bridge driver has proven it (docs/architecture.md §3).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.4.0")
+@org.osgi.annotation.versioning.Version("0.5.0")
 package dev.weft.spi;

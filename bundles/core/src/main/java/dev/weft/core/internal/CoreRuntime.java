@@ -13,6 +13,7 @@ import dev.weft.linux.Route;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.PortMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.osgi.annotation.bundle.Capability;
@@ -96,10 +99,11 @@ public final class CoreRuntime {
         controller = new ControllerImpl(kernel, store, ipam, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()), predefined);
         controller.start();
+        ControllerImpl started = controller;
         DriverContext driverContext = new RuntimeDriverContext(config, () -> {
             ControllerImpl c = controller;
             return c == null ? Long.MAX_VALUE : c.quietMillis();
-        });
+        }, started::portMapper);
         registrations.add(context.registerService(Kernel.class, kernel, null));
         registrations.add(context.registerService(DriverContext.class, driverContext, null));
         registrations.add(context.registerService(Controller.class, controller, null));
@@ -225,11 +229,17 @@ public final class CoreRuntime {
     }
 
     /** The instance settings drivers see. */
-    private record RuntimeDriverContext(CoreConfig config, java.util.function.LongSupplier quiet)
+    private record RuntimeDriverContext(CoreConfig config, java.util.function.LongSupplier quiet,
+                                        Function<String, Optional<PortMapper>> mappers)
             implements DriverContext {
         @Override
         public long quietMillis() {
             return quiet.getAsLong();
+        }
+
+        @Override
+        public Optional<PortMapper> portMapper(String name) {
+            return mappers.apply(name);
         }
 
         @Override

@@ -86,7 +86,7 @@ final class Reconciler {
                 endpoints.replay(n.get(), e);
                 if (!e.ports().isEmpty()) {
                     String owner = inventory.sandbox(e.sandbox()).map(SandboxRecord::name).orElse(e.sandbox());
-                    hostPorts.restore(e.id(), owner, Views.ports(e), HostPorts.Target.of(e.ipv4(), e.ipv6()));
+                    hostPorts.restore(e.id(), owner, Views.ports(e));
                 }
             } catch (RuntimeException ex) {
                 LOG.warning("endpoint " + e.id().substring(0, 12) + ": cannot take its leases back: " + ex.getMessage());

@@ -18,6 +18,7 @@ import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.PortMapper;
 import dev.weft.spi.Reapplicable;
 import dev.weft.spi.Restorable;
 import dev.weft.spi.SandboxConfig;
@@ -63,6 +64,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private final VethDeleter deleter;
     private final FlowReaper reaper;
     private final ForwardCooperation cooperation;
+    /** Core's relay: published ports at {@code [::1]} and host IPv6 addresses, which NAT cannot reach. */
+    private final PortMapper relay;
     /** The bridge of every network created or restored since activation, by network id. */
     private final Map<String, String> bridges = new ConcurrentHashMap<>();
     /** MTU per network id, known from create or restore (read from the bridge otherwise). */
@@ -88,6 +91,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         this.deleter = new VethDeleter(kernel.host(), context::quietMillis);
         this.reaper = new FlowReaper(kernel.conntrack(), context::quietMillis);
         this.cooperation = firewall == null ? null : new ForwardCooperation(kernel);
+        this.relay = context.portMapper(PortMapper.RELAY).orElseThrow(() -> new IllegalStateException(
+                "the runtime offers no port mapper \"" + PortMapper.RELAY + "\": the bridge driver needs it for ports at [::1]"));
     }
 
     /** Frees JVM resources only; finishes queued veth deletes. */
@@ -388,6 +393,11 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         return options.hostBindingIpv4();
     }
 
+    /**
+     * DNAT elements for every binding, in one batch, then core's relay for what they cannot reach
+     * ({@code [::1]}, host IPv6 addresses of an IPv4-only endpoint). Refused on an internal network
+     * and when the firewall mode is none.
+     */
     @Override
     public void publish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
         if (network.internal()) {
@@ -397,33 +407,63 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             throw new WeftException.InvalidRequest("network \"" + network.name() + "\": the firewall mode is none, so "
                     + "ports cannot be published; set the firewall mode to nftables or drop -p");
         }
+        List<Firewall.Element> elements = natElements(options, endpoint, ports);
+        firewall.addElements(endpoint.id(), elements);
+        // A UDP (or SCTP) flow that reached these host ports before, un-NATed or to an earlier target,
+        // would keep its NAT decision: delete it now. TCP needs no such care: a new connection is a new flow.
+        firewall.forgetFlows(ports.stream().filter(p -> !p.protocol().equals("tcp")).toList());
+        try {
+            relay.mapPorts(endpoint, ports);
+        } catch (RuntimeException e) {
+            try {
+                firewall.removeElements(endpoint.id(), elements);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** The relay first (no new [::1] client from its return), then the DNAT elements and their flows. */
+    @Override
+    public void unpublish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
+        List<RuntimeException> failures = new ArrayList<>();
+        step(failures, () -> relay.unmapPorts(endpoint, ports));
+        if (firewall != null) {
+            List<Firewall.Element> elements = new ArrayList<>();
+            for (PortBinding p : ports) {
+                try {
+                    elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()),
+                            options.hostBindingIpv4()));
+                } catch (WeftException.InvalidRequest e) {
+                    // never published: nothing to remove
+                }
+            }
+            step(failures, () -> firewall.removeElements(endpoint.id(), elements));
+            reaper.submit(Firewall.flowFilters(ports));
+        }
+        throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": unpublish failed");
+    }
+
+    /**
+     * Puts an endpoint's recorded bindings back in force at restore: the DNAT elements (none when
+     * the firewall mode is none) and core's relay, whose mappings a restart forgot.
+     */
+    void republish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
+        if (firewall != null) {
+            publish(network, options, endpoint, ports);
+        } else {
+            relay.mapPorts(endpoint, ports);
+        }
+    }
+
+    private List<Firewall.Element> natElements(BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
         List<Firewall.Element> elements = new ArrayList<>();
         for (PortBinding p : ports) {
             elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()),
                     options.hostBindingIpv4()));
         }
-        firewall.addElements(endpoint.id(), elements);
-        // A UDP (or SCTP) flow that reached these host ports before, un-NATed or to an earlier target,
-        // would keep its NAT decision: delete it now. TCP needs no such care: a new connection is a new flow.
-        firewall.forgetFlows(ports.stream().filter(p -> !p.protocol().equals("tcp")).toList());
-    }
-
-    @Override
-    public void unpublish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
-        if (firewall == null) {
-            return;
-        }
-        List<Firewall.Element> elements = new ArrayList<>();
-        for (PortBinding p : ports) {
-            try {
-                elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()),
-                        options.hostBindingIpv4()));
-            } catch (WeftException.InvalidRequest e) {
-                // never published: nothing to remove
-            }
-        }
-        firewall.removeElements(endpoint.id(), elements);
-        reaper.submit(Firewall.flowFilters(ports));
+        return elements;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.weft.driver.bridge;
 
-import dev.weft.api.PortBinding;
 import dev.weft.api.SubnetInfo;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
@@ -91,9 +90,8 @@ final class BridgeRestore {
                     + e.sandbox().namespace().path() + "; nothing to plumb into");
             return;
         }
-        if (!e.ports().isEmpty() && driver.firewall() != null) {
-            List<PortBinding> ports = new ArrayList<>(e.ports());
-            driver.publish(network, options, e.endpoint(), ports);
+        if (!e.ports().isEmpty()) {
+            driver.republish(network, options, e.endpoint(), new ArrayList<>(e.ports()));
         }
     }
 

@@ -3,115 +3,105 @@ package dev.weft.core.internal.ports;
 import dev.weft.api.PortBinding;
 import dev.weft.api.PortSpec;
 import dev.weft.api.WeftException;
-import dev.weft.linux.Kernel;
-import dev.weft.linux.KernelException;
-import dev.weft.linux.PortReservation;
-import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpAddresses;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
- * The host-port allocator every port-publishing driver shares. Each tcp/udp host port is reserved by
- * a socket in the host namespace that stays open: a host process cannot silently take the port, and
- * a port a host process already holds is refused. Port 0 gets a free port the same way (the kernel
- * picks it). SCTP ports (no SCTP sockets on every kernel) are reserved in memory. Reservations
- * belong to an owner (an endpoint id) and are released together.
- * <p>
- * What reaches the reserving socket is what no DNAT rule took. For a binding on one IPv4 address
- * (127.0.0.1, a {@code host_binding_ipv4} address, any explicit IPv4 host address) the socket is
- * bound and not listening: such a connection is refused, not left hanging. For a binding on every
- * address or on an IPv6 address, IPv6 has no {@code route_localnet}, so {@code [::1]:PORT} (and a
- * host IPv6 address when the endpoint has no IPv6) cannot be DNATed: there the socket listens and
- * the runtime's one {@link PortProxy} relays IPv6 clients to the endpoint (its IPv6 address, else
- * its IPv4 one) and resets IPv4 ones (they arrive only when Weft's rules are missing).
+ * The host-port allocator every port-publishing driver shares (the allocator of
+ * {@link dev.weft.spi.PortMapper}'s contract): it reserves, picks and releases host ports; it maps
+ * nothing. Each tcp/udp host port is reserved by a socket in the host namespace that stays open: a
+ * host process cannot silently take the port, and a port a host process already holds is refused.
+ * Port 0 gets a free port the same way (the kernel picks it). SCTP ports (no SCTP sockets on every
+ * kernel) are reserved in memory. Reservations belong to an owner (an endpoint id) and are
+ * released together.
+ *
+ * <p>How a port is held is a {@link Holder}'s business, the first of the list that
+ * {@linkplain Holder#holds holds} the binding: in the runtime, {@link RelayMapper} for tcp/udp on
+ * every address or on an IPv6 address (a listening socket the relay answers: IPv6 has no
+ * {@code route_localnet}, so {@code [::1]} can only be served there, and its clients are reset
+ * until a driver maps the port), then {@link BoundPorts} for the rest (bound and not listening:
+ * what reaches it, with no NAT rule in force, is refused at once). The allocator itself touches no
+ * kernel, so its rules are unit-tested without root.
  */
 public final class HostPorts {
-    private final Kernel kernel;
-    private final PortProxy proxy;
-    private final Map<String, List<Held>> byOwner = new HashMap<>();
+    private final List<Holder> holders;
+    private final Map<String, List<Reserved>> byOwner = new HashMap<>();
     /** protocol/port → owner, for SCTP and for messages naming who holds a port. */
-    private final Map<String, String> holders = new HashMap<>();
+    private final Map<String, String> owners = new HashMap<>();
 
-    private record Held(PortBinding binding, Closeable socket) {}
+    /** One way of holding tcp/udp host ports. */
+    public interface Holder {
+        /** Whether this holder holds {@code protocol} ports on {@code address} (null: every address). */
+        boolean holds(String protocol, InetAddress address);
 
-    /**
-     * The endpoint's addresses a relayed port goes to; either may be null (both null: nothing is
-     * relayed, every reserving socket stays bound and not listening).
-     */
-    public record Target(InetAddress ipv4, InetAddress ipv6) {
-        static final Target NONE = new Target(null, null);
-
-        /** From an endpoint's recorded addresses in CIDR notation ({@code 10.1.0.2/24}), either may be null. */
-        public static Target of(String ipv4Cidr, String ipv6Cidr) {
-            return new Target(ipv4Cidr == null ? null : InterfaceAddress.parse(ipv4Cidr).address(),
-                    ipv6Cidr == null ? null : InterfaceAddress.parse(ipv6Cidr).address());
-        }
-
-        /** IPv6 when the endpoint has it (no translation on the way), else IPv4; null when it has neither. */
-        InetSocketAddress socket(int port) {
-            InetAddress a = ipv6 != null ? ipv6 : ipv4;
-            return a == null ? null : new InetSocketAddress(a, port);
-        }
+        /**
+         * Holds {@code port} (0: a free one, which the kernel picks) on {@code address} (null: every
+         * address, IPv4 and IPv6) until the returned port is closed.
+         *
+         * @throws BindException when something holds the port (its message says what the kernel said)
+         * @throws IOException   when no socket could be made
+         */
+        Held hold(String protocol, InetAddress address, int port) throws IOException;
     }
 
-    public HostPorts(Kernel kernel) {
-        this.kernel = kernel;
-        this.proxy = new PortProxy(new PortProxy.HostSockets() {
-            @Override
-            public <T> T call(Callable<T> work) {
-                return kernel.namespaces().run(kernel.hostNamespace(), work);
-            }
-        });
+    /** A held host port; closing it frees the port at once. */
+    public interface Held extends AutoCloseable {
+        /** The port held (the kernel's pick when 0 was asked for). */
+        int port();
+
+        @Override
+        void close();
+    }
+
+    private record Reserved(PortBinding binding, Runnable release) {}
+
+    /** @param holders the ways of holding ports, in the order they are asked */
+    public HostPorts(List<Holder> holders) {
+        this.holders = List.copyOf(holders);
     }
 
     /**
      * Reserves host ports for {@code specs} (each range expanded port by port), all or none.
      * {@code ownerName} names the owner in conflict messages. A spec without a host address is
      * bound on {@code defaultHost} when it is given (the network's default host address: the
-     * returned bindings carry it), else on every address. Ports on every address or on an IPv6
-     * address are relayed to {@code target} for the clients the firewall cannot NAT.
+     * returned bindings carry it), else on every address.
      */
-    public List<PortBinding> reserve(String owner, String ownerName, List<PortSpec> specs, InetAddress defaultHost,
-                              Target target) {
-        List<Held> taken = new ArrayList<>();
+    public List<PortBinding> reserve(String owner, String ownerName, List<PortSpec> specs, InetAddress defaultHost) {
+        List<Reserved> taken = new ArrayList<>();
         try {
             for (PortSpec spec : specs) {
                 InetAddress ip = spec.hostIp() != null ? spec.hostIp() : defaultHost;
                 for (int i = 0; i < spec.count(); i++) {
                     int host = spec.hostPort() == 0 ? 0 : spec.hostPort() + i;
-                    taken.add(bind(owner, spec.protocol(), ip, host, spec.containerPort() + i, ownerName, target));
+                    taken.add(bind(spec.protocol(), ip, host, spec.containerPort() + i, ownerName));
                 }
             }
         } catch (RuntimeException e) {
-            taken.forEach(this::close);
+            taken.forEach(r -> r.release().run());
             throw e;
         }
         synchronized (this) {
             byOwner.computeIfAbsent(owner, k -> new ArrayList<>()).addAll(taken);
         }
-        return taken.stream().map(Held::binding).toList();
+        return taken.stream().map(Reserved::binding).toList();
     }
 
-    /** Reserves exactly {@code bindings} again (after a restart), relayed to {@code target} as by {@link #reserve}. */
-    public List<PortBinding> restore(String owner, String ownerName, List<PortBinding> bindings, Target target) {
-        List<Held> taken = new ArrayList<>();
+    /** Reserves exactly {@code bindings} again (after a restart), all or none. */
+    public List<PortBinding> restore(String owner, String ownerName, List<PortBinding> bindings) {
+        List<Reserved> taken = new ArrayList<>();
         try {
             for (PortBinding b : bindings) {
-                taken.add(bind(owner, b.protocol(), b.hostIp(), b.hostPort(), b.containerPort(), ownerName, target));
+                taken.add(bind(b.protocol(), b.hostIp(), b.hostPort(), b.containerPort(), ownerName));
             }
         } catch (RuntimeException e) {
-            taken.forEach(this::close);
+            taken.forEach(r -> r.release().run());
             throw e;
         }
         synchronized (this) {
@@ -120,86 +110,77 @@ public final class HostPorts {
         return bindings;
     }
 
-    /** Releases every port of {@code owner}; its relayed flows end at once and the ports are free on return. */
+    /** Releases every port of {@code owner}; the ports are free on return. */
     public void release(String owner) {
-        List<Held> held;
+        List<Reserved> held;
         synchronized (this) {
             held = byOwner.remove(owner);
         }
         if (held != null) {
-            held.forEach(this::close);
+            held.forEach(r -> r.release().run());
         }
     }
 
     /**
-     * Closes every reservation's socket and stops the proxy's thread, without forgetting the
-     * records (the runtime stops: a restarted runtime reserves the same ports again from its records).
+     * Closes every reservation's socket without forgetting the records (the runtime stops: a
+     * restarted runtime reserves the same ports again from its records).
      */
     public void closeAll() {
-        List<Held> all = new ArrayList<>();
+        List<Reserved> all = new ArrayList<>();
         synchronized (this) {
             byOwner.values().forEach(all::addAll);
             byOwner.clear();
-            holders.clear();
+            owners.clear();
         }
-        all.forEach(this::close);
-        proxy.close();
+        all.forEach(r -> r.release().run());
     }
 
-    private Held bind(String owner, String protocol, InetAddress ip, int port, int containerPort, String ownerName,
-                      Target target) {
+    private Reserved bind(String protocol, InetAddress ip, int port, int containerPort, String ownerName) {
         if (protocol.equals("sctp")) {
-            if (port == 0) {
-                throw new WeftException.InvalidRequest("an SCTP host port must be given: this kernel has no SCTP sockets "
-                        + "to pick a free one with");
-            }
-            String key = "sctp/" + port;
-            synchronized (this) {
-                String other = holders.putIfAbsent(key, ownerName);
-                if (other != null) {
-                    throw new WeftException.Conflict("host port " + port + "/sctp is already published by " + other);
-                }
-            }
-            return new Held(new PortBinding(protocol, ip, port, containerPort), () -> {
-                synchronized (this) {
-                    holders.remove(key);
-                }
-            });
+            return bindSctp(ip, port, containerPort, ownerName);
         }
-        int heldPort;
-        AutoCloseable held;
-        InetSocketAddress relayTo = target.socket(containerPort);
+        Holder holder = holders.stream().filter(h -> h.holds(protocol, ip)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no way to hold " + describe(protocol, ip, port)));
+        Held held;
         try {
-            if (relayTo != null && !(ip instanceof Inet4Address)) {
-                PortProxy.Port p = proxy.open(protocol, ip, port);
-                p.relayTo(relayTo);
-                heldPort = p.port();
-                held = p;
-            } else {
-                PortReservation r = kernel.reservePort(protocol, ip, port);
-                heldPort = r.port();
-                held = r;
-            }
-        } catch (KernelException e) {
-            throw notFree(protocol, ip, port, e.errnoName());
+            held = holder.hold(protocol, ip, port);
         } catch (BindException e) {
             throw notFree(protocol, ip, port, e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             throw new WeftException.Conflict("host port " + describe(protocol, ip, port) + " cannot be held: "
                     + e.getMessage());
         }
-        String key = protocol + "/" + heldPort;
+        String key = protocol + "/" + held.port();
         synchronized (this) {
-            holders.put(key, ownerName);
+            owners.put(key, ownerName);
         }
-        return new Held(new PortBinding(protocol, ip, heldPort, containerPort), () -> {
+        return new Reserved(new PortBinding(protocol, ip, held.port(), containerPort), () -> {
             synchronized (this) {
-                holders.remove(key, ownerName);
+                owners.remove(key, ownerName);
             }
             try {
                 held.close();
-            } catch (Exception e) {
-                throw new IOException("cannot release host port " + describe(protocol, ip, heldPort) + ": " + e, e);
+            } catch (RuntimeException ignored) {
+                // the reservation is gone either way
+            }
+        });
+    }
+
+    private Reserved bindSctp(InetAddress ip, int port, int containerPort, String ownerName) {
+        if (port == 0) {
+            throw new WeftException.InvalidRequest("an SCTP host port must be given: this kernel has no SCTP sockets "
+                    + "to pick a free one with");
+        }
+        String key = "sctp/" + port;
+        synchronized (this) {
+            String other = owners.putIfAbsent(key, ownerName);
+            if (other != null) {
+                throw new WeftException.Conflict("host port " + port + "/sctp is already published by " + other);
+            }
+        }
+        return new Reserved(new PortBinding("sctp", ip, port, containerPort), () -> {
+            synchronized (this) {
+                owners.remove(key);
             }
         });
     }
@@ -207,23 +188,15 @@ public final class HostPorts {
     private WeftException notFree(String protocol, InetAddress ip, int port, String why) {
         String who;
         synchronized (this) {
-            who = holders.get(protocol + "/" + port);
+            who = owners.get(protocol + "/" + port);
         }
         return new WeftException.Conflict("host port " + describe(protocol, ip, port) + " is not free: "
                 + (who != null ? "published by " + who : "a host process holds it (" + why + ")")
                 + "; choose another host port or omit it to get a free one");
     }
 
-    private static String describe(String protocol, InetAddress ip, int port) {
+    static String describe(String protocol, InetAddress ip, int port) {
         String h = ip == null ? "" : IpAddresses.format(ip);
         return (ip == null ? "" : (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":") + port + "/" + protocol;
-    }
-
-    private void close(Held h) {
-        try {
-            h.socket().close();
-        } catch (IOException ignored) {
-            // the reservation is gone either way
-        }
     }
 }
