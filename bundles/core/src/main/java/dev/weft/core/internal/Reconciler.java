@@ -85,6 +85,8 @@ final class Reconciler {
             try {
                 endpoints.replay(n.get(), e);
                 if (!e.ports().isEmpty()) {
+                    // held again before any driver is called; mapping them (DNAT, core's relay) is
+                    // the driver's restore
                     String owner = inventory.sandbox(e.sandbox()).map(SandboxRecord::name).orElse(e.sandbox());
                     hostPorts.restore(e.id(), owner, Views.ports(e));
                 }
