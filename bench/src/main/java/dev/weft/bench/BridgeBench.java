@@ -10,6 +10,7 @@ import dev.weft.core.internal.Standalone;
 import dev.weft.driver.bridge.BridgeDriver;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
+import dev.weft.spi.PortMapper;
 import dev.weft.testkit.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -33,11 +35,16 @@ import java.util.stream.Stream;
 public final class BridgeBench {
     private BridgeBench() {}
 
-    /** The instance settings the driver sees (also {@link WeftWorld}'s). */
-    record Context(java.util.function.LongSupplier quiet) implements DriverContext {
+    /** The instance settings the driver sees, from {@code runtime} (also {@link WeftWorld}'s). */
+    record Context(Standalone runtime) implements DriverContext {
         @Override
         public long quietMillis() {
-            return quiet.getAsLong();
+            return runtime.quietMillis();
+        }
+
+        @Override
+        public Optional<PortMapper> portMapper(String name) {
+            return runtime.portMapper(name);
         }
 
         @Override
@@ -87,7 +94,7 @@ public final class BridgeBench {
         try (TestHost host = TestHost.create();
              // the host's own /etc/resolv.conf, as in production (read only)
              Standalone runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build()) {
-            BridgeDriver driver = new BridgeDriver(new Context(runtime::quietMillis), runtime.kernel());
+            BridgeDriver driver = new BridgeDriver(new Context(runtime), runtime.kernel());
             try {
                 runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
                 run(host, runtime.controller(), () -> {

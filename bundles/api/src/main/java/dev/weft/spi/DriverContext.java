@@ -1,5 +1,6 @@
 package dev.weft.spi;
 
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -43,9 +44,16 @@ public interface DriverContext {
      * settings that belong to a driver rather than to core, e.g. the bridge driver's
      * {@code defaultBridgeSubnet}; empty when the key is not set. Core does not interpret them.
      */
-    default java.util.Optional<String> setting(String key) {
-        return java.util.Optional.empty();
+    default Optional<String> setting(String key) {
+        return Optional.empty();
     }
+
+    /**
+     * The port mapper core offers under {@code name} (see {@link PortMapper}: {@link PortMapper#RELAY}),
+     * or empty when it offers none by that name. The answer does not change while the context is
+     * registered, so a driver looks its mappers up once, when it is activated.
+     */
+    Optional<PortMapper> portMapper(String name);
 
     /** The ownership mark for an object of this instance, e.g. a link alias {@code weft:<instance>:<id>}. */
     default String ownershipMark(String id) {

@@ -24,8 +24,11 @@ public interface Restorable<O> {
     /**
      * Re-adopts the network and its endpoints: kernel objects that exist are kept (not recreated),
      * missing ones are created again, and objects this driver marked as its own for this network but
-     * that no endpoint claims any more are removed. Logs one line per thing it fixed. Must be
-     * idempotent.
+     * that no endpoint claims any more are removed. An endpoint's recorded {@code ports} are put back
+     * in force as {@link ExternalConnectivity#publish} put them, core's {@link PortMapper}s included
+     * (they keep their mappings in memory, so after a restart nothing is mapped until then; the
+     * host ports themselves are held again by the controller before this call). Logs one line per
+     * thing it fixed. Must be idempotent.
      */
     void restore(NetworkConfig network, O options, List<RestoredEndpoint> endpoints);
 }

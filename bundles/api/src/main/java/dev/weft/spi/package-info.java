@@ -4,7 +4,8 @@
  * <ul>
  * <li>Network drivers: {@code NetworkDriver} with opt-in capability interfaces the controller finds
  *     with {@code instanceof}:
- *     {@link dev.weft.spi.ExternalConnectivity} (published ports), {@link dev.weft.spi.Restorable}
+ *     {@link dev.weft.spi.ExternalConnectivity} (published ports, with the {@link dev.weft.spi.PortMapper}s
+ *     core offers by name), {@link dev.weft.spi.Restorable}
  *     (re-adopt kernel state after a restart) and {@link dev.weft.spi.Reapplicable} (rewrite the
  *     firewall state another tool flushed).</li>
  * <li>IP address management: {@link dev.weft.spi.IpamDriver} (pools and addresses, modelled on

@@ -9,6 +9,10 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.WeftException;
+import dev.weft.core.internal.ports.BoundPorts;
+import dev.weft.core.internal.ports.HostPorts;
+import dev.weft.core.internal.ports.PortProxy;
+import dev.weft.core.internal.ports.RelayMapper;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
@@ -17,6 +21,7 @@ import dev.weft.linux.Kernel;
 import dev.weft.spi.ControllerListener;
 import dev.weft.spi.HostGateway;
 import dev.weft.spi.IpamDriver;
+import dev.weft.spi.PortMapper;
 import dev.weft.spi.Reapplicable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 
 /**
@@ -41,6 +47,10 @@ public final class ControllerImpl implements Controller {
     private final Views views;
     private final Reconciler reconciler;
     private final HostPorts hostPorts;
+    /** The one relay thread behind {@link PortMapper#RELAY}. */
+    private final PortProxy proxy;
+    /** The port mappers core offers drivers, by name. */
+    private final Map<String, PortMapper> portMappers;
     /** Users' operations in flight: background kernel work waits for quiet moments. */
     private final Activity activity = new Activity();
     /** The listeners that follow the controller (a DNS server, an API's events). */
@@ -57,7 +67,16 @@ public final class ControllerImpl implements Controller {
         this.inventory = new Inventory(store);
         this.drivers = drivers;
         Locks locks = new Locks();
-        this.hostPorts = new HostPorts(kernel);
+        this.proxy = new PortProxy(new PortProxy.HostSockets() {
+            @Override
+            public <T> T call(Callable<T> work) {
+                return kernel.namespaces().run(kernel.hostNamespace(), work);
+            }
+        });
+        RelayMapper relay = new RelayMapper(proxy);
+        // the relay holds what it can serve ([::1] and other IPv6 clients), bound sockets the rest
+        this.hostPorts = new HostPorts(List.of(relay, new BoundPorts(kernel)));
+        this.portMappers = Map.of(PortMapper.RELAY, relay);
         this.views = new Views(inventory, drivers, this::scopeOf);
         this.networks = new Networks(inventory, drivers, ipam, events, views);
         SandboxReaper reaper = new SandboxReaper(kernel, activity, new SandboxReaper.Steps() {
@@ -92,6 +111,7 @@ public final class ControllerImpl implements Controller {
     void close() {
         sandboxes.close();
         hostPorts.closeAll();
+        proxy.close();
         events.close();
     }
 
@@ -111,6 +131,11 @@ public final class ControllerImpl implements Controller {
     /** Unsubscribes a listener. */
     public void removeListener(ControllerListener listener) {
         events.remove(listener);
+    }
+
+    /** The port mapper core offers drivers under {@code name} ({@link PortMapper#RELAY}), if any. */
+    public Optional<PortMapper> portMapper(String name) {
+        return Optional.ofNullable(portMappers.get(name));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.weft.net.IpPrefix;
 import dev.weft.spi.ControllerListener;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.PortMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.osgi.annotation.bundle.Capability;
@@ -130,7 +132,7 @@ public final class CoreRuntime {
         DriverContext driverContext = new RuntimeDriverContext(config, Map.copyOf(properties), () -> {
             ControllerImpl c = controller;
             return c == null ? Long.MAX_VALUE : c.quietMillis();
-        });
+        }, started::portMapper);
         registrations.add(context.registerService(Kernel.class, kernel, null));
         registrations.add(context.registerService(DriverContext.class, driverContext, null));
         registrations.add(context.registerService(Controller.class, controller, null));
@@ -243,7 +245,8 @@ public final class CoreRuntime {
 
     /** The instance settings drivers see. */
     private record RuntimeDriverContext(CoreConfig config, Map<String, Object> properties,
-                                        java.util.function.LongSupplier quiet) implements DriverContext {
+                                        java.util.function.LongSupplier quiet,
+                                        Function<String, Optional<PortMapper>> mappers) implements DriverContext {
         @Override
         public Optional<String> setting(String key) {
             return Optional.ofNullable(properties.get(key)).map(String::valueOf);
@@ -252,6 +255,11 @@ public final class CoreRuntime {
         @Override
         public long quietMillis() {
             return quiet.getAsLong();
+        }
+
+        @Override
+        public Optional<PortMapper> portMapper(String name) {
+            return mappers.apply(name);
         }
 
         @Override

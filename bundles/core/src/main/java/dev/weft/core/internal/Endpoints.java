@@ -5,6 +5,7 @@ import dev.weft.api.Failures;
 import dev.weft.api.PortBinding;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.WeftException;
+import dev.weft.core.internal.ports.HostPorts;
 import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.NetworkRecord;
@@ -154,8 +155,7 @@ final class Endpoints {
             if (!spec.ports().isEmpty()) {
                 @SuppressWarnings("unchecked")
                 ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
-                bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options),
-                        new HostPorts.Target(v4 == null ? null : v4.address(), v6 == null ? null : v6.address()));
+                bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options));
                 rollback.add(() -> hostPorts.release(id));
             }
             boolean defaultRoute = driver.usesAddresses() && inventory.endpoints(e -> e.sandbox().equals(s.id()))
@@ -179,7 +179,10 @@ final class Endpoints {
             if (!bound.isEmpty()) {
                 @SuppressWarnings("unchecked")
                 ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
-                ext.publish(network, options, config(n, done), bound);
+                EndpointConfig published = config(n, done);
+                List<PortBinding> ports = bound;
+                ext.publish(network, options, published, ports);
+                rollback.add(() -> ext.unpublish(network, options, published, ports));
                 CrashPoints.reach("endpoint-published");
             }
             EndpointRecord ready = done.withState(State.READY);

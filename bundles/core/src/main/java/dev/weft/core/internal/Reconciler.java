@@ -1,6 +1,7 @@
 package dev.weft.core.internal;
 
 import dev.weft.api.SandboxInfo;
+import dev.weft.core.internal.ports.HostPorts;
 import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
@@ -84,8 +85,10 @@ final class Reconciler {
             try {
                 endpoints.replay(n.get(), e);
                 if (!e.ports().isEmpty()) {
+                    // held again before any driver is called; mapping them (DNAT, core's relay) is
+                    // the driver's restore
                     String owner = inventory.sandbox(e.sandbox()).map(SandboxRecord::name).orElse(e.sandbox());
-                    hostPorts.restore(e.id(), owner, Views.ports(e), HostPorts.Target.of(e.ipv4(), e.ipv6()));
+                    hostPorts.restore(e.id(), owner, Views.ports(e));
                 }
             } catch (RuntimeException ex) {
                 LOG.warning("endpoint " + e.id().substring(0, 12) + ": cannot take its leases back: " + ex.getMessage());

@@ -8,8 +8,10 @@ import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.PortMapper;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The controller without OSGi, for benchmarks and for tests that drive it from plain Java: the
@@ -43,6 +45,11 @@ public final class Standalone implements AutoCloseable {
     /** How long no user's operation has been running, in milliseconds (for a {@code DriverContext}). */
     public long quietMillis() {
         return controller.quietMillis();
+    }
+
+    /** The port mapper core offers under {@code name} (for a {@code DriverContext}). */
+    public Optional<PortMapper> portMapper(String name) {
+        return controller.portMapper(name);
     }
 
     /** Waits until removed sandboxes' namespaces, interfaces and addresses are entirely gone. */

@@ -11,7 +11,6 @@ import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
 import dev.weft.linux.Rtnetlink;
-import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpPrefix;
 import dev.weft.net.MacAddress;
 import dev.weft.spi.DriverContext;
@@ -21,6 +20,7 @@ import dev.weft.spi.HostGateway;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
+import dev.weft.spi.PortMapper;
 import dev.weft.spi.PredefinedNetworks;
 import dev.weft.spi.Reapplicable;
 import dev.weft.spi.Restorable;
@@ -45,8 +45,9 @@ import org.osgi.service.component.annotations.Reference;
  * they come and go); each endpoint a veth pair whose sandbox end is born inside the
  * sandbox under its final name, with a MAC derived from its IPv4 address ({@code 02:42:…}) and
  * the network's MTU on both ends; the host end ({@code <linkPrefix>v<first 10 of the endpoint id>})
- * is a hairpin port of the bridge. NAT, published ports and isolation live in Weft's nf_tables
- * tables ({@link Firewall}), unless the instance's firewall mode is {@code none}.
+ * is a hairpin port of the bridge. NAT, published ports and isolation are its {@link Firewaller}'s
+ * (Weft's nf_tables tables, or nothing when the instance's firewall mode is {@code none}); what NAT
+ * cannot reach ({@code [::1]}) is core's relay's ({@link PortMapper#RELAY}).
  *
  * <p>Ownership: bridges and veths this driver creates carry the alias
  * {@code weft:<instance>:<network id>} (veths {@code …:<network id>/<endpoint id>}). A bridge that
@@ -72,10 +73,11 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private final DriverContext context;
     private final Kernel kernel;
     private final HostSetup hostSetup;
-    private final Firewall firewall;
+    private final Firewaller firewall;
     private final VethDeleter deleter;
     private final FlowReaper reaper;
-    private final ForwardCooperation cooperation;
+    /** Core's relay: published ports at {@code [::1]} and host IPv6 addresses, which NAT cannot reach. */
+    private final PortMapper relay;
     /** The bridge of every network created or restored since activation, by network id. */
     private final Map<String, String> bridges = new ConcurrentHashMap<>();
     /** MTU per network id, known from create or restore (read from the bridge otherwise). */
@@ -96,11 +98,11 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         this.context = context;
         this.kernel = kernel;
         this.hostSetup = new HostSetup(kernel);
-        this.firewall = context.firewallMode() == DriverContext.FirewallMode.NFTABLES
-                ? new Firewall(kernel, context.nftTable()) : null;
         this.deleter = new VethDeleter(kernel.host(), context::quietMillis);
         this.reaper = new FlowReaper(kernel.conntrack(), context::quietMillis);
-        this.cooperation = firewall == null ? null : new ForwardCooperation(kernel);
+        this.firewall = Firewaller.of(context, kernel, hostSetup, reaper);
+        this.relay = context.portMapper(PortMapper.RELAY).orElseThrow(() -> new IllegalStateException(
+                "the runtime offers no port mapper \"" + PortMapper.RELAY + "\": the bridge driver needs it for ports at [::1]"));
     }
 
     /** Frees JVM resources only; finishes queued veth deletes. */
@@ -215,13 +217,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                     hostSetup.enableIpv6Forwarding();
                 }
             }
-            if (firewall != null) {
-                if (!network.internal()) {
-                    hostSetup.routeLocalnet(bridge);
-                }
-                firewall.putNetwork(network.id(), net(network, options));
-                cooperation.allow(bridge, context.ownershipMark(network.id()));
-            }
+            firewall.addNetwork(network.id(), net(network, options));
         } catch (RuntimeException e) {
             bridges.remove(network.id());
             mtus.remove(network.id());
@@ -230,13 +226,10 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             } else {
                 LinkPlumbing.removeGateways(host, bridge, network);
             }
-            if (firewall != null) {
-                try {
-                    firewall.removeNetwork(network.id());
-                    cooperation.remove(context.ownershipMark(network.id()));
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+            try {
+                firewall.removeNetwork(network.id());
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
             }
             throw e;
         }
@@ -249,10 +242,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         Rtnetlink host = kernel.host();
         String bridge = bridgeName(network, options);
         List<RuntimeException> failures = new ArrayList<>();
-        if (firewall != null) {
-            step(failures, () -> firewall.removeNetwork(network.id()));
-            step(failures, () -> cooperation.remove(context.ownershipMark(network.id())));
-        }
+        step(failures, () -> firewall.removeNetwork(network.id()));
         var link = host.link(bridge);
         if (link.isPresent()) {
             if (isOwn(link.get(), network)) {
@@ -305,9 +295,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                     : Map.of("net/ipv6/conf/" + endpoint.interfaceName() + "/disable_ipv6", "1");
             MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls,
                     rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac));
-            if (firewall != null && !options.icc()) {
-                firewall.addElements(endpoint.id(), List.of(firewall.iccMember(hostEnd)));
-            }
+            firewall.addEndpoint(endpoint, hostEnd, options.icc());
             return new JoinInfo(endpoint.interfaceName(), actual, hostEnd);
         } catch (RuntimeException e) {
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
@@ -404,16 +392,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                 }
             });
         }
-        if (firewall != null) {
-            // what this driver holds for the endpoint, and its ICC member computed afresh: after a
-            // restart the endpoint may be taken down before restore has filled the driver's memory
-            List<Firewall.Element> elements = new ArrayList<>(firewall.elementsOf(endpoint.id()));
-            if (!options.icc() && !elements.contains(firewall.iccMember(hostEnd))) {
-                elements.add(firewall.iccMember(hostEnd));
-            }
-            step(failures, () -> firewall.removeElements(endpoint.id(), elements));
-            reaper.submit(Firewall.flowFilters(address(endpoint.ipv4()), address(endpoint.ipv6())));
-        }
+        step(failures, () -> firewall.removeEndpoint(endpoint, hostEnd, options.icc()));
         throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
     }
 
@@ -440,42 +419,45 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         return options.hostBindingIpv4();
     }
 
+    /**
+     * DNAT for every binding, in one batch ({@link Firewaller#publish}: refused when the firewall
+     * mode is none), then core's relay for what DNAT cannot reach ({@code [::1]}, host IPv6
+     * addresses of an IPv4-only endpoint). Refused on an internal network.
+     */
     @Override
     public void publish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
         if (network.internal()) {
             throw new WeftException.InvalidRequest("network \"" + network.name() + "\" is internal: it cannot publish ports");
         }
-        if (firewall == null) {
-            throw new WeftException.InvalidRequest("network \"" + network.name() + "\": the firewall mode is none, so "
-                    + "ports cannot be published; set the firewall mode to nftables or drop -p");
+        firewall.publish(network, endpoint, ports, options.hostBindingIpv4());
+        try {
+            relay.mapPorts(endpoint, ports);
+        } catch (RuntimeException e) {
+            try {
+                firewall.unpublish(endpoint, ports, options.hostBindingIpv4());
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        List<Firewall.Element> elements = new ArrayList<>();
-        for (PortBinding p : ports) {
-            elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()),
-                    options.hostBindingIpv4()));
-        }
-        firewall.addElements(endpoint.id(), elements);
-        // A UDP (or SCTP) flow that reached these host ports before, un-NATed or to an earlier target,
-        // would keep its NAT decision: delete it now. TCP needs no such care: a new connection is a new flow.
-        firewall.forgetFlows(ports.stream().filter(p -> !p.protocol().equals("tcp")).toList());
     }
 
+    /** The relay first (no new [::1] client from its return), then the DNAT and its flows. */
     @Override
     public void unpublish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
-        if (firewall == null) {
-            return;
-        }
-        List<Firewall.Element> elements = new ArrayList<>();
-        for (PortBinding p : ports) {
-            try {
-                elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()),
-                        options.hostBindingIpv4()));
-            } catch (WeftException.InvalidRequest e) {
-                // never published: nothing to remove
-            }
-        }
-        firewall.removeElements(endpoint.id(), elements);
-        reaper.submit(Firewall.flowFilters(ports));
+        List<RuntimeException> failures = new ArrayList<>();
+        step(failures, () -> relay.unmapPorts(endpoint, ports));
+        step(failures, () -> firewall.unpublish(endpoint, ports, options.hostBindingIpv4()));
+        throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": unpublish failed");
+    }
+
+    /**
+     * Puts an endpoint's recorded bindings back in force at restore: the DNAT (none when the
+     * firewall mode is none) and core's relay, whose mappings a restart forgot.
+     */
+    void republish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
+        firewall.restorePorts(network, endpoint, ports, options.hostBindingIpv4());
+        relay.mapPorts(endpoint, ports);
     }
 
     @Override
@@ -490,11 +472,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
      */
     @Override
     public void reapply() {
-        if (firewall != null) {
-            firewall.reapply();
-            firewall.bridges().forEach((id, bridge) -> cooperation.allow(bridge, context.ownershipMark(id)));
-            LOG.info("firewall: rewrote tables inet/bridge " + firewall.table());
-        }
+        firewall.reapply();
     }
 
     /** Waits until detached veths and the conntrack entries of removed flows are deleted (tests, benchmarks). */
@@ -505,7 +483,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     /** The nft script this driver renders for the networks it knows now (golden documents). */
     public String firewallScript() {
-        return firewall == null ? "" : firewall.script();
+        return firewall.script();
     }
 
     // ---- shared with BridgeRestore
@@ -518,7 +496,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         return kernel;
     }
 
-    Firewall firewall() {
+    Firewaller firewall() {
         return firewall;
     }
 
@@ -557,10 +535,6 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private int mtu(NetworkConfig network, BridgeOptions options, String bridge) {
         return mtus.computeIfAbsent(network.id(), id -> options.mtu() != 0 ? options.mtu()
                 : kernel.host().link(bridge).map(Link::mtu).orElseGet(() -> effectiveMtu(options)));
-    }
-
-    private static InetAddress address(InterfaceAddress a) {
-        return a == null ? null : a.address();
     }
 
     static void step(List<RuntimeException> failures, Runnable step) {

@@ -1,6 +1,5 @@
 package dev.weft.driver.bridge;
 
-import dev.weft.api.PortBinding;
 import dev.weft.api.SubnetInfo;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
@@ -48,12 +47,10 @@ final class BridgeRestore {
             restoreEndpoint(e, hostEnd, index);
         }
         Set<String> live = removeUnclaimed(claimed);
-        if (driver.firewall() != null) {
-            // after every endpoint of the network is published again: what no endpoint explains is stale
-            List<IpPrefix> subnets = network.subnets().stream().map(SubnetInfo::subnet).toList();
-            for (String removed : driver.firewall().sweep(subnets, live)) {
-                LOG.info("network " + network.name() + ": " + removed + ", an element no endpoint claims");
-            }
+        // after every endpoint of the network is published again: what no endpoint explains is stale
+        List<IpPrefix> subnets = network.subnets().stream().map(SubnetInfo::subnet).toList();
+        for (String removed : driver.firewall().sweep(subnets, live)) {
+            LOG.info("network " + network.name() + ": " + removed + ", an element no endpoint claims");
         }
     }
 
@@ -80,9 +77,7 @@ final class BridgeRestore {
                 LOG.info("network " + network.name() + ": attached " + hostEnd + " of sandbox " + sandbox + " to "
                         + bridge + " again");
             }
-            if (driver.firewall() != null && !options.icc()) {
-                driver.firewall().addElements(e.endpoint().id(), List.of(driver.firewall().iccMember(hostEnd)));
-            }
+            driver.firewall().addEndpoint(e.endpoint(), hostEnd, options.icc());
         } else if (e.sandbox().namespace().stillThere()) {
             driver.join(network, options, e.endpoint(), e.sandbox());
             LOG.info("network " + network.name() + ": the veth of sandbox " + sandbox + " was missing; plumbed it in again");
@@ -91,9 +86,8 @@ final class BridgeRestore {
                     + e.sandbox().namespace().path() + "; nothing to plumb into");
             return;
         }
-        if (!e.ports().isEmpty() && driver.firewall() != null) {
-            List<PortBinding> ports = new ArrayList<>(e.ports());
-            driver.publish(network, options, e.endpoint(), ports);
+        if (!e.ports().isEmpty()) {
+            driver.republish(network, options, e.endpoint(), new ArrayList<>(e.ports()));
         }
     }
 

@@ -26,10 +26,10 @@ import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
- * Weft's nf_tables state for the bridge driver: the structure ({@link FirewallScript}) written
- * through {@code nft -f} when networks come and go, and the per-endpoint and per-port elements
- * written in ONE netlink batch per operation. Remembers what it wrote, so {@link #reapply} can put
- * everything back after another tool flushed the ruleset.
+ * Weft's nf_tables state for the bridge driver, the tables part of {@link NftFirewaller}: the
+ * structure ({@link FirewallScript}) written through {@code nft -f} when networks come and go, and
+ * the per-endpoint and per-port elements written in ONE netlink batch per operation. Remembers what
+ * it wrote, so {@link #reapply} can put everything back after another tool flushed the ruleset.
  *
  * <p>Thread-safe: the structure is rewritten under this object's lock; element batches of
  * different endpoints run concurrently (the kernel serialises nf_tables transactions).

@@ -11,6 +11,7 @@ import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.Standalone;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
+import dev.weft.spi.PortMapper;
 import dev.weft.testkit.TestHost;
 import dev.weft.testkit.TestSandbox;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -53,8 +55,13 @@ final class BridgeFixture implements AutoCloseable {
         }
     }
 
-    /** The instance settings the driver sees. */
-    record TestContext(FirewallMode firewallMode) implements DriverContext {
+    /** The instance settings the driver sees, and the port mappers of {@code runtime}. */
+    record TestContext(FirewallMode firewallMode, Standalone runtime) implements DriverContext {
+        @Override
+        public Optional<PortMapper> portMapper(String name) {
+            return runtime.portMapper(name);
+        }
+
         @Override
         public String instance() {
             return "test";
@@ -85,7 +92,7 @@ final class BridgeFixture implements AutoCloseable {
     void start() {
         runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).resolvConf(dir.resolve("resolv.conf"))
                 .build();
-        driver = new BridgeDriver(new TestContext(mode), runtime.kernel());
+        driver = new BridgeDriver(new TestContext(mode, runtime), runtime.kernel());
         runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", driver);
     }
 

@@ -2,8 +2,10 @@ package dev.weft.driver.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.api.WeftException;
 import dev.weft.spi.DriverContext;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpListener;
@@ -109,6 +111,23 @@ class FirewallKernelTest {
     }
 
     @Test
+    void firewallModeNoneRefusesPublishedPortsAndLeavesNothingOfTheAttempt() throws Exception {
+        f = new BridgeFixture(DriverContext.FirewallMode.NONE);
+        f.network("blue", "10.81.0.0/24", Map.of());
+        List<String> links = linkNames();
+        WeftException.InvalidRequest e = assertThrows(WeftException.InvalidRequest.class, () -> f.sandbox("web", "blue", "8080:80"));
+        assertTrue(e.getMessage().contains("network \"blue\": the firewall mode is none, so ports cannot be published; "
+                + "set the firewall mode to nftables or drop -p"), e.getMessage());
+        assertTrue(f.controller().sandboxes().isEmpty(), "no sandbox left");
+        f.driver.drain();
+        assertEquals(links, linkNames(), "no veth left");
+        try (TcpListener free = f.host.listenTcp(8080)) {
+            assertEquals(8080, free.port(), "the host port is free again");
+        }
+        assertEquals("", f.nft("list", "ruleset").strip());
+    }
+
+    @Test
     void theTablesGoWithTheLastNetwork() throws Exception {
         f = new BridgeFixture();
         f.network("blue", "10.81.0.0/24", Map.of());
@@ -117,5 +136,10 @@ class FirewallKernelTest {
         f.controller().removeSandbox(a.name());
         f.controller().removeNetwork("blue");
         assertEquals("", f.nft("list", "ruleset").strip());
+    }
+
+    /** The names of the host namespace's links. */
+    private List<String> linkNames() {
+        return f.host.ip("-o", "link").lines().map(l -> l.split(":\\s+")[1].split("@")[0]).sorted().toList();
     }
 }

@@ -1,4 +1,4 @@
-package dev.weft.core.internal;
+package dev.weft.core.internal.ports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,62 +25,55 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one in-runtime path to published ports that the firewall cannot NAT. IPv6 has no
+ * The one in-runtime path to published ports that the firewall cannot NAT: a selector loop that
+ * runs a relay ({@link TcpRelay}, {@link UdpRelay}) per host port it holds. IPv6 has no
  * {@code route_localnet}, so {@code [::1]:PORT} cannot be DNATed into a bridge; and a host IPv6
  * address of an endpoint without IPv6 has no IPv6 target to DNAT to. Such packets reach the host
  * port's own socket, so for those bindings that socket listens (a dual-stack INET6 socket, which
- * still holds the port against every other binder, IPv4 and IPv6) and this class relays what
+ * still holds the port against every other binder, IPv4 and IPv6) and its relay handles what
  * arrives:
  * <ul>
- *   <li>IPv6 clients are relayed to the endpoint's IPv6 address when it has one, else its IPv4
- *       address, same container port ({@link TcpRelay}, {@link UdpRelay});</li>
+ *   <li>IPv6 clients are relayed to the port's target ({@link Port#relayTo}), set by
+ *       {@link RelayMapper} to the endpoint's IPv6 address when it has one, else its IPv4
+ *       address, same container port;</li>
  *   <li>IPv4 arrives only when no DNAT rule took it (Weft's ruleset flushed): a TCP connection is
- *       reset at once, a datagram dropped.</li>
+ *       reset at once, a datagram dropped; and so is every client while the port has no target.</li>
  * </ul>
  * One selector thread serves every port of the runtime (no thread or process per port); it starts
  * with the first port and stops in {@link #close}. Every socket is made in the runtime's host
  * namespace by {@link HostSockets} (a socket keeps the namespace it was created in, whichever
- * thread uses it later), so the relays connect from the host, like a host process would.
+ * thread uses it later), so the relays connect from the host, like a host process would. The loop
+ * makes its relays and they see it only as a {@link RelayLoop}: no dependency back.
  */
-final class PortProxy implements AutoCloseable {
+public final class PortProxy implements RelayLoop, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PortProxy.class.getName());
     /** How often idle UDP flows are looked for; the selector wakes at least this often. */
     private static final long SWEEP_MILLIS = 5_000;
 
     /** Runs socket creation in the runtime's host namespace. */
-    interface HostSockets {
+    public interface HostSockets {
         <T> T call(Callable<T> work) throws Exception;
     }
 
-    /** A port relayed by this proxy; closing it frees the port and ends its flows at once. */
-    interface Port extends AutoCloseable {
+    /** A port held by this proxy; closing it frees the port and ends its flows at once. */
+    public interface Port extends AutoCloseable {
         int port();
 
+        /**
+         * Relays new IPv6 clients to {@code target} from now on, or resets and drops every client
+         * (null). Returns at once (no wait for the loop); flows to another target than the new one end
+         * shortly after, on the loop.
+         */
+        void relayTo(InetSocketAddress target);
+
         @Override
-        void close();
-    }
-
-    /** What the selector thread calls when a key of a relay is ready. */
-    interface Handler {
-        void ready(SelectionKey key);
-    }
-
-    /** A listening socket with its flows; methods run on the selector thread only. */
-    interface Relay {
-        void register(Selector selector) throws IOException;
-
-        /** Ends flows idle for too long at {@code now} (System.nanoTime); a TCP flow ends with its connection. */
-        default void sweep(long now) {
-        }
-
-        /** Closes the listening socket and every flow. */
         void close();
     }
 
     private final HostSockets host;
     private final ConcurrentLinkedQueue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
     /** Relays in service; selector thread only. */
-    private final Set<Relay> relays = new HashSet<>();
+    private final Set<RelayLoop.Relay> relays = new HashSet<>();
     private Selector selector; // guarded by this
     private Thread thread; // guarded by this
     private boolean stopping; // guarded by this
@@ -95,19 +88,19 @@ final class PortProxy implements AutoCloseable {
         }
     }
 
-    PortProxy(HostSockets host) {
+    public PortProxy(HostSockets host) {
         this.host = host;
     }
 
     /**
      * Binds {@code protocol} ({@code tcp} or {@code udp}) {@code port} (0: a free one) on
-     * {@code address} (an IPv6 address, or null for every address, IPv4 and IPv6) and relays IPv6
-     * clients to {@code target}. An explicit {@code ::} is dual-stack too: Java's INET6 sockets
-     * cannot be made IPv6-only, so it holds the IPv4 port as well.
+     * {@code address} (an IPv6 address, or null for every address, IPv4 and IPv6), with no target
+     * yet: every client is reset or dropped until {@link Port#relayTo}. An explicit {@code ::} is
+     * dual-stack too: Java's INET6 sockets cannot be made IPv6-only, so it holds the IPv4 port as well.
      *
      * @throws java.net.BindException when something holds the port
      */
-    Port open(String protocol, InetAddress address, int port, InetSocketAddress target) throws IOException {
+    public Port open(String protocol, InetAddress address, int port) throws IOException {
         if (address instanceof Inet4Address) {
             throw new IllegalArgumentException("address " + address.getHostAddress() + " is IPv4: an IPv4-only binding "
                     + "is reached through DNAT alone, give an IPv6 address or null for every address");
@@ -126,12 +119,12 @@ final class PortProxy implements AutoCloseable {
                 // past old TIME_WAIT connections; no other socket can bind it while this one listens.
                 server.bind(local, 128);
                 server.configureBlocking(false);
-                relay = new TcpRelay(this, server, target);
+                relay = new TcpRelay(this, server);
             } else {
                 DatagramChannel udp = (DatagramChannel) channel;
                 udp.bind(local);
                 udp.configureBlocking(false);
-                relay = new UdpRelay(this, udp, target);
+                relay = new UdpRelay(this, udp);
             }
             bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             // Bound and listening already: the port is held and clients queue in the backlog, so
@@ -155,6 +148,14 @@ final class PortProxy implements AutoCloseable {
             @Override
             public int port() {
                 return bound;
+            }
+
+            @Override
+            public void relayTo(InetSocketAddress target) {
+                InetSocketAddress before = relay.target(target);
+                if (before != null && !before.equals(target)) {
+                    endFlowsLater(relay);
+                }
             }
 
             @Override
@@ -187,13 +188,28 @@ final class PortProxy implements AutoCloseable {
     }
 
     /** Creates a socket in the host namespace (for the relays' outgoing flows). */
-    <T> T inHost(Callable<T> work) throws IOException {
+    @Override
+    public <T> T inHost(Callable<T> work) throws IOException {
         try {
             return host.call(work);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("cannot create a socket in the host namespace: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends a relay's flows on the loop, without waiting for it (nothing to end when the loop is stopping). */
+    private void endFlowsLater(Relay relay) {
+        try {
+            enqueue(() -> {
+                if (relays.contains(relay)) {
+                    relay.endFlows();
+                }
+                return null;
+            });
+        } catch (IllegalStateException stopping) {
+            // the loop closes every relay with its flows
         }
     }
 
@@ -321,7 +337,7 @@ final class PortProxy implements AutoCloseable {
 
     private void dispatch(SelectionKey key) {
         try {
-            ((Handler) key.attachment()).ready(key);
+            ((RelayLoop.Handler) key.attachment()).ready(key);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "port proxy: a flow failed and is dropped", e);
             try {

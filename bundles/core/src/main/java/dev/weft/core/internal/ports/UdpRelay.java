@@ -1,4 +1,4 @@
-package dev.weft.core.internal;
+package dev.weft.core.internal.ports;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -13,37 +13,48 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One listening UDP host port of the {@link PortProxy}. Each IPv6 client address gets its own flow:
- * a datagram socket made in the host namespace and connected to the target, whose replies go back
+ * One UDP host port run by a {@link RelayLoop}. Each IPv6 client address gets its own flow: a
+ * datagram socket made in the host namespace and connected to the target, whose replies go back
  * to that client through the listening socket. Flows idle for {@link #IDLE_NANOS} end; at most
  * {@link #MAX_FLOWS} live per port, the least recently used giving way to a new one. IPv4
- * datagrams (only there when no DNAT rule took them) are dropped. Runs on the proxy's selector
- * thread only.
+ * datagrams (only there when no DNAT rule took them) are dropped, and so is every datagram while
+ * there is no target. Runs on the loop's thread only, except {@link #target(InetSocketAddress)}.
  */
-final class UdpRelay implements PortProxy.Relay, PortProxy.Handler {
+final class UdpRelay implements RelayLoop.Relay, RelayLoop.Handler {
     private static final Logger LOG = Logger.getLogger(UdpRelay.class.getName());
     static final long IDLE_NANOS = 30_000_000_000L;
     static final int MAX_FLOWS = 1024;
 
-    private final PortProxy proxy;
+    private final RelayLoop loop;
     private final DatagramChannel listener;
-    /** Null when the endpoint has no address to relay to: every datagram is dropped. */
-    private final InetSocketAddress target;
+    /** Where new flows go; null while the port is not mapped: every datagram is dropped. */
+    private volatile InetSocketAddress target;
     /** Access order: the first entry is the least recently used flow. */
     private final LinkedHashMap<SocketAddress, Flow> flows = new LinkedHashMap<>(16, 0.75f, true);
     /** One datagram at a time: the selector thread is the only user. */
     private final ByteBuffer buffer = ByteBuffer.allocate(65536);
     private Selector selector;
 
-    UdpRelay(PortProxy proxy, DatagramChannel listener, InetSocketAddress target) {
-        this.proxy = proxy;
+    UdpRelay(RelayLoop loop, DatagramChannel listener) {
+        this.loop = loop;
         this.listener = listener;
-        this.target = target;
+    }
+
+    @Override
+    public InetSocketAddress target(InetSocketAddress to) {
+        InetSocketAddress before = target;
+        target = to;
+        return before;
+    }
+
+    @Override
+    public void endFlows() {
+        flows.values().forEach(Flow::close);
+        flows.clear();
     }
 
     @Override
@@ -67,25 +78,26 @@ final class UdpRelay implements PortProxy.Relay, PortProxy.Handler {
             if (from == null) {
                 return;
             }
-            if (((InetSocketAddress) from).getAddress() instanceof Inet4Address || target == null) {
+            InetSocketAddress to = target;
+            if (((InetSocketAddress) from).getAddress() instanceof Inet4Address || to == null) {
                 continue; // IPv4 here means Weft's DNAT rules are missing: drop, never relay
             }
             Flow flow = flows.get(from);
             try {
                 if (flow == null) {
-                    flow = open(from);
+                    flow = open(from, to);
                 }
                 flow.lastUsed = System.nanoTime();
                 buffer.flip();
                 flow.upstream.write(buffer);
             } catch (IOException e) {
                 // the target refused an earlier datagram (ICMP port unreachable) or is not reachable: UDP drops it
-                LOG.log(Level.FINEST, "relaying a datagram from " + from + " to " + target + " failed", e);
+                LOG.log(Level.FINEST, "relaying a datagram from " + from + " to " + to + " failed", e);
             }
         }
     }
 
-    private Flow open(SocketAddress client) throws IOException {
+    private Flow open(SocketAddress client, InetSocketAddress target) throws IOException {
         if (flows.size() >= MAX_FLOWS) {
             Iterator<Flow> oldest = flows.values().iterator();
             Flow evicted = oldest.next();
@@ -94,7 +106,7 @@ final class UdpRelay implements PortProxy.Relay, PortProxy.Handler {
         }
         StandardProtocolFamily family = target.getAddress() instanceof Inet4Address
                 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
-        DatagramChannel upstream = proxy.inHost(() -> DatagramChannel.open(family));
+        DatagramChannel upstream = loop.inHost(() -> DatagramChannel.open(family));
         try {
             upstream.configureBlocking(false);
             upstream.connect(target);
@@ -129,8 +141,7 @@ final class UdpRelay implements PortProxy.Relay, PortProxy.Handler {
 
     @Override
     public void close() {
-        flows.values().forEach(Flow::close);
-        flows.clear();
+        endFlows();
         try {
             listener.close();
         } catch (IOException ignored) {
@@ -139,7 +150,7 @@ final class UdpRelay implements PortProxy.Relay, PortProxy.Handler {
     }
 
     /** One client's flow: replies from the target go back to this client. */
-    private final class Flow implements PortProxy.Handler {
+    private final class Flow implements RelayLoop.Handler {
         final SocketAddress client;
         final DatagramChannel upstream;
         long lastUsed = System.nanoTime();

@@ -1,4 +1,4 @@
-package dev.weft.core.internal;
+package dev.weft.core.internal.ports;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -17,27 +17,41 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One listening TCP host port of the {@link PortProxy}: each IPv6 client gets its own connection
+ * One listening TCP host port run by a {@link RelayLoop}: each IPv6 client gets its own connection
  * from the host namespace to the target, and bytes are copied both ways. A half-close is passed on
  * (a client's FIN becomes a FIN to the target, and the other way), and a side is not read while the
  * other side's buffer is full. An error on either side resets both. IPv4 clients (only there when
- * no DNAT rule took them) are reset at once. Runs on the proxy's selector thread only.
+ * no DNAT rule took them) are reset at once, and so is every client while there is no target. Runs
+ * on the loop's thread only, except {@link #target(InetSocketAddress)}.
  */
-final class TcpRelay implements PortProxy.Relay, PortProxy.Handler {
+final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
     private static final Logger LOG = Logger.getLogger(TcpRelay.class.getName());
     private static final int BUFFER = 64 * 1024;
 
-    private final PortProxy proxy;
+    private final RelayLoop loop;
     private final ServerSocketChannel server;
-    /** Null when the endpoint has no address to relay to: every client is reset. */
-    private final InetSocketAddress target;
+    /** Where new clients go; null while the port is not mapped: every client is reset. */
+    private volatile InetSocketAddress target;
     private final Set<Connection> connections = new HashSet<>();
     private Selector selector;
 
-    TcpRelay(PortProxy proxy, ServerSocketChannel server, InetSocketAddress target) {
-        this.proxy = proxy;
+    TcpRelay(RelayLoop loop, ServerSocketChannel server) {
+        this.loop = loop;
         this.server = server;
-        this.target = target;
+    }
+
+    @Override
+    public InetSocketAddress target(InetSocketAddress to) {
+        InetSocketAddress before = target;
+        target = to;
+        return before;
+    }
+
+    @Override
+    public void endFlows() {
+        for (Connection c : new ArrayList<>(connections)) {
+            c.close(true);
+        }
     }
 
     @Override
@@ -66,6 +80,7 @@ final class TcpRelay implements PortProxy.Relay, PortProxy.Handler {
     private void relay(SocketChannel client) {
         SocketChannel upstream = null;
         Connection c = null;
+        InetSocketAddress target = this.target;
         try {
             InetSocketAddress from = (InetSocketAddress) client.getRemoteAddress();
             if (from.getAddress() instanceof Inet4Address || target == null) {
@@ -76,7 +91,7 @@ final class TcpRelay implements PortProxy.Relay, PortProxy.Handler {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             StandardProtocolFamily family = target.getAddress() instanceof Inet4Address
                     ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
-            upstream = proxy.inHost(() -> SocketChannel.open(family));
+            upstream = loop.inHost(() -> SocketChannel.open(family));
             upstream.configureBlocking(false);
             upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c = new Connection(client, upstream);
@@ -101,9 +116,7 @@ final class TcpRelay implements PortProxy.Relay, PortProxy.Handler {
 
     @Override
     public void close() {
-        for (Connection c : new ArrayList<>(connections)) {
-            c.close(true);
-        }
+        endFlows();
         try {
             server.close();
         } catch (IOException ignored) {
@@ -159,7 +172,7 @@ final class TcpRelay implements PortProxy.Relay, PortProxy.Handler {
     }
 
     /** One relayed client: its socket, the one to the target, and a pipe each way. */
-    private final class Connection implements PortProxy.Handler {
+    private final class Connection implements RelayLoop.Handler {
         final SocketChannel client;
         final SocketChannel upstream;
         final Pipe toUpstream = new Pipe();

@@ -1,4 +1,4 @@
-package dev.weft.core.internal;
+package dev.weft.core.internal.ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,7 +62,7 @@ class PortProxyKernelTest {
     void anIpv6ClientIsRelayedBothWaysToAnIpv4OrIpv6TargetAndAnIpv4ClientIsReset() throws Exception {
         try (TcpListener target = host.listenTcp(0)) {
             for (String to : new String[] {"127.0.0.1", "::1"}) {
-                try (PortProxy.Port p = proxy.open("tcp", null, 0, new InetSocketAddress(to, target.port()));
+                try (PortProxy.Port p = open("tcp", null, 0, new InetSocketAddress(to, target.port()));
                      TcpConnection c = host.connectTcp("::1", p.port())) {
                     assertEquals(host.name(), c.readLine(), "the target's greeting through the proxy to " + to);
                     c.writeLine("hello " + to);
@@ -93,7 +93,7 @@ class PortProxyKernelTest {
         server.start();
         byte[] chunk = new byte[1 << 20];
         Arrays.fill(chunk, (byte) 7);
-        try (counter; PortProxy.Port p = proxy.open("tcp", null, 0, new InetSocketAddress("127.0.0.1", counter.getLocalPort()));
+        try (counter; PortProxy.Port p = open("tcp", null, 0, new InetSocketAddress("127.0.0.1", counter.getLocalPort()));
              Socket client = connect(p.port())) {
             client.setSoTimeout(10_000);
             for (int i = 0; i < 32; i++) {
@@ -107,7 +107,7 @@ class PortProxyKernelTest {
     @Test
     void closingThePortEndsItsFlowsAndFreesThePortAtOnce() throws Exception {
         try (TcpListener target = host.listenTcp(0)) {
-            PortProxy.Port p = proxy.open("tcp", null, 0, new InetSocketAddress("127.0.0.1", target.port()));
+            PortProxy.Port p = open("tcp", null, 0, new InetSocketAddress("127.0.0.1", target.port()));
             int port = p.port();
             TcpConnection c = host.connectTcp("::1", port);
             assertEquals(host.name(), c.readLine());
@@ -140,7 +140,7 @@ class PortProxyKernelTest {
         }, "udp-echo");
         t.setDaemon(true);
         t.start();
-        try (echo; PortProxy.Port p = proxy.open("udp", null, 0, new InetSocketAddress("127.0.0.1", echo.getLocalPort()));
+        try (echo; PortProxy.Port p = open("udp", null, 0, new InetSocketAddress("127.0.0.1", echo.getLocalPort()));
              DatagramSocket a = host.call(DatagramSocket::new); DatagramSocket b = host.call(DatagramSocket::new)) {
             assertEquals("one", exchange(a, "::1", p.port(), "one"));
             assertEquals("two", exchange(b, "::1", p.port(), "two"), "a second client has its own flow");
@@ -153,7 +153,7 @@ class PortProxyKernelTest {
     @Test
     void udpFlowsAreBoundedAndTheLeastRecentlyUsedGivesWay() throws Exception {
         try (UdpListener target = host.listenUdp("127.0.0.1", 0);
-             PortProxy.Port p = proxy.open("udp", null, 0, new InetSocketAddress("127.0.0.1", target.port()));
+             PortProxy.Port p = open("udp", null, 0, new InetSocketAddress("127.0.0.1", target.port()));
              DatagramSocket first = host.call(DatagramSocket::new)) {
             send(first, p.port(), "first");
             int flowPort = target.awaitDatagram(Duration.ofSeconds(2)).sourcePort();
@@ -183,19 +183,57 @@ class PortProxyKernelTest {
     }
 
     @Test
+    void aPortWithoutATargetResetsItsClientsAndRetargetingEndsTheFlowsToTheOldTarget() throws Exception {
+        try (TcpListener first = host.listenTcp(0); TcpListener second = host.listenTcp(0);
+             PortProxy.Port p = proxy.open("tcp", null, 0)) {
+            String before = outcome("::1", p.port());
+            assertTrue(before.equals("reset") || before.equals("end"), "not served before it has a target: " + before);
+            assertNull(first.awaitConnection(SHORT), "nothing relayed without a target");
+
+            p.relayTo(new InetSocketAddress("127.0.0.1", first.port()));
+            TcpConnection c = host.connectTcp("::1", p.port());
+            assertEquals(host.name(), c.readLine(), "relayed once it has a target");
+            p.relayTo(new InetSocketAddress("127.0.0.1", first.port()));
+            c.writeLine("same");
+            assertEquals("same", c.readLine(), "the same target again leaves the flow alone");
+
+            p.relayTo(new InetSocketAddress("127.0.0.1", second.port()));
+            assertThrows(RuntimeException.class, c::readLine, "a flow to the old target ends");
+            try (TcpConnection c2 = host.connectTcp("::1", p.port())) {
+                assertEquals(host.name(), c2.readLine());
+                assertEquals("127.0.0.1", second.awaitConnection(Duration.ofSeconds(2)), "new clients go to the new target");
+                p.relayTo(null);
+                assertThrows(RuntimeException.class, c2::readLine, "unmapped: its flows end");
+            }
+            String after = outcome("::1", p.port());
+            assertTrue(after.equals("reset") || after.equals("end"), "an IPv6 client of an unmapped port is not served: " + after);
+            assertNull(second.awaitConnection(SHORT), "nothing relayed once unmapped");
+            assertThrows(RuntimeException.class, () -> host.listenTcp(p.port()), "the port stays held");
+        }
+    }
+
+    @Test
     void closeStopsTheThreadAndALaterOpenStartsItAgain() throws Exception {
         try (TcpListener target = host.listenTcp(0)) {
             InetSocketAddress to = new InetSocketAddress("127.0.0.1", target.port());
-            PortProxy.Port p = proxy.open("tcp", null, 0, to);
+            PortProxy.Port p = open("tcp", null, 0, to);
             assertEquals(1, proxyThreads());
             proxy.close();
             assertEquals(0, proxyThreads());
             assertFalse(host.canConnectTcp("::1", p.port(), SHORT), "its ports went with it");
             p.close(); // harmless afterwards
-            try (PortProxy.Port again = proxy.open("tcp", null, 0, to); TcpConnection c = host.connectTcp("::1", again.port())) {
+            try (PortProxy.Port again = open("tcp", null, 0, to); TcpConnection c = host.connectTcp("::1", again.port())) {
                 assertEquals(host.name(), c.readLine());
             }
         }
+    }
+
+    /** A port of the proxy relayed to {@code target}. */
+    private PortProxy.Port open(String protocol, java.net.InetAddress address, int port, InetSocketAddress target)
+            throws IOException {
+        PortProxy.Port p = proxy.open(protocol, address, port);
+        p.relayTo(target);
+        return p;
     }
 
     /** A java.net.Socket makes its socket at connect time: connect inside the namespace. */
@@ -214,9 +252,14 @@ class PortProxyKernelTest {
 
     /** "reset", "end" (orderly end of stream) or "data" for an IPv4 client of the port. */
     private String ipv4Outcome(int port) {
+        return outcome("127.0.0.1", port);
+    }
+
+    /** "reset", "end" (orderly end of stream) or "data" for a client of the port at {@code address}. */
+    private String outcome(String address, int port) {
         return host.call(() -> {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                s.connect(new InetSocketAddress(address, port), 2000);
                 s.setSoTimeout(2000);
                 InputStream in = s.getInputStream();
                 return in.read() < 0 ? "end" : "data";
