@@ -1,5 +1,6 @@
 package dev.weft.driver.bridge;
 
+import dev.weft.api.Failures;
 import dev.weft.api.NetworkSpec;
 import dev.weft.api.PortBinding;
 import dev.weft.api.SubnetInfo;
@@ -241,21 +242,21 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     public void deleteNetwork(NetworkConfig network, BridgeOptions options) {
         Rtnetlink host = kernel.host();
         String bridge = bridgeName(network, options);
-        List<RuntimeException> failures = new ArrayList<>();
-        step(failures, () -> firewall.removeNetwork(network.id()));
+        Failures failures = new Failures();
+        failures.run(() -> firewall.removeNetwork(network.id()));
         var link = host.link(bridge);
         if (link.isPresent()) {
             if (isOwn(link.get(), network)) {
-                step(failures, () -> host.deleteLinkIfExists(bridge));
+                failures.run(() -> host.deleteLinkIfExists(bridge));
             } else {
-                step(failures, () -> LinkPlumbing.removeGateways(host, bridge, network));
+                failures.run(() -> LinkPlumbing.removeGateways(host, bridge, network));
                 LOG.info("network " + network.name() + ": left bridge " + bridge + " in place (Weft did not create it)");
             }
         }
         mtus.remove(network.id());
         bridges.remove(network.id());
         bridgeIndexes.remove(network.id());
-        throwAll(failures, "network \"" + network.name() + "\": could not remove everything");
+        failures.throwIfAny("network \"" + network.name() + "\": could not remove everything");
         LOG.info("network " + network.name() + ": deleted bridge " + bridge);
     }
 
@@ -374,14 +375,14 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     public void leave(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
         Rtnetlink host = kernel.host();
         String hostEnd = hostEndName(endpoint);
-        List<RuntimeException> failures = new ArrayList<>();
+        Failures failures = new Failures();
         if (sandbox.removing()) {
             // the namespace is destroyed next and takes the pair with it; the controller keeps the
             // addresses until the host end is gone. Queued all the same, in case something else
             // keeps the namespace alive.
             deleter.delete(hostEnd, VethDeleter.REMOVED_SANDBOX_GRACE_MILLIS);
         } else {
-            step(failures, () -> {
+            failures.run(() -> {
                 try {
                     host.setLink(LinkChange.of(hostEnd).noMaster().down());
                     deleter.delete(hostEnd);
@@ -392,8 +393,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                 }
             });
         }
-        step(failures, () -> firewall.removeEndpoint(endpoint, hostEnd, options.icc()));
-        throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
+        failures.run(() -> firewall.removeEndpoint(endpoint, hostEnd, options.icc()));
+        failures.throwIfAny("endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
     }
 
     /**
@@ -445,10 +446,10 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     /** The relay first (no new [::1] client from its return), then the DNAT and its flows. */
     @Override
     public void unpublish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
-        List<RuntimeException> failures = new ArrayList<>();
-        step(failures, () -> relay.unmapPorts(endpoint, ports));
-        step(failures, () -> firewall.unpublish(endpoint, ports, options.hostBindingIpv4()));
-        throwAll(failures, "endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": unpublish failed");
+        Failures failures = new Failures();
+        failures.run(() -> relay.unmapPorts(endpoint, ports));
+        failures.run(() -> firewall.unpublish(endpoint, ports, options.hostBindingIpv4()));
+        failures.throwIfAny("endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": unpublish failed");
     }
 
     /**
@@ -535,26 +536,5 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private int mtu(NetworkConfig network, BridgeOptions options, String bridge) {
         return mtus.computeIfAbsent(network.id(), id -> options.mtu() != 0 ? options.mtu()
                 : kernel.host().link(bridge).map(Link::mtu).orElseGet(() -> effectiveMtu(options)));
-    }
-
-    static void step(List<RuntimeException> failures, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-    }
-
-    static void throwAll(List<RuntimeException> failures, String what) {
-        if (failures.isEmpty()) {
-            return;
-        }
-        if (failures.size() == 1) {
-            throw failures.get(0);
-        }
-        RuntimeException all = new RuntimeException(what + ": " + failures.stream().map(Throwable::getMessage)
-                .reduce((a, b) -> a + "; " + b).orElse(""));
-        failures.forEach(all::addSuppressed);
-        throw all;
     }
 }

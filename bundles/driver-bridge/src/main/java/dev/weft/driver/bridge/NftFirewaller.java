@@ -1,5 +1,6 @@
 package dev.weft.driver.bridge;
 
+import dev.weft.api.Failures;
 import dev.weft.api.PortBinding;
 import dev.weft.api.WeftException;
 import dev.weft.linux.Kernel;
@@ -50,10 +51,10 @@ final class NftFirewaller implements Firewaller {
 
     @Override
     public void removeNetwork(String networkId) {
-        List<RuntimeException> failures = new ArrayList<>();
-        BridgeDriver.step(failures, () -> firewall.removeNetwork(networkId));
-        BridgeDriver.step(failures, () -> cooperation.remove(context.ownershipMark(networkId)));
-        BridgeDriver.throwAll(failures, "firewall of network " + networkId.substring(0, Math.min(12, networkId.length())));
+        Failures failures = new Failures();
+        failures.run(() -> firewall.removeNetwork(networkId));
+        failures.run(() -> cooperation.remove(context.ownershipMark(networkId)));
+        failures.throwIfAny("firewall of network " + networkId.substring(0, Math.min(12, networkId.length())));
     }
 
     @Override
