@@ -105,6 +105,7 @@ final class CliConnection implements Runnable {
         if (!halfClosed) {
             services.io().execute(this::watchForHangup);
         }
+        services.awaitBoot();
         int limit = services.timeoutSeconds();
         ScheduledFuture<?> timer = services.scheduler().schedule(() -> timedOut(limit), limit, TimeUnit.SECONDS);
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();

@@ -26,4 +26,9 @@ record CliServices(SessionFactory sessionFactory, Path socket, UserPrincipal roo
     boolean stopping() {
         return server.stopping();
     }
+
+    /** Waits until the runtime has booted (Karaf's boot features installed), bounded. */
+    void awaitBoot() {
+        server.awaitBoot();
+    }
 }

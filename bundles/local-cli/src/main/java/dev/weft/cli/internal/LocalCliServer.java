@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,11 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,17 +67,60 @@ public final class LocalCliServer {
     private CliServices services;
     private Thread acceptor;
 
+    /**
+     * Commands wait for Karaf's boot features (the drivers among them) to be installed, so that the
+     * first command after {@code ./weft start} sees the runtime as booted (its predefined networks
+     * made), not half-way. At most this long: a boot that failed must not silence the CLI.
+     */
+    static final long BOOT_WAIT_SECONDS = 60;
+    private static final String BOOT_FINISHED = "(objectClass=org.apache.karaf.features.BootFinished)";
+    private final CountDownLatch booted = new CountDownLatch(1);
+    private ServiceTracker<Object, Object> bootTracker;
+
     @Activate
     public LocalCliServer(@Reference SessionFactory sessionFactory, BundleContext context, CliConfig config)
-            throws IOException {
-        this(sessionFactory, socketIn(context.getProperty(RUN_DIR_PROPERTY)), config);
+            throws IOException, InvalidSyntaxException {
+        this(sessionFactory, socketIn(context.getProperty(RUN_DIR_PROPERTY)), config, false);
+        // Karaf's marker service, by name: no dependency on the features service's packages
+        bootTracker = new ServiceTracker<>(context, context.createFilter(BOOT_FINISHED), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> reference) {
+                booted.countDown();
+                return reference;
+            }
+        };
+        bootTracker.open(true);
     }
 
-    /** Listens on {@code socket} at once; for tests, which have no framework. */
+    /** Listens on {@code socket} at once; for tests, which have no framework (and no boot to wait for). */
     LocalCliServer(SessionFactory sessionFactory, Path socket, CliConfig config) throws IOException {
+        this(sessionFactory, socket, config, true);
+    }
+
+    private LocalCliServer(SessionFactory sessionFactory, Path socket, CliConfig config, boolean booted)
+            throws IOException {
         this.sessionFactory = sessionFactory;
+        if (booted) {
+            this.booted.countDown();
+        }
         modified(config);
         start(socket, config);
+    }
+
+    /** Waits until Karaf's boot features are installed (at most {@link #BOOT_WAIT_SECONDS}). */
+    void awaitBoot() {
+        if (booted.getCount() == 0) {
+            return;
+        }
+        try {
+            if (!booted.await(BOOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("local CLI: Karaf's boot features are not installed after {} s (see the log for why); "
+                        + "commands run anyway", BOOT_WAIT_SECONDS);
+                booted.countDown();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Path socketIn(String runDir) {
@@ -121,6 +168,10 @@ public final class LocalCliServer {
     @Deactivate
     void deactivate() {
         stopping = true;
+        if (bootTracker != null) {
+            bootTracker.close();
+        }
+        booted.countDown(); // a command waiting for the boot goes on (and is interrupted below)
         try {
             server.close();                               // ends acceptLoop
         } catch (IOException e) {
