@@ -14,7 +14,6 @@ import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
-import dev.weft.spi.IpamDriver;
 import dev.weft.spi.Reapplicable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,27 +32,32 @@ public final class ControllerImpl implements Controller {
 
     private final Inventory inventory;
     private final DriverRegistry drivers;
+    private final IpamRegistry ipams;
     private final Networks networks;
     private final Endpoints endpoints;
     private final Sandboxes sandboxes;
     private final Views views;
     private final Reconciler reconciler;
+    private final Leases leases;
     private final Map<String, NetworkSpec> predefined;
     private final HostPorts hostPorts;
     /** Users' operations in flight: background kernel work waits for quiet moments. */
     private final Activity activity = new Activity();
 
     /**
+     * @param ipams      the IPAM drivers: the built-in ones added already, others following the
+     *                   whiteboard; their leases are replayed at {@link #start} and on arrival
      * @param predefined the predefined networks by the driver that serves them (created when that
      *                   driver first arrives), e.g. {@code null} → network {@code none}
      */
-    ControllerImpl(Kernel kernel, Store store, IpamDriver ipam, DriverRegistry drivers, Path etcNetns,
+    ControllerImpl(Kernel kernel, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf, Map<String, NetworkSpec> predefined) {
         this.inventory = new Inventory(store);
         this.drivers = drivers;
+        this.ipams = ipams;
         Locks locks = new Locks();
         this.hostPorts = new HostPorts(kernel);
-        this.networks = new Networks(inventory, drivers, ipam);
+        this.networks = new Networks(inventory, drivers, ipams);
         SandboxReaper reaper = new SandboxReaper(kernel, activity, new SandboxReaper.Steps() {
             @Override
             public void removeResolvConf(String sandbox) {
@@ -65,16 +69,20 @@ public final class ControllerImpl implements Controller {
                 inventory.removeSandbox(sandbox.id());
             }
         });
-        this.endpoints = new Endpoints(inventory, drivers, ipam, hostPorts, locks, reaper);
+        this.endpoints = new Endpoints(inventory, drivers, ipams, hostPorts, locks, reaper);
         this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
-        this.views = new Views(inventory, drivers, this::scopeOf);
-        this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipam);
+        this.views = new Views(inventory, drivers, ipams, this::scopeOf);
+        this.leases = new Leases(inventory, ipams);
+        this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipams, leases);
         this.predefined = new LinkedHashMap<>(predefined);
     }
 
-    /** Loads the records, reconciles them with the kernel and starts following drivers. */
+    /** Loads the records, reconciles them with the kernel and starts following IPAM and network drivers. */
     void start() {
         reconciler.reconcile();
+        // An IPAM driver registered meanwhile is replayed here or by the listener, once either way.
+        ipams.onArrival(leases::replay);
+        ipams.entries().forEach(leases::replay);
         drivers.onArrival(this::driverArrived);
         for (DriverRegistry.Entry e : drivers.entries()) {
             driverArrived(e);
@@ -136,7 +144,7 @@ public final class ControllerImpl implements Controller {
         List<String> removed = new ArrayList<>();
         for (NetworkRecord n : inventory.networks()) {
             if (!n.predefined() && n.state() == State.READY && inventory.endpoints(e -> e.network().equals(n.id())).isEmpty()
-                    && drivers.available(n.driver(), n.driverBundle())) {
+                    && drivers.available(n.driver(), n.driverBundle()) && ipams.available(n.ipam())) {
                 try {
                     networks.remove(n.id());
                     removed.add(n.name());
@@ -220,6 +228,22 @@ public final class ControllerImpl implements Controller {
             out.computeIfAbsent(n.driver() + "/" + n.driverBundle(), k -> new DriverInfo(n.driver(), "local",
                     n.driverBundle(), "", false, all.stream().filter(x -> x.driver().equals(n.driver())
                     && x.driverBundle().equals(n.driverBundle())).map(NetworkRecord::name).toList()));
+        }
+        return List.copyOf(out.values());
+    }
+
+    @Override
+    public List<DriverInfo> ipamDrivers() {
+        Map<String, DriverInfo> out = new LinkedHashMap<>();
+        List<NetworkRecord> all = inventory.networks();
+        for (IpamRegistry.Entry e : ipams.entries()) {
+            List<String> nets = all.stream().filter(n -> e.serves(n.ipam())).map(NetworkRecord::name).toList();
+            out.putIfAbsent(e.name + "/" + e.bundle, new DriverInfo(e.name, "local", e.bundle, e.version, true, nets));
+        }
+        for (NetworkRecord n : all) {
+            out.computeIfAbsent(n.ipam().driver() + "/" + n.ipam().bundle(), k -> new DriverInfo(n.ipam().driver(),
+                    "local", n.ipam().bundle(), "", false, all.stream().filter(x -> x.ipam().driver().equals(
+                    n.ipam().driver()) && x.ipam().bundle().equals(n.ipam().bundle())).map(NetworkRecord::name).toList()));
         }
         return List.copyOf(out.values());
     }
