@@ -63,6 +63,9 @@ final class Endpoints {
             throw new WeftException.Conflict("network \"" + n.name() + "\" is being " + (n.state() == State.CREATING
                     ? "created" : "removed"));
         }
+        if (!ipams.available(n.ipam())) { // before a sandbox's namespace is made for it
+            throw Networks.ipamUnavailable(n);
+        }
         boolean hostNet = n.predefined() && n.name().equals("host");
         if (s.mode() == SandboxInfo.Mode.HOST && !hostNet) {
             throw new WeftException.Conflict("sandbox \"" + s.name() + "\" uses the host's network stack and cannot "
