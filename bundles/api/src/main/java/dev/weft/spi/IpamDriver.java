@@ -25,7 +25,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <p>Each registration starts from nothing: when the service arrives (or returns), the controller
  * replays the records of its networks into it (see <em>Restart</em>) before any other call for
  * them, and offers it to new networks only after that. A driver that keeps state across an
- * unregistration must drop it then.
+ * unregistration must drop it then. Its state belongs to one run of the controller, so a driver
+ * with state references the {@link DriverContext} service (mandatory, as network drivers do): it is
+ * then deactivated when core stops or restarts and starts empty when core is back, instead of
+ * meeting a new controller's replay with the pools of the last one.
  *
  * <h2>Call order</h2>
  * The controller calls
