@@ -181,6 +181,55 @@ class WeftRuntimeIT {
         }
     }
 
+    /**
+     * A third party's IPAM driver through {@code ./weft}: the sample IPAM driver's jar dropped into
+     * {@code deploy/} serves {@code --ipam-driver fixed} on the bridge driver; two sandboxes get the
+     * addresses of its list, in its order, and talk. Unknown and unusable IPAM drivers are refused
+     * on one line naming the value.
+     */
+    @Test
+    void anIpamDriverDroppedIntoDeployGivesABridgeNetworksSandboxesItsAddresses() throws Exception {
+        try (PrivateInstance it = PrivateInstance.create()) {
+            Weft weft = it.weft;
+            it.start();
+            assertEquals(Map.of("default", "yes", "null", "yes"), drivers(ok(weft.run("driver:list", "--ipam"))));
+            Path jar = Path.of(PrivateInstance.property("weft.ipam.jar"));
+            Path staged = Files.copy(jar, weft.home.resolve("ipam-sample.jar.part"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged, weft.home.resolve("runtime/deploy/ipam-sample.jar"), StandardCopyOption.ATOMIC_MOVE);
+            poll("IPAM driver fixed available", Duration.ofSeconds(20),
+                    () -> "yes".equals(drivers(weft.run("driver:list", "--ipam")).get("fixed")));
+
+            assertRefused(weft.run("network:create", "--ipam-driver", "nosuch", "x"),
+                    "no IPAM driver \"nosuch\" is installed; installed IPAM drivers: default, fixed, null");
+            assertRefused(weft.run("network:create", "--ipam-driver", "null", "x"),
+                    "the bridge driver needs addresses and IPAM driver \"null\" gives none");
+            assertRefused(weft.run("network:create", "--ipam-driver", "fixed", "--ipam-opt", "addresses=10.94.0.5", "x"),
+                    "IPAM driver \"fixed\" picks no subnets: give one with --subnet");
+            assertRefused(weft.run("network:create", "--ipam-opt", "color=red", "x"),
+                    "option \"color\" is not supported: the default IPAM accepts no options");
+
+            ok(weft.run("network:create", "--ipam-driver", "fixed", "--ipam-opt", "addresses=10.94.0.50,10.94.0.40",
+                    "--subnet", "10.94.0.0/24", "lab"));
+            String inspect = ok(weft.run("network:inspect", "lab")).out();
+            assertTrue(inspect.contains("\"Driver\": \"fixed\"") && inspect.contains("\"addresses\": \"10.94.0.50,10.94.0.40\""),
+                    inspect);
+            TestSandbox a = it.sandbox("a");
+            TestSandbox b = it.sandbox("b");
+            ok(weft.run("sandbox:create", "--network", "lab", a.name()));
+            ok(weft.run("sandbox:create", "--network", "lab", b.name()));
+            assertTrue(ipv4Of(a).contains("inet 10.94.0.50/24"), () -> ipv4Of(a));
+            assertTrue(ipv4Of(b).contains("inet 10.94.0.40/24"), () -> ipv4Of(b));
+            try (TcpListener listener = b.listenTcp(PORT); TcpConnection connection = a.connectTcp("10.94.0.40", PORT)) {
+                assertEquals("10.94.0.50", connection.peerSeenBy(listener));
+            }
+            try (TcpListener listener = a.listenTcp(PORT); TcpConnection connection = b.connectTcp("10.94.0.50", PORT)) {
+                assertEquals("10.94.0.40", connection.peerSeenBy(listener));
+            }
+            ok(weft.run("sandbox:remove", a.name(), b.name()));
+            ok(weft.run("network:remove", "lab"));
+        }
+    }
+
     @Test
     void afterKillDashNineARestartFindsEverythingAsBefore() throws Exception {
         try (PrivateInstance it = PrivateInstance.create()) {

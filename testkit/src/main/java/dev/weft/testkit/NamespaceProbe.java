@@ -66,6 +66,23 @@ public final class NamespaceProbe {
     }
 
     /** True when the namespace is bind-mounted somewhere (as /run/netns/NAME is). */
+    /**
+     * As {@link #mounted(long)}, counting only mount points whose path contains {@code pathPart} (a
+     * test host's name): inode numbers of freed namespaces are handed out again at once, so another
+     * test's namespace may carry the number by now.
+     */
+    public static boolean mountedUnder(long netnsInode, String pathPart) {
+        String wanted = "net:[" + netnsInode + "]";
+        try {
+            // Field 4 of mountinfo is the root of the mount ("net:[INODE]" for nsfs), field 5 its mount point.
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(line -> line.split(" "))
+                    .anyMatch(fields -> fields.length > 4 && wanted.equals(fields[3]) && fields[4].contains(pathPart));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/mountinfo", e);
+        }
+    }
+
     public static boolean mounted(long netnsInode) {
         String wanted = "net:[" + netnsInode + "]";
         try {

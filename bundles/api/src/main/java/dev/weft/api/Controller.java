@@ -20,14 +20,16 @@ public interface Controller {
     /**
      * Creates a network with its driver's kernel state.
      * @throws WeftException.InvalidRequest bad name, malformed or inconsistent subnets, unknown option
+     *                                      or IPAM option, subnets asked of the {@code null} IPAM driver
      * @throws WeftException.Conflict       duplicate name, subnet overlapping another network
-     * @throws WeftException.Unavailable    no driver of that name
+     * @throws WeftException.Unavailable    no driver or no IPAM driver of that name
      */
     NetworkInfo createNetwork(NetworkSpec spec);
 
     /**
-     * Removes a network and its kernel state.
-     * @throws WeftException.Conflict predefined network, or sandboxes still connected
+     * Removes a network and its kernel state, and gives its subnets back to its IPAM driver.
+     * @throws WeftException.Conflict    predefined network, or sandboxes still connected
+     * @throws WeftException.Unavailable its driver or its IPAM driver is not installed
      */
     void removeNetwork(String network);
 
@@ -85,6 +87,13 @@ public interface Controller {
 
     /** Drivers registered now and drivers that networks remember. */
     List<DriverInfo> drivers();
+
+    /**
+     * IPAM drivers: the built-in {@code default} and {@code null}, those registered now, and those
+     * that networks remember (not available: their networks take no new endpoints until they return).
+     * @since 0.5.0
+     */
+    List<DriverInfo> ipamDrivers();
 
     /**
      * Rewrites the kernel state drivers keep in places other tools share (their firewall tables and

@@ -3,10 +3,10 @@ package dev.weft.api;
 import java.util.List;
 
 /**
- * A network driver the controller knows: registered now, or remembered by networks that use it.
+ * A network or IPAM driver the controller knows: registered now, or remembered by networks that use it.
  *
- * @param name     the driver's name ({@code bridge}, {@code null}, …)
- * @param scope    {@code local} or {@code global}
+ * @param name     the driver's name ({@code bridge}, {@code null}, …; for IPAM {@code default}, {@code null}, …)
+ * @param scope    {@code local} or {@code global} (IPAM drivers: {@code local})
  * @param bundle   the symbolic name of the bundle serving it
  * @param version  that bundle's version
  * @param available registered now

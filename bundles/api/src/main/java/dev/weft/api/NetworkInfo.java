@@ -7,27 +7,43 @@ import java.util.Map;
 /**
  * A network as the controller knows it (the shape of {@code docker network inspect}).
  *
- * @param id         64 hex characters
- * @param name       its name
- * @param driver     its driver's name
- * @param scope      {@code local} or {@code global}
- * @param created    when it was created
- * @param ipv6       dual stack
- * @param internal   no route out
- * @param predefined one of {@code bridge}, {@code host}, {@code none}: cannot be removed
- * @param available  its driver is installed (false: kernel state kept, operations refused until it returns)
- * @param subnets    allocated subnets
- * @param options    driver options as given
- * @param labels     labels
- * @param endpoints  its endpoints
+ * @param id          64 hex characters
+ * @param name        its name
+ * @param driver      its driver's name
+ * @param scope       {@code local} or {@code global}
+ * @param created     when it was created
+ * @param ipv6        dual stack
+ * @param internal    no route out
+ * @param predefined  one of {@code bridge}, {@code host}, {@code none}: cannot be removed
+ * @param available   its driver and its IPAM driver are installed (false: kernel state and leases
+ *                    kept, new endpoints and removal refused until both are back)
+ * @param subnets     allocated subnets
+ * @param options     driver options as given
+ * @param labels      labels
+ * @param endpoints   its endpoints
+ * @param ipamDriver  the IPAM driver that allocated its subnets ({@code default}, {@code null}, or a
+ *                    third party's)
+ * @param ipamOptions the IPAM driver options as given
+ * @since 0.5.0 (ipamDriver, ipamOptions)
  */
 public record NetworkInfo(String id, String name, String driver, String scope, Instant created, boolean ipv6,
                           boolean internal, boolean predefined, boolean available, List<SubnetInfo> subnets,
-                          Map<String, String> options, Map<String, String> labels, List<EndpointInfo> endpoints) {
+                          Map<String, String> options, Map<String, String> labels, List<EndpointInfo> endpoints,
+                          String ipamDriver, Map<String, String> ipamOptions) {
     public NetworkInfo {
         subnets = List.copyOf(subnets);
         options = Map.copyOf(options);
         labels = Map.copyOf(labels);
         endpoints = List.copyOf(endpoints);
+        ipamDriver = ipamDriver == null ? NetworkSpec.DEFAULT_IPAM_DRIVER : ipamDriver;
+        ipamOptions = ipamOptions == null ? Map.of() : Map.copyOf(ipamOptions);
+    }
+
+    /** A network of the default IPAM driver without IPAM options (the form before 0.5.0). */
+    public NetworkInfo(String id, String name, String driver, String scope, Instant created, boolean ipv6,
+                       boolean internal, boolean predefined, boolean available, List<SubnetInfo> subnets,
+                       Map<String, String> options, Map<String, String> labels, List<EndpointInfo> endpoints) {
+        this(id, name, driver, scope, created, ipv6, internal, predefined, available, subnets, options, labels,
+                endpoints, null, null);
     }
 }

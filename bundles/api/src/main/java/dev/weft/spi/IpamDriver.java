@@ -8,10 +8,32 @@ import org.osgi.annotation.versioning.ConsumerType;
  * gateways and endpoints. Modelled on libnetwork's {@code ipamapi.Ipam}. Weft ships a default
  * implementation in core; third parties may register their own.
  *
+ * <h2>Registration</h2>
+ * An IPAM driver is an OSGi service of this type with the service property {@value #NAME} (e.g.
+ * {@code fixed}). People choose it with {@code network:create --ipam-driver NAME} and give it options
+ * with {@code --ipam-opt KEY=VALUE}, which reach it as {@link PoolRequest#options()} of every pool
+ * request for that network, replays included. Two names are built into core and cannot be
+ * registered: {@value #DEFAULT} (Weft's own, used when a network names none) and {@value #NULL}
+ * (no addresses: the network gets no subnets, its endpoints no addresses, and no driver is called,
+ * as with Docker's {@code null} IPAM). The controller tracks the others dynamically, like network
+ * drivers: the first registration of a name serves new networks and a later one with the same name
+ * does not shadow it; a network remembers the name and the bundle of the IPAM driver that allocated
+ * its pools, and only that bundle serves it. When the service goes away, its networks keep their
+ * subnets, endpoints and kernel state but take no new endpoints and cannot be removed until it
+ * returns (sandboxes can still leave them: the addresses they held are then not replayed).
+ *
+ * <p>Each registration starts from nothing: when the service arrives (or returns), the controller
+ * replays the records of its networks into it (see <em>Restart</em>) before any other call for
+ * them, and offers it to new networks only after that. A driver that keeps state across an
+ * unregistration must drop it then. Its state belongs to one run of the controller, so a driver
+ * with state references the {@link DriverContext} service (mandatory, as network drivers do): it is
+ * then deactivated when core stops or restarts and starts empty when core is back, instead of
+ * meeting a new controller's replay with the pools of the last one.
+ *
  * <h2>Call order</h2>
  * The controller calls
  * <ol>
- * <li>{@link #addressSpaces()} once, when it starts using the driver;</li>
+ * <li>{@link #addressSpaces()} once, when the service is registered;</li>
  * <li>on network creation, per subnet (IPv4 first, then IPv6): {@link #requestPool}, then
  *     {@link #requestAddress} of kind {@link AddressRequest.Kind#GATEWAY} (unless the network has no
  *     gateway, or its gateway is an IPv6 link-local address outside the pool) and one of kind
@@ -26,9 +48,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <h2>Restart</h2>
  * The driver's state lives in memory; the controller's records are the one source of truth
- * (docs/architecture.md §7). At start the controller replays them before any other call: {@link #requestPool}
- * with each network's recorded prefix and ip-range given explicitly (also for pools the driver had
- * picked), then {@link #requestAddress} with every recorded gateway, auxiliary and endpoint address
+ * (docs/architecture.md §7). At start, and when the driver's service arrives, the controller replays
+ * them before any other call: {@link #requestPool} with each network's recorded prefix and ip-range
+ * given explicitly (also for pools the driver had picked) and its recorded options, then {@link #requestAddress} with every recorded gateway, auxiliary and endpoint address
  * as preferred address, then, when the driver implements {@link IpamRestore},
  * {@link IpamRestore#restoreCursor}. A replayed request must succeed where the original did and give
  * the same {@link PoolId}; in particular a driver may not refuse a replayed pool because it now
@@ -46,6 +68,20 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface IpamDriver {
+
+    /** The service property holding the IPAM driver's name. */
+    String NAME = "weft.ipam.name";
+
+    /** The built-in IPAM driver of networks that name none (in core; Docker's name). */
+    String DEFAULT = "default";
+
+    /**
+     * The built-in IPAM driver that gives no addresses: its networks have no subnets and their
+     * endpoints no addresses (Docker's {@code null} IPAM). Network drivers see it in
+     * {@link NetworkConfig#ipamDriver()} and refuse it in {@link NetworkDriver#validate} when they
+     * cannot serve a network without addresses.
+     */
+    String NULL = "null";
 
     /**
      * The names of the default local and global address spaces. Called once, before any other

@@ -17,12 +17,30 @@ import java.util.Map;
  * @param predefined one of the networks Weft makes at its first start ({@code bridge}, {@code host},
  *                 {@code none}); a driver that serves only its predefined network refuses others in
  *                 {@link NetworkDriver#validate}
+ * @param ipamDriver the IPAM driver that allocates its subnets: {@link IpamDriver#DEFAULT}, a third
+ *                 party's, or {@link IpamDriver#NULL}, whose networks get no subnets and their
+ *                 endpoints no addresses ({@link #withoutAddresses()}). In {@link NetworkDriver#validate}
+ *                 the subnets are only those the user gave, so this is how a driver that needs
+ *                 addresses learns in time that there will be none.
+ * @since 0.5.0 (ipamDriver)
  */
 public record NetworkConfig(String id, String name, boolean ipv6, boolean internal, List<SubnetInfo> subnets,
-                            Map<String, String> labels, boolean predefined) {
+                            Map<String, String> labels, boolean predefined, String ipamDriver) {
     public NetworkConfig {
         subnets = List.copyOf(subnets);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        ipamDriver = ipamDriver == null ? IpamDriver.DEFAULT : ipamDriver;
+    }
+
+    /** A network of the default IPAM driver (the form before 0.5.0). */
+    public NetworkConfig(String id, String name, boolean ipv6, boolean internal, List<SubnetInfo> subnets,
+                         Map<String, String> labels, boolean predefined) {
+        this(id, name, ipv6, internal, subnets, labels, predefined, IpamDriver.DEFAULT);
+    }
+
+    /** True when its IPAM driver is {@link IpamDriver#NULL}: no subnets, endpoints without addresses. */
+    public boolean withoutAddresses() {
+        return IpamDriver.NULL.equals(ipamDriver);
     }
 
     /** The first 12 characters of the id, as Docker shows it and names bridges ({@code br-<short id>}). */

@@ -9,9 +9,10 @@
  *     (re-adopt kernel state after a restart) and {@link dev.weft.spi.Reapplicable} (rewrite the
  *     firewall state another tool flushed).</li>
  * <li>IP address management: {@link dev.weft.spi.IpamDriver} (pools and addresses, modelled on
- *     libnetwork's {@code ipamapi}) with its request and answer records, the optional capability
- *     {@link dev.weft.spi.IpamRestore}, and {@link dev.weft.spi.IpamException}. Weft's default IPAM
- *     lives in core.</li>
+ *     libnetwork's {@code ipamapi}), registered like network drivers under the service property
+ *     {@code weft.ipam.name}, with its request and answer records, the optional capability
+ *     {@link dev.weft.spi.IpamRestore}, and {@link dev.weft.spi.IpamException}. Weft's IPAM drivers
+ *     {@code default} and {@code null} (no addresses) live in core.</li>
  * </ul>
  *
  * <p>Kept at version 0.x until the bridge driver has proven it (docs/architecture.md §3).

@@ -15,7 +15,7 @@ import org.ops4j.pax.exam.options.UrlProvisionOption;
 
 /**
  * What the embedded Felix gets: SCR with its OSGi APIs, Felix ConfigAdmin, JNA and Gson, Weft's
- * network values, API and SPI, kernel layer, core and three drivers, all from files the build copied to
+ * network values, API and SPI, kernel layer, core, three drivers and the sample IPAM driver, all from files the build copied to
  * {@code target/felix-bundles} (Weft's own straight from the reactor).
  *
  * <p>Core is installed but not started; each test configures it for a throwaway world first and
@@ -28,6 +28,7 @@ import org.ops4j.pax.exam.options.UrlProvisionOption;
 final class FelixSetup {
     static final String CORE = "dev.weft.core";
     static final String SAMPLE = "dev.weft.driver-sample";
+    static final String IPAM_SAMPLE = "dev.weft.ipam-sample";
 
     private FelixSetup() {}
 
@@ -53,6 +54,7 @@ final class FelixSetup {
                 file("driver-null"),
                 file("driver-host"),
                 file("driver-sample"),
+                file("ipam-sample"),
                 junitBundles());
     }
 

@@ -180,10 +180,28 @@ final class WeftInstance implements AutoCloseable {
         Await.until("driver sample registered", () -> availableDrivers().contains("sample"));
     }
 
+    List<String> availableIpamDrivers() {
+        Controller c = controllers == null ? null : controllers.getService();
+        return c == null ? List.of() : c.ipamDrivers().stream().filter(d -> d.available()).map(d -> d.name()).toList();
+    }
+
+    /** Uninstalls the sample IPAM driver's bundle; returns once the controller no longer has it. */
+    void uninstallIpamSample() throws BundleException {
+        bundle(FelixSetup.IPAM_SAMPLE).orElseThrow(() -> new AssertionError("the sample IPAM driver is not installed"))
+                .uninstall();
+        Await.until("IPAM driver fixed gone", () -> !availableIpamDrivers().contains("fixed"));
+    }
+
+    /** Installs and starts the sample IPAM driver's bundle again; returns once the controller has it. */
+    void installIpamSample() throws BundleException {
+        context.installBundle(FelixSetup.location("ipam-sample")).start();
+        Await.until("IPAM driver fixed registered", () -> availableIpamDrivers().contains("fixed"));
+    }
+
     /**
      * Stops core (deactivation frees JVM resources only), then drops its configuration (in that
      * order, so core is not deactivated by the deletion while its bundle still runs), puts the
-     * sample bundle back if a test took it away, removes the world, and checks that nothing made
+     * sample bundles back if a test took them away, removes the world, and checks that nothing made
      * since {@link #start} is left. Keeps going past failures and reports them all.
      */
     @Override
@@ -208,6 +226,11 @@ final class WeftInstance implements AutoCloseable {
         step(failures, () -> {
             if (bundle(FelixSetup.SAMPLE).isEmpty()) {
                 context.installBundle(FelixSetup.location("driver-sample")).start();
+            }
+        });
+        step(failures, () -> {
+            if (bundle(FelixSetup.IPAM_SAMPLE).isEmpty()) {
+                context.installBundle(FelixSetup.location("ipam-sample")).start();
             }
         });
         step(failures, () -> {

@@ -20,7 +20,6 @@ import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.spi.ControllerListener;
 import dev.weft.spi.HostGateway;
-import dev.weft.spi.IpamDriver;
 import dev.weft.spi.PortMapper;
 import dev.weft.spi.Reapplicable;
 import java.nio.file.Path;
@@ -41,11 +40,13 @@ public final class ControllerImpl implements Controller {
 
     private final Inventory inventory;
     private final DriverRegistry drivers;
+    private final IpamRegistry ipams;
     private final Networks networks;
     private final Endpoints endpoints;
     private final Sandboxes sandboxes;
     private final Views views;
     private final Reconciler reconciler;
+    private final Leases leases;
     private final HostPorts hostPorts;
     /** The one relay thread behind {@link PortMapper#RELAY}. */
     private final PortProxy proxy;
@@ -56,16 +57,21 @@ public final class ControllerImpl implements Controller {
     /** The listeners that follow the controller (a DNS server, an API's events). */
     private final Events events;
 
-    ControllerImpl(Kernel kernel, Store store, IpamDriver ipam, DriverRegistry drivers, Path etcNetns,
+    /**
+     * @param ipams the IPAM drivers: the built-in ones added already, others following the
+     *              whiteboard; their leases are replayed at {@link #start} and on arrival
+     */
+    ControllerImpl(Kernel kernel, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf) {
-        this(kernel, store, ipam, drivers, etcNetns, hostResolvConf, new Events());
+        this(kernel, store, ipams, drivers, etcNetns, hostResolvConf, new Events());
     }
 
-    ControllerImpl(Kernel kernel, Store store, IpamDriver ipam, DriverRegistry drivers, Path etcNetns,
+    ControllerImpl(Kernel kernel, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf, Events events) {
         this.events = events;
         this.inventory = new Inventory(store);
         this.drivers = drivers;
+        this.ipams = ipams;
         Locks locks = new Locks();
         this.proxy = new PortProxy(new PortProxy.HostSockets() {
             @Override
@@ -77,8 +83,8 @@ public final class ControllerImpl implements Controller {
         // the relay holds what it can serve ([::1] and other IPv6 clients), bound sockets the rest
         this.hostPorts = new HostPorts(List.of(relay, new BoundPorts(kernel)));
         this.portMappers = Map.of(PortMapper.RELAY, relay);
-        this.views = new Views(inventory, drivers, this::scopeOf);
-        this.networks = new Networks(inventory, drivers, ipam, events, views);
+        this.views = new Views(inventory, drivers, ipams, this::scopeOf);
+        this.networks = new Networks(inventory, drivers, ipams, events, views);
         SandboxReaper reaper = new SandboxReaper(kernel, activity, new SandboxReaper.Steps() {
             @Override
             public void removeResolvConf(String sandbox) {
@@ -90,14 +96,18 @@ public final class ControllerImpl implements Controller {
                 inventory.removeSandbox(sandbox.id());
             }
         });
-        this.endpoints = new Endpoints(inventory, drivers, ipam, hostPorts, locks, reaper, events, views);
+        this.endpoints = new Endpoints(inventory, drivers, ipams, hostPorts, locks, reaper, events, views);
         this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
-        this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipam);
+        this.leases = new Leases(inventory, ipams);
+        this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipams, leases);
     }
 
-    /** Loads the records, reconciles them with the kernel and starts following drivers. */
+    /** Loads the records, reconciles them with the kernel and starts following IPAM and network drivers. */
     void start() {
         reconciler.reconcile();
+        // An IPAM driver registered meanwhile is replayed here or by the listener, once either way.
+        ipams.onArrival(leases::replay);
+        ipams.entries().forEach(leases::replay);
         drivers.onArrival(this::driverArrived);
         for (DriverRegistry.Entry e : drivers.entries()) {
             driverArrived(e);
@@ -182,7 +192,7 @@ public final class ControllerImpl implements Controller {
         List<String> removed = new ArrayList<>();
         for (NetworkRecord n : inventory.networks()) {
             if (!n.predefined() && n.state() == State.READY && inventory.endpoints(e -> e.network().equals(n.id())).isEmpty()
-                    && drivers.available(n.driver(), n.driverBundle())) {
+                    && drivers.available(n.driver(), n.driverBundle()) && ipams.available(n.ipam())) {
                 try {
                     networks.remove(n.id());
                     removed.add(n.name());
@@ -285,6 +295,22 @@ public final class ControllerImpl implements Controller {
             HostGateway<Object> gateway = (HostGateway<Object>) h.driver();
             return List.copyOf(gateway.hostGatewayAddresses(Networks.config(n), h.driver().parseOptions(n.options())));
         }
+    }
+
+    @Override
+    public List<DriverInfo> ipamDrivers() {
+        Map<String, DriverInfo> out = new LinkedHashMap<>();
+        List<NetworkRecord> all = inventory.networks();
+        for (IpamRegistry.Entry e : ipams.entries()) {
+            List<String> nets = all.stream().filter(n -> e.serves(n.ipam())).map(NetworkRecord::name).toList();
+            out.putIfAbsent(e.name + "/" + e.bundle, new DriverInfo(e.name, "local", e.bundle, e.version, true, nets));
+        }
+        for (NetworkRecord n : all) {
+            out.computeIfAbsent(n.ipam().driver() + "/" + n.ipam().bundle(), k -> new DriverInfo(n.ipam().driver(),
+                    "local", n.ipam().bundle(), "", false, all.stream().filter(x -> x.ipam().driver().equals(
+                    n.ipam().driver()) && x.ipam().bundle().equals(n.ipam().bundle())).map(NetworkRecord::name).toList()));
+        }
+        return List.copyOf(out.values());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.weft.core.internal;
 import dev.weft.api.Controller;
 import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
+import dev.weft.core.internal.ipam.NullIpam;
 import dev.weft.core.internal.store.PrivateFiles;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
@@ -11,6 +12,7 @@ import dev.weft.linux.Route;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.ControllerListener;
 import dev.weft.spi.DriverContext;
+import dev.weft.spi.IpamDriver;
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.PortMapper;
 import java.io.IOException;
@@ -43,8 +45,10 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Weft's runtime in OSGi: opens the kernel layer for the configured instance, reconciles the
  * records, then offers the {@link Controller} and the {@link DriverContext} (and the {@link Kernel})
- * as services, and follows network drivers on the whiteboard. Deactivation frees JVM resources
- * only: kernel state stays, so restarting or updating Weft does not cut traffic.
+ * as services, and follows network drivers and IPAM drivers on the whiteboard (service properties
+ * {@value NetworkDriver#NAME} and {@value IpamDriver#NAME}); the IPAM drivers {@code default} and
+ * {@code null} are its own. Deactivation frees JVM resources only: kernel state stays, so
+ * restarting or updating Weft does not cut traffic.
  */
 // REQUIRE: without its configuration core would configure the machine's own namespace with the
 // built-in defaults; it waits for etc/dev.weft.cfg (Karaf) or the embedder's configuration instead.
@@ -63,6 +67,7 @@ public final class CoreRuntime {
     private static final Logger LOG = Logger.getLogger(CoreRuntime.class.getName());
 
     private final DriverRegistry registry = new DriverRegistry();
+    private final IpamRegistry ipams = new IpamRegistry();
     private Kernel kernel;
     private volatile ControllerImpl controller;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -111,6 +116,23 @@ public final class CoreRuntime {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindIpam(ServiceReference<IpamDriver> ref, IpamDriver ipam) {
+        Object name = ref.getProperty(IpamDriver.NAME);
+        if (!(name instanceof String n) || n.isBlank()) {
+            LOG.warning("ignoring an IPAM driver of " + ref.getBundle().getSymbolicName() + " without the "
+                    + IpamDriver.NAME + " property");
+            return;
+        }
+        ipams.add(n, ref.getBundle().getSymbolicName(), ref.getBundle().getVersion().toString(), ipam,
+                ref.getProperty("service.id"));
+    }
+
+    void unbindIpam(ServiceReference<IpamDriver> ref, IpamDriver ipam) {
+        ipams.remove(ref.getProperty("service.id"));
+    }
+
     @Activate
     void activate(BundleContext context, CoreConfig config, Map<String, Object> properties) {
         requireInterpolated(config);
@@ -120,8 +142,10 @@ public final class CoreRuntime {
                 Path.of(config.netnsDir()), null));
         Store store = new Store(stateDir, runDir);     // first: it creates the directories with their modes
         IpPrefix ula = ula(stateDir, config.ipv6Pool());
-        DefaultIpam ipam = new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(kernel));
-        ControllerImpl started = new ControllerImpl(kernel, store, ipam, registry,
+        // Bound here, not registered as services: always present, and no one else can take their names.
+        ipams.addBuiltIns(context.getBundle().getVersion().toString(),
+                new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(kernel)), new NullIpam());
+        ControllerImpl started = new ControllerImpl(kernel, store, ipams, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()));
         started.start();
         synchronized (earlyListeners) { // listeners see the reconciled state, never an empty one

@@ -43,7 +43,7 @@ final class Endpoints {
 
     private final Inventory inventory;
     private final DriverRegistry drivers;
-    private final IpamDriver ipam;
+    private final IpamRegistry ipams;
     private final HostPorts hostPorts;
     private final Locks locks;
     /** Removals finishing in the background: they hold their endpoints' addresses until then. */
@@ -52,14 +52,14 @@ final class Endpoints {
     private final Events events;
     private final Views views;
 
-    Endpoints(Inventory inventory, DriverRegistry drivers, IpamDriver ipam, HostPorts hostPorts, Locks locks,
+    Endpoints(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams, HostPorts hostPorts, Locks locks,
               SandboxReaper reaper, Events events, Views views) {
         this.events = events;
         this.views = views;
         this.reaper = reaper;
         this.inventory = inventory;
         this.drivers = drivers;
-        this.ipam = ipam;
+        this.ipams = ipams;
         this.hostPorts = hostPorts;
         this.locks = locks;
     }
@@ -69,6 +69,9 @@ final class Endpoints {
         if (n.state() != State.READY) {
             throw new WeftException.Conflict("network \"" + n.name() + "\" is being " + (n.state() == State.CREATING
                     ? "created" : "removed"));
+        }
+        if (!ipams.available(n.ipam())) { // before a sandbox's namespace is made for it
+            throw Networks.ipamUnavailable(n);
         }
         // which networks a sandbox may be on together follows from the drivers' sandbox modes
         boolean hostNet = n.mode() == SandboxMode.HOST_NAMESPACE;
@@ -110,6 +113,10 @@ final class Endpoints {
         if (a == null) {
             return;
         }
+        if (n.subnets().isEmpty()) {
+            throw new WeftException.InvalidRequest("network \"" + n.name() + "\" has no subnets (IPAM driver \""
+                    + n.ipam().driver() + "\"), so its endpoints get no addresses: drop --ip and --ip6");
+        }
         boolean inside = n.subnets().stream().map(s -> IpPrefix.parse(s.subnet())).anyMatch(p -> p.contains(a));
         if (!inside) {
             throw new WeftException.InvalidRequest("address " + IpAddresses.format(a) + " is not in a subnet of network \""
@@ -125,11 +132,18 @@ final class Endpoints {
             SandboxRecord s = inventory.requireSandbox(s0.id());
             DriverRegistry.Handle handle = drivers.forNetwork(n.driver(), n.driverBundle())
                     .orElseThrow(() -> Networks.unavailable(n));
-            try (handle) {
+            IpamRegistry.Handle ipam;
+            try {
+                ipam = ipams.forNetwork(n.ipam()).orElseThrow(() -> Networks.ipamUnavailable(n));
+            } catch (RuntimeException e) {
+                handle.close();
+                throw e;
+            }
+            try (handle; ipam) {
                 NetworkDriver<Object> driver = handle.driver();
                 validate(n, s, spec, driver);
                 Object options = driver.parseOptions(n.options());
-                return connect(n, s, spec, driver, options);
+                return connect(n, s, spec, driver, options, ipam.driver());
             }
         }
     }
@@ -142,14 +156,14 @@ final class Endpoints {
      * then does the driver plumb and publish.
      */
     private EndpointRecord connect(NetworkRecord n, SandboxRecord s, EndpointSpec spec, NetworkDriver<Object> driver,
-                                   Object options) {
+                                   Object options, IpamDriver ipam) {
         String id = Ids.newId();
         Rollback rollback = new Rollback();
         try {
             InterfaceAddress v4 = null, v6 = null;
             if (driver.usesAddresses()) {
-                v4 = allocate(n, true, spec.ipv4(), rollback);
-                v6 = allocate(n, false, spec.ipv6(), rollback);
+                v4 = allocate(ipam, n, true, spec.ipv4(), rollback);
+                v6 = allocate(ipam, n, false, spec.ipv6(), rollback);
             }
             List<PortBinding> bound = List.of();
             if (!spec.ports().isEmpty()) {
@@ -272,18 +286,33 @@ final class Endpoints {
         return sandboxGoing ? () -> release(n, e) : null;
     }
 
-    /** Releases an endpoint's addresses (after its interface is gone). */
+    /**
+     * Releases an endpoint's addresses (after its interface is gone) to the network's IPAM driver.
+     * When that driver is not here there is nothing to release: it gets back only the leases of
+     * endpoints still recorded when it returns, and this one's record is gone by then.
+     */
     void release(NetworkRecord n, EndpointRecord e) {
-        for (String a : new String[] {e.ipv4(), e.ipv6()}) {
-            if (a != null) {
-                InterfaceAddress ia = InterfaceAddress.parse(a);
-                poolFor(n, ia.address()).ifPresent(p -> ipam.releaseAddress(p, ia.address()));
+        if (e.ipv4() == null && e.ipv6() == null) {
+            return;
+        }
+        java.util.Optional<IpamRegistry.Handle> held = ipams.forNetwork(n.ipam());
+        if (held.isEmpty()) {
+            LOG.info("endpoint " + e.id().substring(0, 12) + " on " + n.name() + ": IPAM driver \"" + n.ipam().driver()
+                    + "\" is not here; its addresses are not replayed when it returns");
+            return;
+        }
+        try (IpamRegistry.Handle h = held.get()) {
+            for (String a : new String[] {e.ipv4(), e.ipv6()}) {
+                if (a != null) {
+                    InterfaceAddress ia = InterfaceAddress.parse(a);
+                    poolFor(n, ia.address()).ifPresent(p -> h.driver().releaseAddress(p, ia.address()));
+                }
             }
         }
     }
 
-    /** Requests an endpoint's recorded addresses again (reconcile after a restart). */
-    void replay(NetworkRecord n, EndpointRecord e) {
+    /** Requests an endpoint's recorded addresses again from the network's IPAM driver (restart, or its arrival). */
+    static void replay(NetworkRecord n, EndpointRecord e, IpamDriver ipam) {
         for (String a : new String[] {e.ipv4(), e.ipv6()}) {
             if (a != null) {
                 InterfaceAddress ia = InterfaceAddress.parse(a);
@@ -292,7 +321,8 @@ final class Endpoints {
         }
     }
 
-    private InterfaceAddress allocate(NetworkRecord n, boolean v4, InetAddress preferred, Rollback rollback) {
+    private InterfaceAddress allocate(IpamDriver ipam, NetworkRecord n, boolean v4, InetAddress preferred,
+                                      Rollback rollback) {
         for (SubnetRecord sub : n.subnets()) {
             IpPrefix p = IpPrefix.parse(sub.subnet());
             if (p.isIpv4() != v4) {

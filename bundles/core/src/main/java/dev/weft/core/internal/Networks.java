@@ -4,6 +4,7 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SubnetInfo;
 import dev.weft.api.SubnetSpec;
 import dev.weft.api.WeftException;
+import dev.weft.core.internal.store.NetworkRecord.IpamRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.State;
@@ -29,29 +30,34 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
 
-/** Network lifecycle: validate, allocate subnets, let the driver create it; and the reverse. */
+/**
+ * Network lifecycle: validate, allocate subnets from the network's IPAM driver, let the driver
+ * create it; and the reverse. Pools live in each IPAM driver's local address space (a global one
+ * comes with global-scope networks).
+ */
 final class Networks {
     private static final Logger LOG = Logger.getLogger(Networks.class.getName());
+    /** How many picks of an IPAM driver that overlap other IPAM drivers' networks are skipped. */
+    private static final int MAX_SKIPPED = 64;
 
     private final Inventory inventory;
     private final DriverRegistry drivers;
-    private final IpamDriver ipam;
-    private final String addressSpace;
+    private final IpamRegistry ipams;
 
     private final Events events;
     private final Views views;
 
-    Networks(Inventory inventory, DriverRegistry drivers, IpamDriver ipam, Events events, Views views) {
+    Networks(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams, Events events, Views views) {
         this.events = events;
         this.views = views;
         this.inventory = inventory;
         this.drivers = drivers;
-        this.ipam = ipam;
-        this.addressSpace = ipam.addressSpaces().local();
+        this.ipams = ipams;
     }
 
     static NetworkConfig config(NetworkRecord n) {
-        return new NetworkConfig(n.id(), n.name(), n.ipv6(), n.internal(), Views.subnets(n), n.labels(), n.predefined());
+        return new NetworkConfig(n.id(), n.name(), n.ipv6(), n.internal(), Views.subnets(n), n.labels(), n.predefined(),
+                n.ipam().driver());
     }
 
     /** Creates a user's network. */
@@ -77,26 +83,42 @@ final class Networks {
                     + "the installed drivers (" + installedDrivers() + ", see driver:list) or omit -d for the default, "
                     + NetworkSpec.DEFAULT_DRIVER);
         }
+        if (spec.ipamDriver().isBlank()) {
+            throw new WeftException.InvalidRequest("network \"" + spec.name() + "\": IPAM driver name is empty; give "
+                    + "one of the installed IPAM drivers (" + installedIpams() + ") or omit --ipam-driver for the "
+                    + "default, " + IpamDriver.DEFAULT);
+        }
         DriverRegistry.Handle handle = drivers.forNew(spec.driver()).orElseThrow(() -> noDriver(spec.driver()));
-        try (handle) {
+        IpamRegistry.Handle ipamHandle;
+        try {
+            ipamHandle = ipams.forNew(spec.ipamDriver()).orElseThrow(() -> noIpam(spec.ipamDriver()));
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        try (handle; ipamHandle) {
             Object options = handle.driver().parseOptions(spec.options());
-            boolean addresses = handle.driver().usesAddresses();
+            IpamRegistry.Entry ipam = ipamHandle.entry;
+            if (ipam.isNull()) {
+                checkNullIpam(spec);
+            }
+            boolean addresses = handle.driver().usesAddresses() && !ipam.isNull();
             List<Wanted> wanted = addresses ? subnetsWanted(spec) : List.of();
             String id = Ids.newId();
             handle.driver().validate(new NetworkConfig(id, spec.name(), spec.ipv6(), spec.internal(),
-                    draft(wanted), spec.labels(), predefined), options);
+                    draft(wanted), spec.labels(), predefined, ipam.name), options);
             checkOverlaps(spec.name(), wanted);
 
             NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
                     Instant.now(), spec.ipv6(), spec.internal(), predefined, List.of(), spec.options(), spec.labels(),
-                    handle.driver().sandboxMode(), sandboxDefault);
+                    handle.driver().sandboxMode(), sandboxDefault, new IpamRecord(ipam.name, ipam.bundle, spec.ipamOptions()));
             Rollback rollback = new Rollback();
             try {
                 inventory.addNetwork(record);
                 rollback.add(() -> inventory.removeNetwork(id));
                 List<SubnetRecord> subnets = new ArrayList<>();
                 for (Wanted w : wanted) {
-                    subnets.add(allocate(w, rollback));
+                    subnets.add(allocate(spec.name(), ipam, spec.ipamOptions(), w, rollback));
                 }
                 record = record.withSubnets(subnets);
                 inventory.updateNetwork(record);
@@ -124,7 +146,14 @@ final class Networks {
         }
         DriverRegistry.Handle handle = drivers.forNetwork(n.driver(), n.driverBundle())
                 .orElseThrow(() -> unavailable(n));
-        try (handle) {
+        IpamRegistry.Handle ipamHandle;
+        try {
+            ipamHandle = ipams.forNetwork(n.ipam()).orElseThrow(() -> ipamUnavailable(n));
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        try (handle; ipamHandle) {
             List<String> users = inventory.markNetworkRemoving(n);
             if (!users.isEmpty()) {
                 throw new WeftException.Conflict("network \"" + n.name() + "\" has active endpoints (sandboxes "
@@ -137,15 +166,34 @@ final class Networks {
                 inventory.updateNetwork(n.withState(State.READY));
                 throw translate(e, "remove network \"" + n.name() + "\"");
             }
-            release(n);
+            release(n, ipamHandle.driver());
             events.changeAfter(() -> Events.networkRemoved(views.network(n)), "networkRemoved",
                     () -> inventory.removeNetwork(n.id()));
             LOG.info("network " + n.name() + " removed");
         }
     }
 
-    /** Gives back a network's addresses and pools to IPAM (after its kernel state is gone). */
+    /**
+     * Gives back a network's addresses and pools to its IPAM driver (after its kernel state is
+     * gone). When that driver is not here, there is nothing to give back: it gets the leases of the
+     * networks that are still recorded when it returns, and this one will not be.
+     */
     void release(NetworkRecord n) {
+        if (n.subnets().isEmpty()) {
+            return;
+        }
+        Optional<IpamRegistry.Handle> held = ipams.forNetwork(n.ipam());
+        if (held.isEmpty()) {
+            LOG.info("network " + n.name() + ": IPAM driver \"" + n.ipam().driver() + "\" is not here; its pools are "
+                    + "not replayed when it returns");
+            return;
+        }
+        try (IpamRegistry.Handle h = held.get()) {
+            release(n, h.driver());
+        }
+    }
+
+    private static void release(NetworkRecord n, IpamDriver ipam) {
         for (SubnetRecord s : n.subnets()) {
             PoolId pool = PoolId.parse(s.pool());
             if (s.gateway() != null && fromIpam(s)) {
@@ -156,26 +204,33 @@ final class Networks {
         }
     }
 
-    /** Requests a recorded network's pools and addresses again (reconcile after a restart). */
-    void replay(NetworkRecord n) {
+    /**
+     * Requests a recorded network's pools and addresses again from its IPAM driver, with the
+     * options it was created with (reconcile after a restart, or the driver's arrival).
+     */
+    static void replay(NetworkRecord n, IpamRegistry.Entry ipam) {
         for (SubnetRecord s : n.subnets()) {
             IpPrefix subnet = IpPrefix.parse(s.subnet());
             IpPrefix range = s.ipRange() == null ? null : IpPrefix.parse(s.ipRange());
-            ipam.requestPool(new PoolRequest(addressSpace, subnet, range, !subnet.isIpv4(), Map.of()));
+            IpamDriver driver = ipam.driver;
+            driver.requestPool(new PoolRequest(ipam.spaces.local(), subnet, range, !subnet.isIpv4(), n.ipam().options()));
             PoolId pool = PoolId.parse(s.pool());
             if (s.gateway() != null && fromIpam(s)) {
-                ipam.requestAddress(pool, AddressRequest.gateway(IpAddresses.parse(s.gateway())));
+                driver.requestAddress(pool, AddressRequest.gateway(IpAddresses.parse(s.gateway())));
             }
-            s.aux().values().forEach(a -> ipam.requestAddress(pool, AddressRequest.aux(IpAddresses.parse(a))));
+            s.aux().values().forEach(a -> driver.requestAddress(pool, AddressRequest.aux(IpAddresses.parse(a))));
         }
     }
 
     /** A subnet to allocate: as given, or (subnet null) a free one of the family. */
     private record Wanted(SubnetSpec spec, boolean ipv6) {}
 
-    private SubnetRecord allocate(Wanted w, Rollback rollback) {
+    private SubnetRecord allocate(String network, IpamRegistry.Entry entry, Map<String, String> ipamOptions, Wanted w,
+                                  Rollback rollback) {
+        IpamDriver ipam = entry.driver;
         SubnetSpec s = w.spec();
-        PoolAllocation pool = ipam.requestPool(new PoolRequest(addressSpace, s.subnet(), s.ipRange(), w.ipv6(), Map.of()));
+        PoolAllocation pool = requestPool(network, entry, new PoolRequest(entry.spaces.local(), s.subnet(), s.ipRange(),
+                w.ipv6(), ipamOptions));
         rollback.add(() -> ipam.releasePool(pool.id()));
         InetAddress gateway;
         if (s.gateway() != null && SubnetRules.isLinkLocalGateway(pool.pool(), s.gateway())) {
@@ -230,6 +285,66 @@ final class Networks {
     /** Whether the recorded gateway came from IPAM: not an IPv6 link-local one outside the subnet. */
     private static boolean fromIpam(SubnetRecord s) {
         return !SubnetRules.isLinkLocalGateway(IpPrefix.parse(s.subnet()), IpAddresses.parse(s.gateway()));
+    }
+
+    /**
+     * The {@code null} IPAM driver gives no addresses: a request for subnets, IPv6 or IPAM options is
+     * refused rather than silently dropped.
+     */
+    private void checkNullIpam(NetworkSpec spec) {
+        String why = "network \"" + spec.name() + "\": IPAM driver \"" + IpamDriver.NULL + "\" gives no addresses";
+        if (!spec.subnets().isEmpty()) {
+            throw new WeftException.InvalidRequest(why + ", so it takes no --subnet, --ip-range, --gateway or "
+                    + "--aux-address; drop them, or choose another --ipam-driver (installed: " + installedIpams() + ")");
+        }
+        if (spec.ipv6()) {
+            throw new WeftException.InvalidRequest(why + ", so --ipv6 has no IPv6 subnet to give; drop --ipv6, or "
+                    + "choose another --ipam-driver");
+        }
+        if (!spec.ipamOptions().isEmpty()) {
+            throw new WeftException.InvalidRequest(why + " and takes no --ipam-opt, got "
+                    + String.join(", ", new java.util.TreeSet<>(spec.ipamOptions().keySet())));
+        }
+    }
+
+    /**
+     * Requests a pool. A subnet the IPAM driver picks itself keeps clear of its own pools only, not
+     * of the networks of other IPAM drivers: such a pick is held while the driver is asked again
+     * (so it picks another), up to {@value #MAX_SKIPPED} times, and then every skipped one is given
+     * back. (Requested subnets were checked against every network before.)
+     */
+    private PoolAllocation requestPool(String network, IpamRegistry.Entry entry, PoolRequest request) {
+        List<PoolId> skipped = new ArrayList<>();
+        try {
+            while (true) {
+                PoolAllocation pool = entry.driver.requestPool(request);
+                Optional<NetworkRecord> clash = otherIpamsNetwork(network, entry, pool.pool());
+                if (clash.isEmpty()) {
+                    return pool;
+                }
+                skipped.add(pool.id());
+                if (request.pool() != null || skipped.size() > MAX_SKIPPED) {
+                    throw new WeftException.Conflict("network \"" + network + "\": IPAM driver \"" + entry.name
+                            + "\" gave subnet " + pool.pool() + ", which overlaps network \"" + clash.get().name()
+                            + "\" of IPAM driver \"" + clash.get().ipam().driver() + "\"; give a --subnet that is free");
+                }
+            }
+        } finally {
+            skipped.forEach(entry.driver::releasePool);
+        }
+    }
+
+    /** A network of another IPAM driver with a subnet that overlaps {@code subnet}. */
+    private Optional<NetworkRecord> otherIpamsNetwork(String network, IpamRegistry.Entry ipam, IpPrefix subnet) {
+        for (NetworkRecord other : inventory.networks()) {
+            if (other.name().equals(network) || ipam.serves(other.ipam())) {
+                continue;
+            }
+            if (other.subnets().stream().anyMatch(o -> IpPrefix.parse(o.subnet()).overlaps(subnet))) {
+                return Optional.of(other);
+            }
+        }
+        return Optional.empty();
     }
 
     private void checkOverlaps(String network, List<Wanted> wanted) {
@@ -322,6 +437,21 @@ final class Networks {
     WeftException noDriver(String name) {
         return new WeftException.Unavailable("no network driver \"" + name + "\" is installed; installed drivers: "
                 + installedDrivers() + " (see driver:list)");
+    }
+
+    WeftException noIpam(String name) {
+        return new WeftException.Unavailable("no IPAM driver \"" + name + "\" is installed; installed IPAM drivers: "
+                + installedIpams() + " (omit --ipam-driver for the default)");
+    }
+
+    private String installedIpams() {
+        return ipams.entries().stream().map(e -> e.name).distinct().sorted().collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    static WeftException ipamUnavailable(NetworkRecord n) {
+        return new WeftException.Unavailable("network \"" + n.name() + "\" is unavailable: its IPAM driver \""
+                + n.ipam().driver() + "\" (bundle " + n.ipam().bundle() + ") is not installed; its addresses are kept "
+                + "and it works again once the IPAM driver is back");
     }
 
     private String installedDrivers() {

@@ -7,12 +7,7 @@ import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
-import dev.weft.net.InterfaceAddress;
-import dev.weft.net.IpPrefix;
 import dev.weft.net.NetNamespace;
-import dev.weft.spi.IpamDriver;
-import dev.weft.spi.IpamRestore;
-import dev.weft.spi.PoolId;
 import dev.weft.spi.Restorable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +17,10 @@ import java.util.logging.Logger;
 
 /**
  * Brings the records and the kernel together at start: the records are the one source of truth
- * for IPAM (leases are requested again from them), half-made objects a crash left are finished
- * off, sandboxes whose namespace vanished are dropped, and each driver re-adopts its kernel state
- * when it (re)arrives. One log line per thing fixed.
+ * for IPAM (leases are requested again from them, into the IPAM driver of each network, at start
+ * or when that driver arrives), half-made objects a crash left are finished off, sandboxes whose
+ * namespace vanished are dropped, and each driver re-adopts its kernel state when it (re)arrives.
+ * One log line per thing fixed.
  */
 final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
@@ -35,11 +31,13 @@ final class Reconciler {
     private final Endpoints endpoints;
     private final Sandboxes sandboxes;
     private final HostPorts hostPorts;
-    private final IpamDriver ipam;
+    private final IpamRegistry ipams;
+    private final Leases leases;
 
     Reconciler(Inventory inventory, DriverRegistry drivers, Networks networks, Endpoints endpoints, Sandboxes sandboxes,
-               HostPorts hostPorts, IpamDriver ipam) {
-        this.ipam = ipam;
+               HostPorts hostPorts, IpamRegistry ipams, Leases leases) {
+        this.ipams = ipams;
+        this.leases = leases;
         this.inventory = inventory;
         this.drivers = drivers;
         this.networks = networks;
@@ -55,13 +53,6 @@ final class Reconciler {
         List<EndpointRecord> es = store.endpoints(LOG::warning);
         inventory.load(ns, ss, es);
 
-        for (NetworkRecord n : ns) {
-            try {
-                networks.replay(n);
-            } catch (RuntimeException e) {
-                LOG.warning("network " + n.name() + ": cannot take its subnets back from IPAM: " + e.getMessage());
-            }
-        }
         for (SandboxRecord s : ss) {
             boolean gone = s.state() == State.READY && s.mode() != SandboxInfo.Mode.HOST
                     && !new NetNamespace(s.name(), Path.of(s.namespace()), s.device(), s.inode()).stillThere();
@@ -83,7 +74,6 @@ final class Reconciler {
                 continue;
             }
             try {
-                endpoints.replay(n.get(), e);
                 if (!e.ports().isEmpty()) {
                     // held again before any driver is called; mapping them (DNAT, core's relay) is
                     // the driver's restore
@@ -91,41 +81,13 @@ final class Reconciler {
                     hostPorts.restore(e.id(), owner, Views.ports(e));
                 }
             } catch (RuntimeException ex) {
-                LOG.warning("endpoint " + e.id().substring(0, 12) + ": cannot take its leases back: " + ex.getMessage());
+                LOG.warning("endpoint " + e.id().substring(0, 12) + ": cannot take its host ports back: " + ex.getMessage());
             }
         }
-        restoreCursors();
+        ipams.entries().forEach(leases::replay);
         sandboxes.refreshHostSandboxes();
         finishSandboxes();
         LOG.info("reconciled " + ns.size() + " network(s), " + ss.size() + " sandbox(es), " + es.size() + " endpoint(s)");
-    }
-
-    /**
-     * Lets IPAM go on after the highest replayed endpoint address of each pool, so an address
-     * released just before the restart is not handed out at once (the records keep no order, so
-     * the highest address stands in for the last one given).
-     */
-    private void restoreCursors() {
-        if (!(ipam instanceof IpamRestore restore)) {
-            return;
-        }
-        for (NetworkRecord n : inventory.networks()) {
-            for (NetworkRecord.SubnetRecord sub : n.subnets()) {
-                IpPrefix prefix = IpPrefix.parse(sub.subnet());
-                inventory.endpoints(e -> e.network().equals(n.id())).stream()
-                        .flatMap(e -> java.util.stream.Stream.of(e.ipv4(), e.ipv6()))
-                        .filter(a -> a != null).map(a -> InterfaceAddress.parse(a).address())
-                        .filter(prefix::contains)
-                        .max(java.util.Comparator.comparing(a -> new java.math.BigInteger(1, a.getAddress())))
-                        .ifPresent(last -> {
-                            try {
-                                restore.restoreCursor(PoolId.parse(sub.pool()), last);
-                            } catch (RuntimeException ex) {
-                                LOG.warning("network " + n.name() + ": " + ex.getMessage());
-                            }
-                        });
-            }
-        }
     }
 
     /**

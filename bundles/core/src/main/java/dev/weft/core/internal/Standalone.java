@@ -3,10 +3,12 @@ package dev.weft.core.internal;
 import dev.weft.api.Controller;
 import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
+import dev.weft.core.internal.ipam.NullIpam;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.net.IpPrefix;
+import dev.weft.spi.IpamDriver;
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.PortMapper;
 import java.nio.file.Path;
@@ -21,12 +23,15 @@ public final class Standalone implements AutoCloseable {
     private final Kernel kernel;
     private final ControllerImpl controller;
     private final DriverRegistry drivers;
+    private final IpamRegistry ipams;
 
     private Standalone(Builder b) {
         kernel = Kernel.open(new KernelConfig(b.hostNamespace, b.netnsDir, null));
         drivers = new DriverRegistry();
-        DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), b.ipv6, CoreRuntime.hostRoutes(kernel));
-        controller = new ControllerImpl(kernel, new Store(b.stateDir, b.runDir), ipam, drivers, b.etcNetns, b.resolvConf);
+        ipams = new IpamRegistry();
+        ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), b.ipv6, CoreRuntime.hostRoutes(kernel)),
+                new NullIpam());
+        controller = new ControllerImpl(kernel, new Store(b.stateDir, b.runDir), ipams, drivers, b.etcNetns, b.resolvConf);
         controller.start();
     }
 
@@ -65,6 +70,19 @@ public final class Standalone implements AutoCloseable {
     /** Registers a driver as the whiteboard would (bundle and version name its origin). */
     public void addDriver(String name, String bundle, String version, NetworkDriver<?> driver) {
         drivers.add(name, bundle, version, driver, name + "/" + bundle);
+    }
+
+    /**
+     * Registers an IPAM driver as the whiteboard would; the leases of its networks are replayed
+     * into it before it returns.
+     */
+    public void addIpam(String name, String bundle, String version, IpamDriver ipam) {
+        ipams.add(name, bundle, version, ipam, "ipam:" + name + "/" + bundle);
+    }
+
+    /** Unregisters an IPAM driver added with {@link #addIpam}: its networks take no new endpoints until it returns. */
+    public void removeIpam(String name, String bundle) {
+        ipams.remove("ipam:" + name + "/" + bundle);
     }
 
     /** Frees JVM resources only; kernel state and records stay. */

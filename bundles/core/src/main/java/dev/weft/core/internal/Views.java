@@ -23,11 +23,14 @@ import java.util.Optional;
 final class Views {
     private final Inventory inventory;
     private final DriverRegistry drivers;
+    private final IpamRegistry ipams;
     private final java.util.function.Function<String, String> scopeOf;
 
-    Views(Inventory inventory, DriverRegistry drivers, java.util.function.Function<String, String> scopeOf) {
+    Views(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams,
+          java.util.function.Function<String, String> scopeOf) {
         this.inventory = inventory;
         this.drivers = drivers;
+        this.ipams = ipams;
         this.scopeOf = scopeOf;
     }
 
@@ -43,9 +46,10 @@ final class Views {
         List<EndpointInfo> eps = inventory.endpoints(e -> e.network().equals(n.id())
                         && !(announcedOnly && e.state() == dev.weft.core.internal.store.State.CREATING)).stream()
                 .map(this::endpoint).flatMap(Optional::stream).toList();
+        boolean available = drivers.available(n.driver(), n.driverBundle()) && ipams.available(n.ipam());
         return new NetworkInfo(n.id(), n.name(), n.driver(), scopeOf.apply(n.driver()), n.created(), n.ipv6(),
-                n.internal(), n.predefined(), drivers.available(n.driver(), n.driverBundle()), subnets(n), n.options(),
-                n.labels(), eps);
+                n.internal(), n.predefined(), available, subnets(n), n.options(), n.labels(), eps, n.ipam().driver(),
+                n.ipam().options());
     }
 
     SandboxInfo sandbox(SandboxRecord s) {

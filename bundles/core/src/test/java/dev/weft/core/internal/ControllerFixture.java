@@ -70,9 +70,10 @@ final class ControllerFixture implements AutoCloseable {
         drivers.add("host", "dev.weft.driver-host", "0.1.0", new dev.weft.spi.NoInterfaceDriver("host", "host",
                 dev.weft.spi.SandboxMode.HOST_NAMESPACE) { }, "host");
         drivers.add("testbridge", "test.bundle", "1.0.0", testBridge, "testbridge");
-        DefaultIpam ipam = new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:1:2::/48"),
-                CoreRuntime.hostRoutes(kernel));
-        ControllerImpl controller = new ControllerImpl(kernel, new Store(dir.resolve("state"), dir.resolve("run")), ipam,
+        IpamRegistry ipams = new IpamRegistry();
+        ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:1:2::/48"),
+                CoreRuntime.hostRoutes(kernel)), new dev.weft.core.internal.ipam.NullIpam());
+        ControllerImpl controller = new ControllerImpl(kernel, new Store(dir.resolve("state"), dir.resolve("run")), ipams,
                 drivers, etcNetns, resolvConf);
         controller.start();
         return new Started(kernel, drivers, testBridge, controller);

@@ -18,6 +18,7 @@ import dev.weft.spi.DriverContext;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.HostGateway;
+import dev.weft.spi.IpamDriver;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
@@ -147,6 +148,16 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     @Override
     public void validate(NetworkConfig network, BridgeOptions options) {
+        if (network.withoutAddresses()) {
+            // Docker then makes a bridge without a gateway and endpoints with IPv6 link-local
+            // addresses only. Here an endpoint without IPv6 gets IPv6 disabled (no link-local), and
+            // NAT, published ports and isolation are written per subnet: such a network would carry
+            // nothing. Refused until the bridge learns to do what Docker does.
+            throw new WeftException.InvalidRequest("network \"" + network.name() + "\": the bridge driver needs "
+                    + "addresses and IPAM driver \"" + IpamDriver.NULL + "\" gives none (a bridge without subnets, "
+                    + "its endpoints with link-local addresses only, is not supported yet); omit --ipam-driver for "
+                    + "the default one, or choose another");
+        }
         int mtu = options.mtu();
         if (network.ipv6() && mtu != 0 && mtu < BridgeOptions.MIN_IPV6_MTU) {
             throw new WeftException.InvalidRequest("network \"" + network.name() + "\": " + BridgeOptions.MTU + "=" + mtu

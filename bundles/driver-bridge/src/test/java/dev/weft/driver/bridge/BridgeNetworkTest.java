@@ -174,4 +174,17 @@ class BridgeNetworkTest {
         assertTrue(f.controller().network("x").isEmpty());
         assertEquals("", f.host.ip("-o", "link", "show", "type", "bridge").strip());
     }
+
+    @Test
+    void theNullIpamDriverIsRefusedInValidateBeforeAnythingIsMade() {
+        var e = assertThrows(WeftException.InvalidRequest.class, () -> f.controller().createNetwork(
+                dev.weft.api.NetworkSpec.of("bare", BridgeDriver.NAME).withIpam("null", Map.of())));
+        assertEquals("network \"bare\": the bridge driver needs addresses and IPAM driver \"null\" gives none (a bridge "
+                + "without subnets, its endpoints with link-local addresses only, is not supported yet); omit "
+                + "--ipam-driver for the default one, or choose another", e.getMessage());
+        assertTrue(f.controller().network("bare").isEmpty());
+        assertEquals("", f.host.ip("-o", "link", "show", "type", "bridge").strip());
+        assertEquals("172.17.0.0/24", f.controller().createNetwork(dev.weft.api.NetworkSpec.of("next", BridgeDriver.NAME))
+                .subnets().get(0).subnet().toString(), "no pool was taken");
+    }
 }

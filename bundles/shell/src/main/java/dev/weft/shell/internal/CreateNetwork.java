@@ -16,8 +16,11 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "network", name = "create", description = "Creates a network and prints its id",
         detailedDescription = "Each --ip-range, --gateway and --aux-address belongs to the --subnet that "
-                + "contains it. Without --subnet the network gets a free subnet from the default pools "
-                + "(and an IPv6 one with --ipv6).")
+                + "contains it. Without --subnet the network gets a free subnet from the IPAM driver's pools "
+                + "(and an IPv6 one with --ipv6). --ipam-driver chooses who allocates the subnets and addresses: "
+                + "default (Weft's own), null (none: no subnets, endpoints without addresses; the bridge driver "
+                + "refuses it), or an IPAM driver another bundle installed; --ipam-opt passes it options "
+                + "(the default IPAM driver takes none).")
 public class CreateNetwork extends WeftAction {
 
     @Reference
@@ -53,6 +56,14 @@ public class CreateNetwork extends WeftAction {
     @Option(name = "--label", multiValued = true, description = "Label KEY[=VALUE] (repeatable)")
     List<String> labels;
 
+    @Option(name = "--ipam-driver", description = "IPAM driver: default, null (no addresses) or an installed one "
+            + "(default: default)")
+    @Completion(IpamDriverNames.class)
+    String ipamDriver;
+
+    @Option(name = "--ipam-opt", multiValued = true, description = "IPAM driver option KEY=VALUE (repeatable)")
+    List<String> ipamOptions;
+
     @Argument(index = 0, name = "name", required = true, description = "Name of the network")
     String name;
 
@@ -61,7 +72,8 @@ public class CreateNetwork extends WeftAction {
         // Everything is parsed before the controller is asked, so a typo changes nothing.
         NetworkSpec spec = new NetworkSpec(name, driver,
                 SubnetOptions.pair(subnets, ipRanges, gateways, auxAddresses), ipv6, internal,
-                OptionValues.keyValues("-o", options, true), OptionValues.keyValues("--label", labels, false));
+                OptionValues.keyValues("-o", options, true), OptionValues.keyValues("--label", labels, false),
+                ipamDriver, OptionValues.keyValues("--ipam-opt", ipamOptions, true));
         NetworkInfo created = controller.createNetwork(spec);
         out.println(created.id());
     }

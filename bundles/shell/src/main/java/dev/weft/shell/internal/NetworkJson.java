@@ -49,8 +49,8 @@ final class NetworkJson {
 
     private static JsonObject ipam(NetworkInfo n) {
         JsonObject ipam = new JsonObject();
-        ipam.addProperty("Driver", "default");
-        ipam.add("Options", new JsonObject());
+        ipam.addProperty("Driver", n.ipamDriver());
+        ipam.add("Options", Json.object(n.ipamOptions()));
         JsonArray config = new JsonArray();
         for (SubnetInfo s : n.subnets()) {
             JsonObject c = new JsonObject();

@@ -61,6 +61,17 @@ class CompletersTest {
     }
 
     @Test
+    void ipamDriverNamesOfferOnlyAvailableIpamDrivers() {
+        controller.ipamDrivers.add(new DriverInfo("default", "local", "dev.weft.core", "1", true, List.of()));
+        controller.ipamDrivers.add(new DriverInfo("null", "local", "dev.weft.core", "1", true, List.of()));
+        controller.ipamDrivers.add(new DriverInfo("fixed", "local", "f", "1", false, List.of("lab")));
+        IpamDriverNames c = new IpamDriverNames();
+        c.controller = controller;
+        assertEquals(List.of("default ", "null "), complete(c, ""));
+        assertEquals(List.of("null "), complete(c, "n"));
+    }
+
+    @Test
     void networkModesOfferNetworksHostNoneAndContainers() {
         controller.networks.add(Fixtures.network("1".repeat(64), "blue", "bridge", true));
         controller.sandboxes.add(Fixtures.sandbox("2".repeat(64), "web"));

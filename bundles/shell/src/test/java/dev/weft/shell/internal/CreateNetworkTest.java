@@ -54,6 +54,31 @@ class CreateNetworkTest {
     }
 
     @Test
+    void passesTheIpamDriverAndItsOptionsLikeDocker() throws Exception {
+        CreateNetwork c = command("lab");
+        c.ipamDriver = "fixed";
+        c.ipamOptions = List.of("addresses=10.77.0.50,10.77.0.40", "note=a=b");
+        Commands.run(c);
+        assertEquals("fixed", controller.networkSpec.ipamDriver());
+        assertEquals(Map.of("addresses", "10.77.0.50,10.77.0.40", "note", "a=b"), controller.networkSpec.ipamOptions());
+    }
+
+    @Test
+    void withoutIpamDriverTheSpecHasTheDefaultOneAndNoOptions() throws Exception {
+        Commands.run(command("blue"));
+        assertEquals("default", controller.networkSpec.ipamDriver());
+        assertEquals(Map.of(), controller.networkSpec.ipamOptions());
+    }
+
+    @Test
+    void anEmptyIpamDriverNameReachesTheControllerAsEmpty() throws Exception {
+        CreateNetwork c = command("blue");
+        c.ipamDriver = "";
+        Commands.run(c);
+        assertEquals("", controller.networkSpec.ipamDriver(), "core refuses it naming the installed IPAM drivers");
+    }
+
+    @Test
     void rangesGatewaysAndAuxAddressesGoToTheSubnetThatContainsThem() throws Exception {
         CreateNetwork c = command("blue");
         c.subnets = List.of("10.1.0.0/24", "fd00:1::/64");
@@ -136,6 +161,8 @@ class CreateNetworkTest {
         aux twice          | --subnet=10.1.0.0/24 --aux-address=r=10.1.0.5 --aux-address=r=10.1.0.6 | --aux-address r=10.1.0.6: the name "r" is given twice
         opt without value  | -o=mtu                                   | -o mtu: expected KEY=VALUE
         opt empty key      | -o==1500                                 | -o =1500: the key is empty; expected KEY=VALUE
+        ipam opt no value  | --ipam-opt=addresses                    | --ipam-opt addresses: expected KEY=VALUE
+        ipam opt empty key | --ipam-opt==x                            | --ipam-opt =x: the key is empty; expected KEY=VALUE
         """)
     void malformedValuesFailWithOneLineNamingTheValueAndCallNothing(String caseName, String args, String expected) {
         CreateNetwork c = command("blue");
@@ -148,6 +175,7 @@ class CreateNetworkTest {
                 case "--ip-range" -> c.ipRanges = append(c.ipRanges, value);
                 case "--aux-address" -> c.auxAddresses = append(c.auxAddresses, value);
                 case "-o" -> c.options = append(c.options, value);
+                case "--ipam-opt" -> c.ipamOptions = append(c.ipamOptions, value);
                 default -> throw new IllegalArgumentException(option);
             }
         }

@@ -28,6 +28,7 @@ class FakeController implements Controller {
     final List<NetworkInfo> networks = new ArrayList<>();
     final List<SandboxInfo> sandboxes = new ArrayList<>();
     final List<DriverInfo> drivers = new ArrayList<>();
+    final List<DriverInfo> ipamDrivers = new ArrayList<>();
     final Map<String, RuntimeException> failures = new HashMap<>();
     List<String> pruned = List.of();
     List<String> reapplied = List.of();
@@ -60,7 +61,8 @@ class FakeController implements Controller {
         call("createNetwork", spec.name());
         networkSpec = spec;
         return new NetworkInfo(hexId('a'), spec.name(), spec.driver(), "local", CREATED, spec.ipv6(),
-                spec.internal(), false, true, List.of(), spec.options(), spec.labels(), List.of());
+                spec.internal(), false, true, List.of(), spec.options(), spec.labels(), List.of(), spec.ipamDriver(),
+                spec.ipamOptions());
     }
 
     @Override
@@ -138,6 +140,12 @@ class FakeController implements Controller {
     @Override
     public List<java.net.InetAddress> hostGateways(String network) {
         return List.of();
+    }
+
+    @Override
+    public List<DriverInfo> ipamDrivers() {
+        call("ipamDrivers");
+        return ipamDrivers;
     }
 
     @Override

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.weft.api.NetworkInfo;
 import dev.weft.api.WeftException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InspectNetworkTest {
@@ -78,6 +80,32 @@ class InspectNetworkTest {
         assertEquals(List.of("com.docker.network.bridge.name", "mtu"), new ArrayList<>(n.getAsJsonObject("Options").keySet()));
         assertEquals("br-blue", n.getAsJsonObject("Options").get("com.docker.network.bridge.name").getAsString());
         assertEquals("<net>=ok", n.getAsJsonObject("Labels").get("team").getAsString());
+    }
+
+    @Test
+    void showsTheIpamDriverAndItsOptionsInDockersIpamObject() throws Exception {
+        NetworkInfo b = Fixtures.blue();
+        controller.networks.add(new NetworkInfo(b.id(), "lab", b.driver(), b.scope(), b.created(), false, false, false,
+                true, b.subnets().subList(0, 1), b.options(), b.labels(), List.of(), "fixed",
+                Map.of("addresses", "10.1.0.50,10.1.0.40", "a", "1")));
+        JsonObject n = JsonParser.parseString(Commands.run(command("lab"))).getAsJsonArray().get(0).getAsJsonObject();
+        JsonObject ipam = n.getAsJsonObject("IPAM");
+        assertEquals(List.of("Driver", "Options", "Config"), new ArrayList<>(ipam.keySet()));
+        assertEquals("fixed", ipam.get("Driver").getAsString());
+        assertEquals(List.of("a", "addresses"), new ArrayList<>(ipam.getAsJsonObject("Options").keySet()));
+        assertEquals("10.1.0.50,10.1.0.40", ipam.getAsJsonObject("Options").get("addresses").getAsString());
+        assertEquals("10.1.0.0/24", ipam.getAsJsonArray("Config").get(0).getAsJsonObject().get("Subnet").getAsString());
+    }
+
+    @Test
+    void aNetworkOfTheNullIpamDriverHasNoConfig() throws Exception {
+        controller.networks.add(new NetworkInfo("d".repeat(64), "bare", "sample", "local", FakeController.CREATED, false,
+                false, false, true, List.of(), Map.of(), Map.of(), List.of(), "null", Map.of()));
+        JsonObject n = JsonParser.parseString(Commands.run(command("bare"))).getAsJsonArray().get(0).getAsJsonObject();
+        JsonObject ipam = n.getAsJsonObject("IPAM");
+        assertEquals("null", ipam.get("Driver").getAsString());
+        assertEquals(new JsonObject(), ipam.getAsJsonObject("Options"));
+        assertEquals(new JsonArray(), ipam.getAsJsonArray("Config"));
     }
 
     @Test

@@ -31,7 +31,7 @@ class KarafContractTest {
             InspectSandbox.class, RemoveSandbox.class, RemoveSandbox.Rm.class, ListDrivers.class, ListDrivers.Ls.class,
             ReapplyNetworks.class);
     static final List<Class<?>> COMPLETERS = List.of(
-            NetworkNames.class, SandboxNames.class, DriverNames.class, NetworkModes.class);
+            NetworkNames.class, SandboxNames.class, DriverNames.class, NetworkModes.class, IpamDriverNames.class);
 
     @Test
     void everyCommandIsAnInstantiableServiceWithACommandAnnotation() throws Exception {

@@ -71,6 +71,24 @@ class ListCommandsTest {
     }
 
     @Test
+    void driverListWithIpamListsTheIpamDrivers() throws Exception {
+        controller.ipamDrivers.add(new DriverInfo("null", "local", "dev.weft.core", "0.1.0.SNAPSHOT", true, List.of()));
+        controller.ipamDrivers.add(new DriverInfo("default", "local", "dev.weft.core", "0.1.0.SNAPSHOT", true,
+                List.of("bridge")));
+        controller.ipamDrivers.add(new DriverInfo("fixed", "local", "dev.weft.ipam-sample", "", false, List.of("lab")));
+        ListDrivers c = new ListDrivers();
+        c.controller = controller;
+        c.ipam = true;
+        assertEquals("""
+                NAME      SCOPE   BUNDLE                 VERSION          NETWORKS   AVAILABLE
+                default   local   dev.weft.core          0.1.0.SNAPSHOT   bridge     yes
+                fixed     local   dev.weft.ipam-sample                    lab        no
+                null      local   dev.weft.core          0.1.0.SNAPSHOT   -          yes
+                """, Commands.run(c));
+        assertEquals(List.of("ipamDrivers"), controller.calls);
+    }
+
+    @Test
     void tableCellsStayOnOneLine() {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         new Table("A", "B").row("x\ny", null).print(new java.io.PrintStream(buf, true));

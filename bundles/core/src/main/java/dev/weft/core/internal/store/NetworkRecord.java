@@ -10,11 +10,13 @@ import java.util.Map;
  * the files stay readable and independent of Java types.
  *
  * @param driverBundle the symbolic name of the bundle that served the driver when the network was made
+ * @param ipam         the IPAM driver that allocated its pools; records written before IPAM drivers
+ *                     were pluggable have none and mean the default one
  */
 public record NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
                             boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
                             Map<String, String> options, Map<String, String> labels, SandboxMode mode,
-                            boolean sandboxDefault) {
+                            boolean sandboxDefault, IpamRecord ipam) {
 
     /**
      * @param mode           how its driver gives sandboxes their stack (recorded so it is known while
@@ -27,22 +29,41 @@ public record NetworkRecord(String id, String name, String driver, String driver
         options = options == null ? Map.of() : Map.copyOf(options);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         mode = mode == null ? SandboxMode.OWN_NAMESPACE : mode;
+        ipam = ipam == null ? IpamRecord.DEFAULT : ipam;
     }
 
     public NetworkRecord withState(State s) {
         return new NetworkRecord(id, name, driver, driverBundle, s, created, ipv6, internal, predefined, subnets,
-                options, labels, mode, sandboxDefault);
+                options, labels, mode, sandboxDefault, ipam);
     }
 
     public NetworkRecord withSubnets(List<SubnetRecord> s) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, s,
-                options, labels, mode, sandboxDefault);
+                options, labels, mode, sandboxDefault, ipam);
     }
 
     /** The same network with its driver's mode and its predefined declaration as the driver states them now. */
     public NetworkRecord declared(SandboxMode m, boolean isDefault) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
-                options, labels, m, isDefault);
+                options, labels, m, isDefault, ipam);
+    }
+    /**
+     * The IPAM driver of a network, as libnetwork keeps {@code ipamType} and {@code ipamOptions}: a
+     * restart replays the network's leases into the same driver (name and bundle) with the same options.
+     *
+     * @param driver  its name ({@code default}, {@code null}, or a third party's)
+     * @param bundle  the symbolic name of the bundle that served it ({@value #CORE_BUNDLE} for the built-in ones)
+     * @param options the {@code --ipam-opt} options as given
+     */
+    public record IpamRecord(String driver, String bundle, Map<String, String> options) {
+        public static final String CORE_BUNDLE = "dev.weft.core";
+        public static final IpamRecord DEFAULT = new IpamRecord("default", CORE_BUNDLE, Map.of());
+
+        public IpamRecord {
+            driver = driver == null ? DEFAULT.driver() : driver;
+            bundle = bundle == null ? CORE_BUNDLE : bundle;
+            options = options == null ? Map.of() : Map.copyOf(options);
+        }
     }
 
     /**

@@ -83,7 +83,7 @@ class StoreModesTest {
 
     private static NetworkRecord network(String id) {
         return new NetworkRecord(id, "blue", "bridge", "dev.weft.driver-bridge", State.READY, Instant.EPOCH, false, false,
-                false, List.of(), Map.of(), Map.of(), null, false);
+                false, List.of(), Map.of(), Map.of(), null, false, null);
     }
 
     private static SandboxRecord sandbox(String id) {
