@@ -38,8 +38,9 @@ public final class BridgeBench {
     /** The instance settings the driver sees, from {@code runtime} (also {@link WeftWorld}'s). */
     record Context(Standalone runtime) implements DriverContext {
         @Override
-        public long quietMillis() {
-            return runtime.quietMillis();
+        public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
+                                                             dev.weft.spi.DeferredWork.Task<K> task) {
+            return runtime.deferredWork(policy, task);
         }
 
         @Override

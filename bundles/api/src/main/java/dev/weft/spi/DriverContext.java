@@ -30,16 +30,6 @@ public interface DriverContext {
     int defaultMtu();
 
     /**
-     * How long no user's operation has been running in the runtime, in milliseconds (0 while one
-     * is). A driver's slow background kernel work (deleting veths, say) competes with users'
-     * operations for the kernel's configuration lock, so it waits for a quiet moment (within a
-     * bound of its own). {@link Long#MAX_VALUE} when the runtime does not tell.
-     */
-    default long quietMillis() {
-        return Long.MAX_VALUE;
-    }
-
-    /**
      * A setting of the instance's configuration by key (in Karaf {@code etc/dev.weft.cfg}), for
      * settings that belong to a driver rather than to core, e.g. the bridge driver's
      * {@code defaultBridgeSubnet}; empty when the key is not set. Core does not interpret them.
@@ -54,6 +44,14 @@ public interface DriverContext {
      * registered, so a driver looks its mappers up once, when it is activated.
      */
     Optional<PortMapper> portMapper(String name);
+
+    /**
+     * A queue for the driver's slow kernel work, off users' operations (see {@link DeferredWork}):
+     * one thread of core's, started on demand, waiting for the runtime's quiet moments as
+     * {@code policy} says. The driver closes it when it is deactivated (what is queued is done
+     * first). Core can drain it, e.g. when an address a removal still holds is asked for.
+     */
+    <K> DeferredWork<K> deferredWork(DeferredPolicy policy, DeferredWork.Task<K> task);
 
     /** The ownership mark for an object of this instance, e.g. a link alias {@code weft:<instance>:<id>}. */
     default String ownershipMark(String id) {

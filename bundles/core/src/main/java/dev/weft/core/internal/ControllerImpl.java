@@ -19,6 +19,9 @@ import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.spi.ControllerListener;
+import dev.weft.spi.DeferredPolicy;
+import dev.weft.spi.DeferredWork;
+import dev.weft.spi.DriverContext;
 import dev.weft.spi.HostGateway;
 import dev.weft.spi.PortMapper;
 import dev.weft.spi.Reapplicable;
@@ -56,6 +59,9 @@ public final class ControllerImpl implements Controller {
     private final Activity activity = new Activity();
     /** The listeners that follow the controller (a DNS server, an API's events). */
     private final Events events;
+    /** Every deferred-work queue, core's and the drivers'. */
+    private final Background background;
+    private final SandboxReaper reaper;
 
     /**
      * @param ipams the IPAM drivers: the built-in ones added already, others following the
@@ -85,7 +91,8 @@ public final class ControllerImpl implements Controller {
         this.portMappers = Map.of(PortMapper.RELAY, relay);
         this.views = new Views(inventory, drivers, ipams, this::scopeOf);
         this.networks = new Networks(inventory, drivers, ipams, events, views);
-        SandboxReaper reaper = new SandboxReaper(kernel, activity, new SandboxReaper.Steps() {
+        this.background = new Background(activity::quietMillis);
+        SandboxReaper reaper = new SandboxReaper(kernel, background, new SandboxReaper.Steps() {
             @Override
             public void removeResolvConf(String sandbox) {
                 sandboxes.removeResolvConf(sandbox);
@@ -96,7 +103,8 @@ public final class ControllerImpl implements Controller {
                 inventory.removeSandbox(sandbox.id());
             }
         });
-        this.endpoints = new Endpoints(inventory, drivers, ipams, hostPorts, locks, reaper, events, views);
+        this.reaper = reaper;
+        this.endpoints = new Endpoints(inventory, drivers, ipams, hostPorts, locks, reaper, background, events, views);
         this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
         this.leases = new Leases(inventory, ipams);
         this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipams, leases);
@@ -120,6 +128,7 @@ public final class ControllerImpl implements Controller {
      */
     void close() {
         sandboxes.close();
+        background.close();
         hostPorts.closeAll();
         proxy.close();
         events.close();
@@ -153,7 +162,21 @@ public final class ControllerImpl implements Controller {
      * addresses (removal returns before the kernel has destroyed them; see {@link SandboxReaper}).
      */
     public void awaitRemovals() {
-        sandboxes.drainRemovals();
+        drainBackground();
+    }
+
+    /** Works off every deferred queue (namespaces, then what drivers wait on), then releases what is overdue. */
+    private void drainBackground() {
+        background.drain();
+        reaper.releaseOverdue();
+    }
+
+    /**
+     * A deferred-work queue for a driver (see {@link DriverContext#deferredWork}): core's thread,
+     * the runtime's quiet moments, drained with core's own work.
+     */
+    public <K> DeferredWork<K> deferredWork(DeferredPolicy policy, DeferredWork.Task<K> task) {
+        return background.queue(policy, task);
     }
 
     /**
@@ -180,7 +203,7 @@ public final class ControllerImpl implements Controller {
 
     @Override
     public void removeNetwork(String network) {
-        sandboxes.drainRemovals(); // removed sandboxes still hold addresses of its pools
+        drainBackground(); // removed sandboxes still hold addresses of its pools
         try (Activity.Op op = activity.begin()) {
             networks.remove(network);
         }
@@ -188,7 +211,7 @@ public final class ControllerImpl implements Controller {
 
     @Override
     public List<String> pruneNetworks() {
-        sandboxes.drainRemovals();
+        drainBackground();
         List<String> removed = new ArrayList<>();
         for (NetworkRecord n : inventory.networks()) {
             if (!n.predefined() && n.state() == State.READY && inventory.endpoints(e -> e.network().equals(n.id())).isEmpty()

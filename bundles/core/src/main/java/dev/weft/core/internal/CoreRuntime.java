@@ -11,6 +11,8 @@ import dev.weft.linux.KernelConfig;
 import dev.weft.linux.Route;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.ControllerListener;
+import dev.weft.spi.DeferredPolicy;
+import dev.weft.spi.DeferredWork;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.NetworkDriver;
@@ -25,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.osgi.annotation.bundle.Capability;
@@ -153,10 +154,7 @@ public final class CoreRuntime {
             earlyListeners.forEach(started::addListener);
             earlyListeners.clear();
         }
-        DriverContext driverContext = new RuntimeDriverContext(config, Map.copyOf(properties), () -> {
-            ControllerImpl c = controller;
-            return c == null ? Long.MAX_VALUE : c.quietMillis();
-        }, started::portMapper);
+        DriverContext driverContext = new RuntimeDriverContext(config, Map.copyOf(properties), started);
         registrations.add(context.registerService(Kernel.class, kernel, null));
         registrations.add(context.registerService(DriverContext.class, driverContext, null));
         registrations.add(context.registerService(Controller.class, controller, null));
@@ -268,22 +266,21 @@ public final class CoreRuntime {
     }
 
     /** The instance settings drivers see. */
-    private record RuntimeDriverContext(CoreConfig config, Map<String, Object> properties,
-                                        java.util.function.LongSupplier quiet,
-                                        Function<String, Optional<PortMapper>> mappers) implements DriverContext {
+    private record RuntimeDriverContext(CoreConfig config, Map<String, Object> properties, ControllerImpl controller)
+            implements DriverContext {
         @Override
         public Optional<String> setting(String key) {
             return Optional.ofNullable(properties.get(key)).map(String::valueOf);
         }
 
         @Override
-        public long quietMillis() {
-            return quiet.getAsLong();
+        public <K> DeferredWork<K> deferredWork(DeferredPolicy policy, DeferredWork.Task<K> task) {
+            return controller.deferredWork(policy, task);
         }
 
         @Override
         public Optional<PortMapper> portMapper(String name) {
-            return mappers.apply(name);
+            return controller.portMapper(name);
         }
 
         @Override

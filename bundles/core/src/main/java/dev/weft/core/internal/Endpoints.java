@@ -52,8 +52,11 @@ final class Endpoints {
     private final Events events;
     private final Views views;
 
+    private final Background background;
+
     Endpoints(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams, HostPorts hostPorts, Locks locks,
-              SandboxReaper reaper, Events events, Views views) {
+              SandboxReaper reaper, Background background, Events events, Views views) {
+        this.background = background;
         this.events = events;
         this.views = views;
         this.reaper = reaper;
@@ -176,7 +179,7 @@ final class Endpoints {
                     .stream().noneMatch(EndpointRecord::defaultRoute);
             String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
             EndpointRecord e = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname,
-                    v4 == null ? null : v4.toString(), v6 == null ? null : v6.toString(), null, null, defaultRoute,
+                    v4 == null ? null : v4.toString(), v6 == null ? null : v6.toString(), null, defaultRoute,
                     spec.aliases(), Views.records(bound));
             inventory.addEndpoint(e, n.name(), s.name());
             rollback.add(() -> inventory.removeEndpoint(e));
@@ -188,7 +191,7 @@ final class Endpoints {
             JoinInfo joined = driver.join(network, options, config, sandbox(s));
             rollback.add(() -> driver.leave(network, options, config, sandbox(s)));
             CrashPoints.reach("endpoint-joined");
-            EndpointRecord done = e.joined(joined.mac() == null ? null : joined.mac().toString(), joined.hostInterface());
+            EndpointRecord done = e.joined(joined.mac() == null ? null : joined.mac().toString());
 
             if (!bound.isEmpty()) {
                 @SuppressWarnings("unchecked")
@@ -238,13 +241,15 @@ final class Endpoints {
     /**
      * As {@link #disconnect(NetworkRecord, SandboxRecord, EndpointRecord, boolean)}; when
      * {@code sandboxGoing} (the sandbox is being removed and its namespace is destroyed next) the
-     * driver's leave is told so ({@link SandboxConfig#removing()}) and the endpoint's addresses are
-     * not released here: the returned action releases them, to be run once the endpoint's host
-     * interface is gone. Returns null when nothing is left to do.
+     * driver's leave is told so ({@link SandboxConfig#removal()}) and the endpoint's addresses are
+     * not released here: the returned removal releases them once the namespace is deleted, or once
+     * the driver says its interfaces are gone if it holds them. Returns null otherwise.
      */
-    Runnable disconnect(NetworkRecord n, SandboxRecord s, EndpointRecord e, boolean force, boolean sandboxGoing) {
+    EndpointRemoval disconnect(NetworkRecord n, SandboxRecord s, EndpointRecord e, boolean force, boolean sandboxGoing) {
         Failures failures = new Failures();
-        SandboxConfig sandbox = sandboxGoing ? sandbox(s).asRemoving() : sandbox(s);
+        EndpointRemoval removal = sandboxGoing
+                ? new EndpointRemoval("endpoint of " + s.name() + " on " + n.name(), () -> release(n, e)) : null;
+        SandboxConfig sandbox = sandboxGoing ? sandbox(s).asRemoving(removal) : sandbox(s);
         inventory.updateEndpoint(e.withState(State.REMOVING));
         java.util.Optional<DriverRegistry.Handle> handle = drivers.forNetwork(n.driver(), n.driverBundle());
         if (handle.isEmpty() && !force) {
@@ -283,7 +288,7 @@ final class Endpoints {
         failures.all().forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": "
                 + f.getMessage()));
         LOG.info("sandbox " + s.name() + " left network " + n.name());
-        return sandboxGoing ? () -> release(n, e) : null;
+        return removal;
     }
 
     /**
@@ -341,10 +346,11 @@ final class Endpoints {
                 // is what stands in the way, finish those removals now and ask once more
                 boolean held = e.reason() == IpamException.Reason.ADDRESS_IN_USE
                         || e.reason() == IpamException.Reason.POOL_EXHAUSTED;
-                if (!held || !reaper.hasPending()) {
+                if (!held || !background.hasPending() && !reaper.holdsAddresses()) {
                     throw e;
                 }
-                reaper.drain();
+                background.drain(); // namespaces deleted, then the drivers' interfaces gone
+                reaper.releaseOverdue();
                 a = ipam.requestAddress(pool, request).address();
             }
             InterfaceAddress allocated = a;

@@ -111,7 +111,7 @@ final class Reconciler {
                 for (EndpointRecord e : inventory.endpoints(x -> x.network().equals(n.id()) && x.state() == State.READY)) {
                     inventory.sandbox(e.sandbox()).ifPresent(s -> eps.add(new Restorable.RestoredEndpoint(
                             Endpoints.config(n, e), Endpoints.sandbox(s), new dev.weft.spi.JoinInfo(e.interfaceName(),
-                            e.mac() == null ? null : dev.weft.net.MacAddress.parse(e.mac()), e.hostInterface()),
+                            e.mac() == null ? null : dev.weft.net.MacAddress.parse(e.mac())),
                             Views.ports(e))));
                 }
                 r.restore(Networks.config(n), options, eps);

@@ -212,8 +212,7 @@ final class Sandboxes {
         inventory.updateSandbox(s.withState(State.REMOVING));
         boolean going = s.mode() == SandboxInfo.Mode.CREATED;
         Failures failures = new Failures();
-        List<String> hostInterfaces = new ArrayList<>();
-        List<Runnable> releases = new ArrayList<>();
+        List<EndpointRemoval> removals = new ArrayList<>();
         List<String> eps = new ArrayList<>(s.endpoints());
         java.util.Collections.reverse(eps);
         for (String epId : eps) {
@@ -224,19 +223,16 @@ final class Sandboxes {
                     continue;
                 }
                 failures.run(() -> {
-                    Runnable release = endpoints.disconnect(n, inventory.freshSandbox(s.id()), e, true, going);
-                    if (release != null) {
-                        releases.add(release);
-                        if (e.hostInterface() != null) {
-                            hostInterfaces.add(e.hostInterface());
-                        }
+                    EndpointRemoval removal = endpoints.disconnect(n, inventory.freshSandbox(s.id()), e, true, going);
+                    if (removal != null) {
+                        removals.add(removal);
                     }
                 });
             }
         }
         if (failures.isEmpty()) {
             SandboxRecord left = inventory.freshSandbox(s.id());
-            SandboxReaper.Job job = new SandboxReaper.Job(left != null ? left : s, going, hostInterfaces, releases);
+            SandboxReaper.Job job = new SandboxReaper.Job(left != null ? left : s, going, removals);
             if (background && going) {
                 reaper.submit(job);
             } else {
@@ -254,7 +250,7 @@ final class Sandboxes {
                 removeResolvConf(s.name());
             });
         }
-        releases.forEach(Runnable::run);
+        removals.forEach(EndpointRemoval::namespaceGone);
         throw Networks.translate(failures.first(), "remove sandbox \"" + s.name() + "\"");
     }
 

@@ -47,10 +47,12 @@ public final class Standalone implements AutoCloseable {
         return kernel;
     }
 
-    /** How long no user's operation has been running, in milliseconds (for a {@code DriverContext}). */
-    public long quietMillis() {
-        return controller.quietMillis();
+    /** A deferred-work queue on the runtime's background (for a test's or a benchmark's {@code DriverContext}). */
+    public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
+                                                         dev.weft.spi.DeferredWork.Task<K> task) {
+        return controller.deferredWork(policy, task);
     }
+
 
     /** The port mapper core offers under {@code name} (for a {@code DriverContext}). */
     public Optional<PortMapper> portMapper(String name) {

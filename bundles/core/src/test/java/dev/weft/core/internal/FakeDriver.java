@@ -65,7 +65,7 @@ final class FakeDriver implements NetworkDriver<Map<String, String>> {
     public JoinInfo join(NetworkConfig network, Map<String, String> options, EndpointConfig endpoint, SandboxConfig sandbox) {
         calls.add("join " + sandbox.name());
         joined.add(endpoint);
-        return new JoinInfo(endpoint.interfaceName(), null, null);
+        return new JoinInfo(endpoint.interfaceName(), null);
     }
 
     @Override

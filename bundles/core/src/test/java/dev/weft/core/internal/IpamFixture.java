@@ -60,7 +60,8 @@ final class IpamFixture implements AutoCloseable {
         Events events = new Events();
         views = new Views(inventory, drivers, ipams, d -> "local");
         networks = new Networks(inventory, drivers, ipams, events, views);
-        SandboxReaper reaper = new SandboxReaper(null, new Activity(), new SandboxReaper.Steps() {
+        Background background = new Background(() -> Long.MAX_VALUE);
+        SandboxReaper reaper = new SandboxReaper(null, background, new SandboxReaper.Steps() {
             @Override
             public void removeResolvConf(String sandbox) {
                 // no files here
@@ -72,7 +73,7 @@ final class IpamFixture implements AutoCloseable {
             }
         });
         endpoints = new Endpoints(inventory, drivers, ipams, new dev.weft.core.internal.ports.HostPorts(List.of()),
-                new Locks(), reaper, events, views);
+                new Locks(), reaper, background, events, views);
         Leases leases = new Leases(inventory, ipams);
         ipams.onArrival(leases::replay);
         ipams.entries().forEach(leases::replay);

@@ -113,7 +113,7 @@ final class TestBridgeDriver implements NetworkDriver<TestBridgeDriver.Options>,
                 batch.send();
                 return null;
             });
-            return new JoinInfo(endpoint.interfaceName(), null, host);
+            return new JoinInfo(endpoint.interfaceName(), null);
         } catch (RuntimeException e) {
             kernel.host().deleteLinkIfExists(host);
             throw e;

@@ -100,8 +100,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         this.context = context;
         this.kernel = kernel;
         this.hostSetup = new HostSetup(kernel);
-        this.deleter = new VethDeleter(kernel.host(), context::quietMillis);
-        this.reaper = new FlowReaper(kernel.conntrack(), context::quietMillis);
+        this.deleter = new VethDeleter(kernel.host(), context);
+        this.reaper = new FlowReaper(kernel.conntrack(), context);
         this.firewall = Firewaller.of(context, kernel, hostSetup, reaper);
         this.relay = context.portMapper(PortMapper.RELAY).orElseThrow(() -> new IllegalStateException(
                 "the runtime offers no port mapper \"" + PortMapper.RELAY + "\": the bridge driver needs it for ports at [::1]"));
@@ -308,7 +308,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls,
                     rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac));
             firewall.addEndpoint(endpoint, hostEnd, options.icc());
-            return new JoinInfo(endpoint.interfaceName(), actual, hostEnd);
+            return new JoinInfo(endpoint.interfaceName(), actual);
         } catch (RuntimeException e) {
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
             throw e;
@@ -379,8 +379,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
      * grace periods on a busy one), so the endpoint's addresses carry no traffic any more when the
      * controller releases them; removes its ICC member and its conntrack entries; the veth itself
      * is deleted off the user's path ({@link VethDeleter}). When the sandbox is being removed
-     * ({@link SandboxConfig#removing()}) there is no detach: its namespace's destruction takes the
-     * pair, and the controller holds the addresses until the host end is gone.
+     * ({@link SandboxConfig#removal()}) there is no detach: its namespace's destruction takes the
+     * pair; the driver holds the endpoint's addresses until the host end is gone (a veth's host end
+     * on the bridge answers for the old address and MAC until then).
      */
     @Override
     public void leave(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
@@ -388,10 +389,10 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         String hostEnd = hostEndName(endpoint);
         Failures failures = new Failures();
         if (sandbox.removing()) {
-            // the namespace is destroyed next and takes the pair with it; the controller keeps the
-            // addresses until the host end is gone. Queued all the same, in case something else
-            // keeps the namespace alive.
-            deleter.delete(hostEnd, VethDeleter.REMOVED_SANDBOX_GRACE_MILLIS);
+            // the namespace is destroyed next and takes the pair with it: watched from then on, and
+            // deleted if something else keeps the namespace alive
+            Runnable addressesFree = sandbox.removal().holdAddresses();
+            sandbox.removal().whenNamespaceGone(() -> deleter.afterNamespaceGone(hostEnd, addressesFree));
         } else {
             failures.run(() -> {
                 try {

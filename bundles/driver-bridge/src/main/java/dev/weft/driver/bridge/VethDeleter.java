@@ -1,27 +1,33 @@
 package dev.weft.driver.bridge;
 
 import dev.weft.linux.Rtnetlink;
-import java.util.ArrayList;
+import dev.weft.spi.DeferredPolicy;
+import dev.weft.spi.DeferredWork;
+import dev.weft.spi.DriverContext;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Deletes detached host-side veths off the user's path: deleting a veth costs ~25 ms of kernel
- * time under the kernel's configuration lock, so {@code leave} only detaches (no master, down)
- * and queues the name here (docs/architecture.md §5). One platform thread, started on demand.
+ * The bridge's veths off the user's path, on two {@link DeferredWork} queues of core's: deleting a
+ * veth costs ~25 ms of kernel time under the kernel's configuration lock (docs/architecture.md §5).
  *
- * <p>Deletes wait {@link #GRACE_MILLIS} before they are sent, and then for a quiet moment (no
- * user's operation for {@link #QUIET_MILLIS}; at most {@link #MAX_WAIT_FOR_QUIET_MILLIS} more). Most leaves are part of a sandbox's
- * removal, and deleting the sandbox's namespace destroys both ends of the pair anyway (the kernel
- * does it for all dying namespaces in one batch): by the time the grace is over those veths are
- * gone and cost nothing more. What is left is deleted in one rtnetlink send, so the kernel's
- * configuration lock, which every user's-path operation needs too, is taken once per batch of
- * up to {@link #BATCH} instead of once per veth. {@link #drain} skips the grace.
+ * <ul>
+ *   <li><b>Detached veths</b> ({@link #delete}): a {@code network:disconnect} detaches the host end
+ *       at once (no master, down) and queues it here; it is deleted {@link #DETACHED} later, at a
+ *       quiet moment, a few per rtnetlink send (the kernel holds its lock for a whole send, and a
+ *       user's request that needs it waits for all of them).</li>
+ *   <li><b>Veths of removed sandboxes</b> ({@link #afterNamespaceGone}): the namespace's destruction
+ *       takes the pair, so nothing is deleted on the user's path; once core has deleted the
+ *       namespace, the host end is watched until it is gone, and then the endpoint's addresses are
+ *       free (its driver holds them until then: no new endpoint meets the old address and MAC on
+ *       the bridge). A veth still there after {@link #REMOVED_DEADLINE_MILLIS} (something else
+ *       keeps the namespace alive) is deleted.</li>
+ * </ul>
  *
  * <p>Pending deletes are not written to disk: every queued veth keeps its ownership alias
  * ({@code weft:<instance>:<network id>/<endpoint id>}), so after a crash the network's restore
@@ -29,164 +35,77 @@ import java.util.logging.Logger;
  */
 final class VethDeleter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VethDeleter.class.getName());
-    /** How long a queued veth waits for its namespace's destruction to take it. */
-    static final long GRACE_MILLIS = 500;
     /**
-     * At most this many veths per send: the kernel holds its configuration lock for a whole send,
-     * and a user's request that needs it waits for all of them (measured: 4 kept connect and setup
-     * medians lower than unbounded batches with backlogs of tens).
+     * Detached veths: due after 500 ms, then at a quiet moment (at most 5 s more, at once past 64),
+     * at most 4 per send (measured: 4 kept connect and setup medians lower than unbounded batches).
      */
-    static final int BATCH = 4;
-
-    /** How long the veth of a removed sandbox waits: the controller destroys the namespace in a quiet moment. */
-    static final long REMOVED_SANDBOX_GRACE_MILLIS = 5_000;
-
-    /** A due delete waits for this much quiet (no user's operation running) ... */
-    static final long QUIET_MILLIS = 50;
-    /** ... but not longer than this past its grace, nor while more than {@link #BACKLOG} are due. */
-    static final long MAX_WAIT_FOR_QUIET_MILLIS = 5_000;
-    static final int BACKLOG = 64;
+    static final DeferredPolicy DETACHED = DeferredPolicy.named("bridge-veth-deleter").delay(500).maxWait(5_000)
+            .backlog(64).batches(4);
+    /**
+     * Host ends of removed sandboxes: first looked at 20 ms after the namespace went (looking a dying
+     * link up makes the kernel process its carrier loss first, a grace period under its lock: the
+     * kernel's cleanup worker gets a head start), then every 10 ms, all at once.
+     */
+    static final DeferredPolicy REMOVED = DeferredPolicy.named("bridge-removed-veths").delay(20).maxWait(0);
+    private static final long POLL_MILLIS = 10;
+    static final long REMOVED_DEADLINE_MILLIS = 5_000;
 
     private final Rtnetlink host;
-    private final java.util.function.LongSupplier quiet;
-    /** Queued host ends and when each may be deleted (System.nanoTime), in queue order. */
-    private final Map<String, Long> pending = new LinkedHashMap<>();
-    private Thread worker;
-    private boolean closed;
-    /** Set by {@link #drain}: delete what is queued without waiting out the grace. */
-    private int hurry;
+    private final DeferredWork<String> detached;
+    private final DeferredWork<String> removed;
+    /** Host ends of removed sandboxes being watched: when their addresses are free, and by when to delete. */
+    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    /** Set while a caller drains: veths of removed sandboxes still there are deleted at once. */
+    private volatile int hurry;
+    /** After close, work runs on the caller: nothing is looked at again later, veths still there are deleted. */
+    private volatile boolean closed;
 
-    /** {@code quiet}: how long no user's operation has been running, in ms ({@link dev.weft.spi.DriverContext#quietMillis}). */
-    VethDeleter(Rtnetlink host, java.util.function.LongSupplier quiet) {
+    private record Watch(Runnable addressesFree, long deadline) {}
+
+    VethDeleter(Rtnetlink host, DriverContext context) {
         this.host = host;
-        this.quiet = quiet;
+        this.detached = context.deferredWork(DETACHED, this::deleteAll);
+        this.removed = context.deferredWork(REMOVED, this::watch);
     }
 
-    /** Queues a host-side veth (its peer goes with it) after {@link #GRACE_MILLIS}. */
+    /** Queues a detached host-side veth (its peer goes with it). */
     void delete(String hostEnd) {
-        delete(hostEnd, GRACE_MILLIS);
+        detached.submit(hostEnd);
     }
 
-    /** Queues a host-side veth (its peer goes with it), to be deleted if it still exists after {@code graceMillis}. */
-    synchronized void delete(String hostEnd, long graceMillis) {
-        if (closed) {
-            deleteNow(hostEnd); // shutting down: no worker any more
-            return;
-        }
-        pending.put(hostEnd, System.nanoTime() + graceMillis * 1_000_000);
-        notifyAll();
-        if (worker == null) {
-            worker = new Thread(this::run, "weft-bridge-veth-deleter");
-            worker.setDaemon(true);
-            worker.start();
-        }
+    /**
+     * Watches the host end of a removed sandbox's veth, now that core has deleted the namespace,
+     * and runs {@code addressesFree} once it is gone (or deleted).
+     */
+    void afterNamespaceGone(String hostEnd, Runnable addressesFree) {
+        watches.put(hostEnd, new Watch(addressesFree, System.nanoTime() + REMOVED_DEADLINE_MILLIS * 1_000_000));
+        removed.submit(hostEnd);
     }
 
     /** Whether {@code hostEnd} waits for deletion (a join of the same name must wait for it). */
-    synchronized boolean isPending(String hostEnd) {
-        return pending.containsKey(hostEnd);
+    boolean isPending(String hostEnd) {
+        return detached.isPending(hostEnd) || removed.isPending(hostEnd);
     }
 
-    /** Whether any veth waits for deletion. */
-    synchronized boolean hasPending() {
-        return !pending.isEmpty();
+    /** Whether any veth waits. */
+    boolean hasPending() {
+        return detached.hasPending() || removed.hasPending();
     }
 
-    /** Waits until every queued delete is done (tests, shutdown, a join that reuses a name). */
-    synchronized void drain() {
+    /** Deletes every queued veth now, also those of removed sandboxes still there, and waits. */
+    void drain() {
         hurry++;
-        notifyAll();
         try {
-            while (!pending.isEmpty() && worker != null) {
-                try {
-                    wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            detached.drain();
+            removed.drain();
         } finally {
             hurry--;
         }
     }
 
-    private void run() {
-        while (true) {
-            List<String> next;
-            synchronized (this) {
-                while (pending.isEmpty() && !closed) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (pending.isEmpty()) {
-                    worker = null;
-                    notifyAll();
-                    return;
-                }
-                next = new ArrayList<>();
-                while (hurry == 0 && !closed && !pending.isEmpty()) {
-                    long now = System.nanoTime();
-                    long soonest = Long.MAX_VALUE;
-                    int due = 0;
-                    for (Map.Entry<String, Long> e : pending.entrySet()) {
-                        soonest = Math.min(soonest, e.getValue());
-                        due += e.getValue() <= now ? 1 : 0;
-                    }
-                    long overdue = (now - soonest) / 1_000_000;
-                    if (soonest <= now && (quiet.getAsLong() >= QUIET_MILLIS || overdue >= MAX_WAIT_FOR_QUIET_MILLIS
-                            || due >= BACKLOG)) {
-                        break;
-                    }
-                    try {
-                        wait(soonest > now ? Math.max(1, (soonest - now) / 1_000_000) : QUIET_MILLIS / 2);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                long now = System.nanoTime();
-                boolean all = hurry > 0 || closed;
-                for (Map.Entry<String, Long> e : pending.entrySet()) {
-                    if (next.size() == BATCH) {
-                        break;
-                    }
-                    if (all || e.getValue() <= now) {
-                        next.add(e.getKey());
-                    }
-                }
-                if (next.isEmpty()) {
-                    continue;
-                }
-            }
-            deleteAll(next);
-            synchronized (this) {
-                next.forEach(pending::remove);
-                // what is left (a backlog) goes on at once if its time has come
-                notifyAll();
-            }
-        }
-    }
-
-    /**
-     * Everything queued that still exists (one dump tells) in one rtnetlink send; on any failure,
-     * one by one (absent links are no error).
-     */
+    /** Those of the keys still there are deleted: one dump tells, one send deletes them. */
     private void deleteAll(List<String> queued) {
-        List<String> names = queued;
-        if (queued.size() > 1) {
-            try {
-                Set<String> present = new HashSet<>();
-                host.links().forEach(l -> present.add(l.name()));
-                names = queued.stream().filter(present::contains).toList();
-            } catch (RuntimeException e) {
-                // no dump: try them all
-            }
-        }
-        if (names.isEmpty()) {
-            return;
-        }
+        List<String> names = present(queued);
         if (names.size() > 1) {
             try {
                 var batch = host.batch();
@@ -194,10 +113,45 @@ final class VethDeleter implements AutoCloseable {
                 batch.send();
                 return;
             } catch (RuntimeException e) {
-                // e.g. one of them is gone already: fall through and finish the rest one by one
+                // e.g. one of them is gone already: finish the rest one by one
             }
         }
         names.forEach(this::deleteNow);
+    }
+
+    /** Host ends gone free their addresses; those still there are looked at again (or deleted, late or hurried). */
+    private void watch(List<String> hostEnds) {
+        Set<String> there = new HashSet<>(present(hostEnds));
+        long now = System.nanoTime();
+        for (String name : hostEnds) {
+            Watch w = watches.get(name);
+            if (w == null) {
+                continue;
+            }
+            if (there.contains(name)) {
+                if (hurry == 0 && !closed && now < w.deadline()) {
+                    removed.submit(name, POLL_MILLIS);
+                    continue;
+                }
+                deleteNow(name); // something else keeps the namespace alive, or a caller cannot wait
+            }
+            watches.remove(name);
+            w.addressesFree().run();
+        }
+    }
+
+    /** The names that still exist (one dump for several, one lookup for one). */
+    private List<String> present(List<String> names) {
+        try {
+            if (names.size() == 1) {
+                return host.link(names.get(0)).isPresent() ? names : List.of();
+            }
+            Set<String> links = new HashSet<>();
+            host.links().forEach(l -> links.add(l.name()));
+            return names.stream().filter(links::contains).toList();
+        } catch (RuntimeException e) {
+            return names; // cannot tell: treat them as there (deleting an absent link is no error)
+        }
     }
 
     private void deleteNow(String hostEnd) {
@@ -208,13 +162,12 @@ final class VethDeleter implements AutoCloseable {
         }
     }
 
-    /** Finishes the queued deletes, then stops the worker. */
+    /** Finishes the queued work, then lets the queues go. */
     @Override
     public void close() {
         drain();
-        synchronized (this) {
-            closed = true;
-            notifyAll();
-        }
+        closed = true;
+        detached.close();
+        removed.close();
     }
 }

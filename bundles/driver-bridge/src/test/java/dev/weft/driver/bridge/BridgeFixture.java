@@ -63,6 +63,12 @@ final class BridgeFixture implements AutoCloseable {
         }
 
         @Override
+        public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
+                                                             dev.weft.spi.DeferredWork.Task<K> task) {
+            return runtime.deferredWork(policy, task);
+        }
+
+        @Override
         public String instance() {
             return "test";
         }

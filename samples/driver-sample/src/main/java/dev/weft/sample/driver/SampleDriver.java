@@ -141,7 +141,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
         }
         try {
             MacAddress mac = kernel.inNamespace(sandbox.namespace(), rt -> configureSandboxEnd(rt, endpoint));
-            return new JoinInfo(endpoint.interfaceName(), mac, hostEnd);
+            return new JoinInfo(endpoint.interfaceName(), mac);
         } catch (RuntimeException e) {
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
             throw e;

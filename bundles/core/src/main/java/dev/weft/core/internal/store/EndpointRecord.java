@@ -9,12 +9,11 @@ import java.util.List;
  * @param ipv4          address with prefix, or null
  * @param ipv6          address with prefix, or null
  * @param mac           as the driver reported it, or null
- * @param hostInterface the host-side interface the driver reported, or null
  * @param defaultRoute  it gives the sandbox its default routes
  * @param ports         published ports in force
  */
 public record EndpointRecord(String id, String network, String sandbox, State state, String interfaceName,
-                             String ipv4, String ipv6, String mac, String hostInterface, boolean defaultRoute,
+                             String ipv4, String ipv6, String mac, boolean defaultRoute,
                              List<String> aliases, List<PortRecord> ports) {
 
     public EndpointRecord {
@@ -23,17 +22,17 @@ public record EndpointRecord(String id, String network, String sandbox, State st
     }
 
     public EndpointRecord withState(State s) {
-        return new EndpointRecord(id, network, sandbox, s, interfaceName, ipv4, ipv6, mac, hostInterface, defaultRoute,
+        return new EndpointRecord(id, network, sandbox, s, interfaceName, ipv4, ipv6, mac, defaultRoute,
                 aliases, ports);
     }
 
-    public EndpointRecord joined(String m, String host) {
-        return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, m, host, defaultRoute,
+    public EndpointRecord joined(String m) {
+        return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, m, defaultRoute,
                 aliases, ports);
     }
 
     public EndpointRecord withPorts(List<PortRecord> p) {
-        return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, mac, hostInterface,
+        return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, mac,
                 defaultRoute, aliases, p);
     }
 

@@ -93,6 +93,6 @@ class StoreModesTest {
 
     private static EndpointRecord endpoint(String id) {
         return new EndpointRecord(id, "n1", "s1", State.READY, "eth0", "10.1.0.2/24", null, "02:42:0a:01:00:02",
-                "wfv1", true, List.of(), List.of());
+                true, List.of(), List.of());
     }
 }
