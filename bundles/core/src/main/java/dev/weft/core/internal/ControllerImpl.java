@@ -316,7 +316,7 @@ public final class ControllerImpl implements Controller {
             }
             @SuppressWarnings("unchecked")
             HostGateway<Object> gateway = (HostGateway<Object>) h.driver();
-            return List.copyOf(gateway.hostGatewayAddresses(Networks.config(n), h.driver().parseOptions(n.options())));
+            return List.copyOf(gateway.hostGatewayAddresses(n.config(), h.driver().parseOptions(n.options())));
         }
     }
 

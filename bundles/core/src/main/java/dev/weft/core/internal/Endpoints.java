@@ -14,7 +14,6 @@ import dev.weft.core.internal.store.State;
 import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
-import dev.weft.net.NetNamespace;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
@@ -27,7 +26,6 @@ import dev.weft.spi.PoolId;
 import dev.weft.spi.SandboxConfig;
 import dev.weft.spi.SandboxMode;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -120,11 +118,10 @@ final class Endpoints {
             throw new WeftException.InvalidRequest("network \"" + n.name() + "\" has no subnets (IPAM driver \""
                     + n.ipam().driver() + "\"), so its endpoints get no addresses: drop --ip and --ip6");
         }
-        boolean inside = n.subnets().stream().map(s -> IpPrefix.parse(s.subnet())).anyMatch(p -> p.contains(a));
-        if (!inside) {
+        if (n.subnetOf(a).isEmpty()) {
             throw new WeftException.InvalidRequest("address " + IpAddresses.format(a) + " is not in a subnet of network \""
-                    + n.name() + "\" (" + n.subnets().stream().map(SubnetRecord::subnet).collect(Collectors.joining(", "))
-                    + ")");
+                    + n.name() + "\" (" + n.subnets().stream().map(s -> s.subnet().toString())
+                    .collect(Collectors.joining(", ")) + ")");
         }
     }
 
@@ -178,25 +175,25 @@ final class Endpoints {
             boolean defaultRoute = driver.usesAddresses() && inventory.endpoints(e -> e.sandbox().equals(s.id()))
                     .stream().noneMatch(EndpointRecord::defaultRoute);
             String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
-            EndpointRecord e = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname,
-                    v4 == null ? null : v4.toString(), v6 == null ? null : v6.toString(), null, defaultRoute,
-                    spec.aliases(), Views.records(bound));
+            EndpointRecord e = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname, v4, v6, null,
+                    defaultRoute, spec.aliases(), bound);
             inventory.addEndpoint(e, n.name(), s.name());
             rollback.add(() -> inventory.removeEndpoint(e));
 
-            NetworkConfig network = Networks.config(n);
-            EndpointConfig config = config(n, e);
+            NetworkConfig network = n.config();
+            EndpointConfig config = e.config(n);
+            SandboxConfig sandbox = s.config();
             driver.createEndpoint(network, options, config);
             rollback.add(() -> driver.deleteEndpoint(network, options, config));
-            JoinInfo joined = driver.join(network, options, config, sandbox(s));
-            rollback.add(() -> driver.leave(network, options, config, sandbox(s)));
+            JoinInfo joined = driver.join(network, options, config, sandbox);
+            rollback.add(() -> driver.leave(network, options, config, sandbox));
             CrashPoints.reach("endpoint-joined");
-            EndpointRecord done = e.joined(joined.mac() == null ? null : joined.mac().toString());
+            EndpointRecord done = e.joined(joined.mac());
 
             if (!bound.isEmpty()) {
                 @SuppressWarnings("unchecked")
                 ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
-                EndpointConfig published = config(n, done);
+                EndpointConfig published = done.config(n);
                 List<PortBinding> ports = bound;
                 ext.publish(network, options, published, ports);
                 rollback.add(() -> ext.unpublish(network, options, published, ports));
@@ -249,7 +246,7 @@ final class Endpoints {
         Failures failures = new Failures();
         EndpointRemoval removal = sandboxGoing
                 ? new EndpointRemoval("endpoint of " + s.name() + " on " + n.name(), () -> release(n, e)) : null;
-        SandboxConfig sandbox = sandboxGoing ? sandbox(s).asRemoving(removal) : sandbox(s);
+        SandboxConfig sandbox = sandboxGoing ? s.config().asRemoving(removal) : s.config();
         inventory.updateEndpoint(e.withState(State.REMOVING));
         java.util.Optional<DriverRegistry.Handle> handle = drivers.forNetwork(n.driver(), n.driverBundle());
         if (handle.isEmpty() && !force) {
@@ -260,14 +257,15 @@ final class Endpoints {
             try (DriverRegistry.Handle h = handle.get()) {
                 NetworkDriver<Object> driver = h.driver();
                 Object options = driver.parseOptions(n.options());
-                EndpointConfig config = config(n, e);
+                NetworkConfig network = n.config();
+                EndpointConfig config = e.config(n);
                 if (!e.ports().isEmpty() && driver instanceof ExternalConnectivity<?>) {
                     @SuppressWarnings("unchecked")
                     ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
-                    failures.run(() -> ext.unpublish(Networks.config(n), options, config, Views.ports(e)));
+                    failures.run(() -> ext.unpublish(network, options, config, e.ports()));
                 }
-                failures.run(() -> driver.leave(Networks.config(n), options, config, sandbox));
-                failures.run(() -> driver.deleteEndpoint(Networks.config(n), options, config));
+                failures.run(() -> driver.leave(network, options, config, sandbox));
+                failures.run(() -> driver.deleteEndpoint(network, options, config));
             }
         }
         if (!failures.isEmpty() && !force) {
@@ -307,36 +305,30 @@ final class Endpoints {
             return;
         }
         try (IpamRegistry.Handle h = held.get()) {
-            for (String a : new String[] {e.ipv4(), e.ipv6()}) {
-                if (a != null) {
-                    InterfaceAddress ia = InterfaceAddress.parse(a);
-                    poolFor(n, ia.address()).ifPresent(p -> h.driver().releaseAddress(p, ia.address()));
-                }
+            for (InterfaceAddress a : e.addresses()) {
+                poolFor(n, a.address()).ifPresent(p -> h.driver().releaseAddress(p, a.address()));
             }
         }
     }
 
     /** Requests an endpoint's recorded addresses again from the network's IPAM driver (restart, or its arrival). */
     static void replay(NetworkRecord n, EndpointRecord e, IpamDriver ipam) {
-        for (String a : new String[] {e.ipv4(), e.ipv6()}) {
-            if (a != null) {
-                InterfaceAddress ia = InterfaceAddress.parse(a);
-                poolFor(n, ia.address()).ifPresent(p -> ipam.requestAddress(p, AddressRequest.endpoint(ia.address())));
-            }
+        for (InterfaceAddress a : e.addresses()) {
+            poolFor(n, a.address()).ifPresent(p -> ipam.requestAddress(p, AddressRequest.endpoint(a.address())));
         }
     }
 
     private InterfaceAddress allocate(IpamDriver ipam, NetworkRecord n, boolean v4, InetAddress preferred,
                                       Rollback rollback) {
         for (SubnetRecord sub : n.subnets()) {
-            IpPrefix p = IpPrefix.parse(sub.subnet());
+            IpPrefix p = sub.subnet();
             if (p.isIpv4() != v4) {
                 continue;
             }
             if (preferred != null && !p.contains(preferred)) {
                 continue;
             }
-            PoolId pool = PoolId.parse(sub.pool());
+            PoolId pool = sub.pool();
             AddressRequest request = preferred == null ? AddressRequest.any() : AddressRequest.endpoint(preferred);
             InterfaceAddress a;
             try {
@@ -361,8 +353,7 @@ final class Endpoints {
     }
 
     private static java.util.Optional<PoolId> poolFor(NetworkRecord n, InetAddress a) {
-        return n.subnets().stream().filter(s -> IpPrefix.parse(s.subnet()).contains(a)).findFirst()
-                .map(s -> PoolId.parse(s.pool()));
+        return n.subnetOf(a).map(SubnetRecord::pool);
     }
 
     private String nextInterfaceName(SandboxRecord s) {
@@ -373,28 +364,5 @@ final class Endpoints {
                 return "eth" + i;
             }
         }
-    }
-
-    static EndpointConfig config(NetworkRecord n, EndpointRecord e) {
-        InetAddress gw4 = null, gw6 = null;
-        for (SubnetRecord s : n.subnets()) {
-            if (s.gateway() == null) {
-                continue;
-            }
-            InetAddress g = IpAddresses.parse(s.gateway());
-            if (IpPrefix.parse(s.subnet()).isIpv4()) {
-                gw4 = gw4 == null ? g : gw4;
-            } else {
-                gw6 = gw6 == null ? g : gw6;
-            }
-        }
-        return new EndpointConfig(e.id(), e.interfaceName(), Views.address(e.ipv4()), Views.address(e.ipv6()),
-                e.ipv4() == null ? null : gw4, e.ipv6() == null ? null : gw6, e.defaultRoute(),
-                e.mac() == null ? null : dev.weft.net.MacAddress.parse(e.mac()), e.aliases());
-    }
-
-    static SandboxConfig sandbox(SandboxRecord s) {
-        return new SandboxConfig(s.id(), s.name(), new NetNamespace(s.mode() == SandboxInfo.Mode.CREATED ? s.name() : null,
-                Path.of(s.namespace()), s.device(), s.inode()));
     }
 }

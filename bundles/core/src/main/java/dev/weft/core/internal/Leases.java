@@ -5,12 +5,9 @@ import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.IpamRestore;
-import dev.weft.spi.PoolId;
 import java.math.BigInteger;
 import java.util.Comparator;
-import java.util.Objects;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Gives IPAM drivers back the leases the records hold (the records are the one source of truth,
@@ -85,15 +82,14 @@ final class Leases {
                 continue;
             }
             for (NetworkRecord.SubnetRecord sub : n.subnets()) {
-                IpPrefix prefix = IpPrefix.parse(sub.subnet());
+                IpPrefix prefix = sub.subnet();
                 inventory.endpoints(e -> e.network().equals(n.id())).stream()
-                        .flatMap(e -> Stream.of(e.ipv4(), e.ipv6()))
-                        .filter(Objects::nonNull).map(a -> InterfaceAddress.parse(a).address())
+                        .flatMap(e -> e.addresses().stream()).map(InterfaceAddress::address)
                         .filter(prefix::contains)
                         .max(Comparator.comparing(a -> new BigInteger(1, a.getAddress())))
                         .ifPresent(last -> {
                             try {
-                                restore.restoreCursor(PoolId.parse(sub.pool()), last);
+                                restore.restoreCursor(sub.pool(), last);
                             } catch (RuntimeException ex) {
                                 LOG.warning("network " + n.name() + ": " + ex.getMessage());
                             }

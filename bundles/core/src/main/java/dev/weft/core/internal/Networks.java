@@ -8,7 +8,6 @@ import dev.weft.core.internal.store.NetworkRecord.IpamRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.State;
-import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.IpamDriver;
@@ -22,7 +21,6 @@ import dev.weft.spi.SandboxMode;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,11 +51,6 @@ final class Networks {
         this.inventory = inventory;
         this.drivers = drivers;
         this.ipams = ipams;
-    }
-
-    static NetworkConfig config(NetworkRecord n) {
-        return new NetworkConfig(n.id(), n.name(), n.ipv6(), n.internal(), Views.subnets(n), n.labels(), n.predefined(),
-                n.ipam().driver());
     }
 
     /** Creates a user's network. */
@@ -122,7 +115,7 @@ final class Networks {
                 }
                 record = record.withSubnets(subnets);
                 inventory.updateNetwork(record);
-                handle.driver().createNetwork(config(record), options);
+                handle.driver().createNetwork(record.config(), options);
                 CrashPoints.reach("network-created");
                 NetworkRecord ready = record.withState(State.READY);
                 events.change(() -> inventory.updateNetwork(ready), "networkCreated",
@@ -161,7 +154,7 @@ final class Networks {
             }
             Object options = handle.driver().parseOptions(n.options());
             try {
-                handle.driver().deleteNetwork(config(n), options);
+                handle.driver().deleteNetwork(n.config(), options);
             } catch (RuntimeException e) {
                 inventory.updateNetwork(n.withState(State.READY));
                 throw translate(e, "remove network \"" + n.name() + "\"");
@@ -195,12 +188,11 @@ final class Networks {
 
     private static void release(NetworkRecord n, IpamDriver ipam) {
         for (SubnetRecord s : n.subnets()) {
-            PoolId pool = PoolId.parse(s.pool());
             if (s.gateway() != null && fromIpam(s)) {
-                ipam.releaseAddress(pool, IpAddresses.parse(s.gateway()));
+                ipam.releaseAddress(s.pool(), s.gateway());
             }
-            s.aux().values().forEach(a -> ipam.releaseAddress(pool, IpAddresses.parse(a)));
-            ipam.releasePool(pool);
+            s.aux().values().forEach(a -> ipam.releaseAddress(s.pool(), a));
+            ipam.releasePool(s.pool());
         }
     }
 
@@ -210,15 +202,13 @@ final class Networks {
      */
     static void replay(NetworkRecord n, IpamRegistry.Entry ipam) {
         for (SubnetRecord s : n.subnets()) {
-            IpPrefix subnet = IpPrefix.parse(s.subnet());
-            IpPrefix range = s.ipRange() == null ? null : IpPrefix.parse(s.ipRange());
             IpamDriver driver = ipam.driver;
-            driver.requestPool(new PoolRequest(ipam.spaces.local(), subnet, range, !subnet.isIpv4(), n.ipam().options()));
-            PoolId pool = PoolId.parse(s.pool());
+            driver.requestPool(new PoolRequest(ipam.spaces.local(), s.subnet(), s.ipRange(), !s.subnet().isIpv4(),
+                    n.ipam().options()));
             if (s.gateway() != null && fromIpam(s)) {
-                driver.requestAddress(pool, AddressRequest.gateway(IpAddresses.parse(s.gateway())));
+                driver.requestAddress(s.pool(), AddressRequest.gateway(s.gateway()));
             }
-            s.aux().values().forEach(a -> driver.requestAddress(pool, AddressRequest.aux(IpAddresses.parse(a))));
+            s.aux().values().forEach(a -> driver.requestAddress(s.pool(), AddressRequest.aux(a)));
         }
     }
 
@@ -239,13 +229,10 @@ final class Networks {
             gateway = ipam.requestAddress(pool.id(), AddressRequest.gateway(
                     s.gateway() != null ? s.gateway() : pool.gateway())).address().address();
         }
-        Map<String, String> aux = new LinkedHashMap<>();
-        for (Map.Entry<String, InetAddress> a : s.auxAddresses().entrySet()) {
-            ipam.requestAddress(pool.id(), AddressRequest.aux(a.getValue()));
-            aux.put(a.getKey(), IpAddresses.format(a.getValue()));
+        for (InetAddress a : s.auxAddresses().values()) {
+            ipam.requestAddress(pool.id(), AddressRequest.aux(a));
         }
-        return new SubnetRecord(pool.id().value(), pool.pool().toString(), s.ipRange() == null ? null : s.ipRange().toString(),
-                IpAddresses.format(gateway), aux);
+        return new SubnetRecord(pool.id(), pool.pool(), s.ipRange(), gateway, s.auxAddresses());
     }
 
     /** The subnets to allocate: as given, plus a free IPv4 subnet when none is given, plus IPv6 with --ipv6. */
@@ -284,7 +271,7 @@ final class Networks {
 
     /** Whether the recorded gateway came from IPAM: not an IPv6 link-local one outside the subnet. */
     private static boolean fromIpam(SubnetRecord s) {
-        return !SubnetRules.isLinkLocalGateway(IpPrefix.parse(s.subnet()), IpAddresses.parse(s.gateway()));
+        return !SubnetRules.isLinkLocalGateway(s.subnet(), s.gateway());
     }
 
     /**
@@ -340,7 +327,7 @@ final class Networks {
             if (other.name().equals(network) || ipam.serves(other.ipam())) {
                 continue;
             }
-            if (other.subnets().stream().anyMatch(o -> IpPrefix.parse(o.subnet()).overlaps(subnet))) {
+            if (other.subnets().stream().anyMatch(o -> o.subnet().overlaps(subnet))) {
                 return Optional.of(other);
             }
         }
@@ -355,7 +342,7 @@ final class Networks {
             }
             for (NetworkRecord other : inventory.networks()) {
                 for (SubnetRecord o : other.subnets()) {
-                    IpPrefix theirs = IpPrefix.parse(o.subnet());
+                    IpPrefix theirs = o.subnet();
                     if (theirs.overlaps(s.subnet())) {
                         throw new WeftException.Conflict("network \"" + network + "\": subnet " + s.subnet()
                                 + " overlaps network \"" + other.name() + "\" (" + theirs

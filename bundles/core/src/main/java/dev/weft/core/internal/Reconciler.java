@@ -7,9 +7,7 @@ import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
-import dev.weft.net.NetNamespace;
 import dev.weft.spi.Restorable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,8 +52,7 @@ final class Reconciler {
         inventory.load(ns, ss, es);
 
         for (SandboxRecord s : ss) {
-            boolean gone = s.state() == State.READY && s.mode() != SandboxInfo.Mode.HOST
-                    && !new NetNamespace(s.name(), Path.of(s.namespace()), s.device(), s.inode()).stillThere();
+            boolean gone = s.state() == State.READY && s.mode() != SandboxInfo.Mode.HOST && !s.netns().stillThere();
             if (gone) {
                 for (EndpointRecord e : inventory.endpoints(x -> x.sandbox().equals(s.id()))) {
                     inventory.removeEndpoint(e);
@@ -78,7 +75,7 @@ final class Reconciler {
                     // held again before any driver is called; mapping them (DNAT, core's relay) is
                     // the driver's restore
                     String owner = inventory.sandbox(e.sandbox()).map(SandboxRecord::name).orElse(e.sandbox());
-                    hostPorts.restore(e.id(), owner, Views.ports(e));
+                    hostPorts.restore(e.id(), owner, e.ports());
                 }
             } catch (RuntimeException ex) {
                 LOG.warning("endpoint " + e.id().substring(0, 12) + ": cannot take its host ports back: " + ex.getMessage());
@@ -110,11 +107,9 @@ final class Reconciler {
                 List<Restorable.RestoredEndpoint> eps = new ArrayList<>();
                 for (EndpointRecord e : inventory.endpoints(x -> x.network().equals(n.id()) && x.state() == State.READY)) {
                     inventory.sandbox(e.sandbox()).ifPresent(s -> eps.add(new Restorable.RestoredEndpoint(
-                            Endpoints.config(n, e), Endpoints.sandbox(s), new dev.weft.spi.JoinInfo(e.interfaceName(),
-                            e.mac() == null ? null : dev.weft.net.MacAddress.parse(e.mac())),
-                            Views.ports(e))));
+                            e.config(n), s.config(), e.joinInfo(), e.ports())));
                 }
-                r.restore(Networks.config(n), options, eps);
+                r.restore(n.config(), options, eps);
             } catch (RuntimeException e) {
                 LOG.warning("network " + n.name() + ": driver " + driver.name + " could not restore it: " + e.getMessage());
             }
@@ -161,7 +156,7 @@ final class Reconciler {
         }
         if (n.state() != State.READY) {
             try (DriverRegistry.Handle h = drivers.forNetwork(n.driver(), n.driverBundle()).orElseThrow()) {
-                h.driver().deleteNetwork(Networks.config(n), h.driver().parseOptions(n.options()));
+                h.driver().deleteNetwork(n.config(), h.driver().parseOptions(n.options()));
                 networks.release(n);
                 inventory.removeNetwork(n.id());
                 LOG.info("network " + n.name() + ": removed what a crash left of its " + n.state().name().toLowerCase());

@@ -73,8 +73,8 @@ final class Sandboxes {
         }
         try (DriverRegistry.Handle h = drivers.forNetwork(n.driver(), n.driverBundle())
                 .orElseThrow(() -> Networks.unavailable(n))) {
-            SandboxRecord draft = new SandboxRecord("", spec.name(), "", 0, 0, mode, State.CREATING, Instant.now(),
-                    List.of(), null);
+            SandboxRecord draft = new SandboxRecord("", spec.name(), Path.of(""), 0, 0, mode, State.CREATING,
+                    Instant.now(), List.of(), null);
             endpoints.validate(n, draft, spec.endpoint(), h.driver());
         }
 
@@ -84,7 +84,7 @@ final class Sandboxes {
             case ADOPTED -> spec.namespace();
             default -> kernel.namespaces().directory().resolve(spec.name());
         };
-        SandboxRecord record = new SandboxRecord(id, spec.name(), nsPath.toString(), 0, 0, mode, State.CREATING,
+        SandboxRecord record = new SandboxRecord(id, spec.name(), nsPath, 0, 0, mode, State.CREATING,
                 Instant.now(), List.of(), null);
         Rollback rollback = new Rollback();
         try {
@@ -100,7 +100,7 @@ final class Sandboxes {
                 }
             };
             CrashPoints.reach("sandbox-namespace-made");
-            record = record.withNamespace(ns.path().toString(), ns.device(), ns.inode());
+            record = record.withNamespace(ns);
             inventory.updateSandbox(record);
             if (mode == SandboxInfo.Mode.CREATED) {
                 kernel.inNamespace(ns, rt -> {
@@ -166,8 +166,8 @@ final class Sandboxes {
     void refreshHostSandboxes() {
         NetNamespace host = kernel.hostNamespace();
         for (SandboxRecord s : inventory.sandboxes()) {
-            if (s.mode() == SandboxInfo.Mode.HOST && !s.namespace().equals(host.path().toString())) {
-                inventory.updateSandbox(s.withNamespace(host.path().toString(), host.device(), host.inode()));
+            if (s.mode() == SandboxInfo.Mode.HOST && !s.namespace().equals(host.path())) {
+                inventory.updateSandbox(s.withNamespace(host));
             }
         }
     }

@@ -2,24 +2,15 @@ package dev.weft.core.internal;
 
 import dev.weft.api.EndpointInfo;
 import dev.weft.api.NetworkInfo;
-import dev.weft.api.PortBinding;
 import dev.weft.api.SandboxInfo;
-import dev.weft.api.SubnetInfo;
 import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord;
+import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.SandboxRecord;
-import dev.weft.net.InterfaceAddress;
-import dev.weft.net.IpAddresses;
-import dev.weft.net.IpPrefix;
-import dev.weft.net.MacAddress;
-import java.net.InetAddress;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** Turns records into the API's views, and record text back into typed values. */
+/** Turns records into the API's views. */
 final class Views {
     private final Inventory inventory;
     private final DriverRegistry drivers;
@@ -48,7 +39,8 @@ final class Views {
                 .map(this::endpoint).flatMap(Optional::stream).toList();
         boolean available = drivers.available(n.driver(), n.driverBundle()) && ipams.available(n.ipam());
         return new NetworkInfo(n.id(), n.name(), n.driver(), scopeOf.apply(n.driver()), n.created(), n.ipv6(),
-                n.internal(), n.predefined(), available, subnets(n), n.options(), n.labels(), eps, n.ipam().driver(),
+                n.internal(), n.predefined(), available, n.subnets().stream().map(SubnetRecord::info).toList(),
+                n.options(), n.labels(), eps, n.ipam().driver(),
                 n.ipam().options());
     }
 
@@ -61,7 +53,7 @@ final class Views {
         List<EndpointInfo> eps = s.endpoints().stream().map(inventory::endpoint).flatMap(Optional::stream)
                 .filter(e -> !(announcedOnly && e.state() == dev.weft.core.internal.store.State.CREATING))
                 .map(this::endpoint).flatMap(Optional::stream).toList();
-        return new SandboxInfo(s.id(), s.name(), Path.of(s.namespace()), s.mode(), s.created(), eps);
+        return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps);
     }
 
     Optional<EndpointInfo> endpoint(EndpointRecord e) {
@@ -71,30 +63,6 @@ final class Views {
             return Optional.empty();
         }
         return Optional.of(new EndpointInfo(e.id(), n.get().name(), e.network(), s.get().name(), e.sandbox(),
-                e.interfaceName(), e.mac() == null ? null : MacAddress.parse(e.mac()), address(e.ipv4()),
-                address(e.ipv6()), e.aliases(), ports(e)));
-    }
-
-    static List<SubnetInfo> subnets(NetworkRecord n) {
-        return n.subnets().stream().map(s -> {
-            Map<String, InetAddress> aux = new LinkedHashMap<>();
-            s.aux().forEach((k, v) -> aux.put(k, IpAddresses.parse(v)));
-            return new SubnetInfo(IpPrefix.parse(s.subnet()), s.ipRange() == null ? null : IpPrefix.parse(s.ipRange()),
-                    s.gateway() == null ? null : IpAddresses.parse(s.gateway()), aux);
-        }).toList();
-    }
-
-    static List<PortBinding> ports(EndpointRecord e) {
-        return e.ports().stream().map(p -> new PortBinding(p.protocol(),
-                p.hostIp() == null ? null : IpAddresses.parse(p.hostIp()), p.hostPort(), p.containerPort())).toList();
-    }
-
-    static List<EndpointRecord.PortRecord> records(List<PortBinding> ports) {
-        return ports.stream().map(p -> new EndpointRecord.PortRecord(p.protocol(),
-                p.hostIp() == null ? null : IpAddresses.format(p.hostIp()), p.hostPort(), p.containerPort())).toList();
-    }
-
-    static InterfaceAddress address(String text) {
-        return text == null ? null : InterfaceAddress.parse(text);
+                e.interfaceName(), e.mac(), e.ipv4(), e.ipv6(), e.aliases(), e.ports()));
     }
 }

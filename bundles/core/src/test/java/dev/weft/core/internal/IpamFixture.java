@@ -97,8 +97,8 @@ final class IpamFixture implements AutoCloseable {
 
     /** A sandbox as a record only: nothing in the kernel, the fake drivers need nothing. */
     SandboxRecord sandbox(String name) {
-        SandboxRecord s = new SandboxRecord(Ids.newId(), name, "/run/netns/" + name, 0, 0, SandboxInfo.Mode.CREATED,
-                State.READY, Instant.now(), List.of(), null);
+        SandboxRecord s = new SandboxRecord(Ids.newId(), name, Path.of("/run/netns/" + name), 0, 0,
+                SandboxInfo.Mode.CREATED, State.READY, Instant.now(), List.of(), null);
         inventory.addSandbox(s);
         return s;
     }

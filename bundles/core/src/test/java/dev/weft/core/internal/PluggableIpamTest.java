@@ -17,6 +17,7 @@ import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.NetworkConfig;
+import dev.weft.spi.PoolId;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class PluggableIpamTest {
     }
 
     private static String ipv4(EndpointRecord e) {
-        return e.ipv4() == null ? null : e.ipv4().substring(0, e.ipv4().indexOf('/'));
+        return e.ipv4() == null ? null : IpAddresses.format(e.ipv4().address());
     }
 
     @Test
@@ -66,7 +67,7 @@ class PluggableIpamTest {
         assertEquals(List.of("requestPool 10.77.0.0/24 {addresses=" + LIST + "}",
                 "requestAddress fake/10.77.0.0/24 GATEWAY 10.77.0.1"), ipam.calls);
         assertEquals(new IpamRecord(FIXED, IpamFixture.FAKE_BUNDLE, Map.of("addresses", LIST)), n.ipam());
-        assertEquals("fake/10.77.0.0/24", n.subnets().get(0).pool());
+        assertEquals(new PoolId("fake/10.77.0.0/24"), n.subnets().get(0).pool());
         assertEquals(FIXED, f.driver.validated.get(0).ipamDriver(), "the driver is told in validate");
         assertEquals(FIXED, f.driver.created.get(0).ipamDriver());
         NetworkInfo info = f.network("blue");
@@ -93,7 +94,7 @@ class PluggableIpamTest {
     void networksThatNameNoIpamDriverKeepTheDefaultOne() {
         NetworkRecord n = create(NetworkSpec.of("plain", "fake"));
         assertEquals(IpamRecord.DEFAULT, n.ipam());
-        assertEquals("172.17.0.0/24", n.subnets().get(0).subnet());
+        assertEquals(IpPrefix.parse("172.17.0.0/24"), n.subnets().get(0).subnet());
         assertEquals("default", f.driver.created.get(0).ipamDriver());
         assertEquals("default", f.network("plain").ipamDriver());
     }
@@ -122,7 +123,7 @@ class PluggableIpamTest {
         assertEquals(List.of(), f.store.networks(m -> { }));
         assertEquals(List.of(), f.driver.calls);
         // nothing held: the same subnet is free for the next network
-        assertEquals("172.17.0.0/24", create(NetworkSpec.of("blue", "fake")).subnets().get(0).subnet());
+        assertEquals(IpPrefix.parse("172.17.0.0/24"), create(NetworkSpec.of("blue", "fake")).subnets().get(0).subnet());
     }
 
     @Test
@@ -288,7 +289,7 @@ class PluggableIpamTest {
         NetworkRecord loaded = f.inventory.requireNetwork("old");
         assertEquals(IpamRecord.DEFAULT, loaded.ipam());
         assertTrue(f.network("old").available());
-        assertEquals("172.17.1.0/24", create(NetworkSpec.of("next", "fake")).subnets().get(0).subnet(),
+        assertEquals(IpPrefix.parse("172.17.1.0/24"), create(NetworkSpec.of("next", "fake")).subnets().get(0).subnet(),
                 "its pool was replayed into the default IPAM");
     }
 
@@ -296,10 +297,10 @@ class PluggableIpamTest {
     void aSubnetAnIpamDriverPicksIsSkippedWhenAnotherIpamDriversNetworkHasIt() {
         f.addIpam(FIXED, IpamFixture.FAKE_BUNDLE);
         create(fixedSpec("fixed-net", "172.17.0.0/24", "172.17.0.1")); // the default IPAM's first pick
-        assertEquals("172.17.1.0/24", create(NetworkSpec.of("one", "fake")).subnets().get(0).subnet());
-        assertEquals("172.17.2.0/24", create(NetworkSpec.of("two", "fake")).subnets().get(0).subnet());
+        assertEquals(IpPrefix.parse("172.17.1.0/24"), create(NetworkSpec.of("one", "fake")).subnets().get(0).subnet());
+        assertEquals(IpPrefix.parse("172.17.2.0/24"), create(NetworkSpec.of("two", "fake")).subnets().get(0).subnet());
         f.networks.remove("fixed-net");
-        assertEquals("172.17.0.0/24", create(NetworkSpec.of("three", "fake")).subnets().get(0).subnet(),
+        assertEquals(IpPrefix.parse("172.17.0.0/24"), create(NetworkSpec.of("three", "fake")).subnets().get(0).subnet(),
                 "the skipped pick was given back");
     }
 }

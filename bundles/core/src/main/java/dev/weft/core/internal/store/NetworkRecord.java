@@ -1,13 +1,20 @@
 package dev.weft.core.internal.store;
 
+import dev.weft.api.SubnetInfo;
+import dev.weft.net.IpPrefix;
+import dev.weft.spi.NetworkConfig;
+import dev.weft.spi.PoolId;
 import dev.weft.spi.SandboxMode;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A network as stored in the state directory (survives a reboot). Addresses are kept as text so
- * the files stay readable and independent of Java types.
+ * A network as stored in the state directory (survives a reboot). Typed in memory; in the file
+ * every prefix, address and pool id is text, parsed once when the record is read ({@link Store}),
+ * so the files stay readable and independent of Java types.
  *
  * @param driverBundle the symbolic name of the bundle that served the driver when the network was made
  * @param ipam         the IPAM driver that allocated its pools; records written before IPAM drivers
@@ -47,6 +54,27 @@ public record NetworkRecord(String id, String name, String driver, String driver
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
                 options, labels, m, isDefault, ipam);
     }
+
+    /** What its driver is told about it. Nothing is parsed: a few objects around the record's values. */
+    public NetworkConfig config() {
+        return new NetworkConfig(id, name, ipv6, internal, subnets.stream().map(SubnetRecord::info).toList(), labels,
+                predefined, ipam.driver());
+    }
+
+    /** The gateway of its first IPv4 ({@code v4}) or IPv6 subnet that has one, or null. */
+    public InetAddress gateway(boolean v4) {
+        for (SubnetRecord s : subnets) {
+            if (s.gateway() != null && s.subnet().isIpv4() == v4) {
+                return s.gateway();
+            }
+        }
+        return null;
+    }
+
+    /** The subnet that contains {@code address}, if any. */
+    public Optional<SubnetRecord> subnetOf(InetAddress address) {
+        return subnets.stream().filter(s -> s.subnet().contains(address)).findFirst();
+    }
     /**
      * The IPAM driver of a network, as libnetwork keeps {@code ipamType} and {@code ipamOptions}: a
      * restart replays the network's leases into the same driver (name and bundle) with the same options.
@@ -75,9 +103,15 @@ public record NetworkRecord(String id, String name, String driver, String driver
      * @param gateway or null
      * @param aux     auxiliary addresses by name
      */
-    public record SubnetRecord(String pool, String subnet, String ipRange, String gateway, Map<String, String> aux) {
+    public record SubnetRecord(PoolId pool, IpPrefix subnet, IpPrefix ipRange, InetAddress gateway,
+                               Map<String, InetAddress> aux) {
         public SubnetRecord {
             aux = aux == null ? Map.of() : Map.copyOf(aux);
+        }
+
+        /** As drivers and the API see it. */
+        public SubnetInfo info() {
+            return new SubnetInfo(subnet, ipRange, gateway, aux);
         }
     }
 }

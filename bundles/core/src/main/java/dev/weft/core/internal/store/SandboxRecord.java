@@ -1,6 +1,9 @@
 package dev.weft.core.internal.store;
 
 import dev.weft.api.SandboxInfo;
+import dev.weft.net.NetNamespace;
+import dev.weft.spi.SandboxConfig;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,7 +16,7 @@ import java.util.List;
  * @param endpoints   ids of its endpoints in the order they joined
  * @param sharedWith  for {@link SandboxInfo.Mode#SHARED}: the id of the sandbox whose namespace it uses
  */
-public record SandboxRecord(String id, String name, String namespace, long device, long inode, SandboxInfo.Mode mode,
+public record SandboxRecord(String id, String name, Path namespace, long device, long inode, SandboxInfo.Mode mode,
                             State state, Instant created, List<String> endpoints, String sharedWith) {
 
     public SandboxRecord {
@@ -28,7 +31,18 @@ public record SandboxRecord(String id, String name, String namespace, long devic
         return new SandboxRecord(id, name, namespace, device, inode, mode, state, created, e, sharedWith);
     }
 
-    public SandboxRecord withNamespace(String path, long dev, long ino) {
-        return new SandboxRecord(id, name, path, dev, ino, mode, state, created, endpoints, sharedWith);
+    public SandboxRecord withNamespace(NetNamespace ns) {
+        return new SandboxRecord(id, name, ns.path(), ns.device(), ns.inode(), mode, state, created, endpoints,
+                sharedWith);
+    }
+
+    /** Its namespace as recorded; named only when Weft created it (under the namespace directory). */
+    public NetNamespace netns() {
+        return new NetNamespace(mode == SandboxInfo.Mode.CREATED ? name : null, namespace, device, inode);
+    }
+
+    /** What drivers are told about it. */
+    public SandboxConfig config() {
+        return new SandboxConfig(id, name, netns());
     }
 }

@@ -2,12 +2,18 @@ package dev.weft.core.internal.store;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonDeserializer;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.JsonSerializer;
 import com.google.gson.JsonParseException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import dev.weft.net.MacAddress;
+import dev.weft.spi.PoolId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The controller's records as JSON files, one per object: networks in the state directory (they
@@ -32,6 +39,12 @@ import java.util.function.Consumer;
  * directory is tmpfs in production, and an fsync on the user's path costs milliseconds on a disk.
  * A file that cannot be read is reported and skipped, never fatal. Records are root's alone:
  * directories 0700, files 0600 ({@link PrivateFiles}).
+ *
+ * <p>Records hold typed values (prefixes, addresses, MACs, pool ids, paths); in the files each is
+ * the text its type prints and parses ({@code "10.1.0.0/24"}, {@code "02:42:0a:01:00:02"}), as
+ * records have been written from the start. The text is parsed here, once, when a record is read,
+ * and printed here when it is written; a value that does not parse makes its file unreadable
+ * (reported and skipped) rather than failing later in an operation.
  */
 public final class Store {
     private static final String SUFFIX = ".json";
@@ -40,9 +53,35 @@ public final class Store {
     private final Path sandboxes;
     private final Path endpoints;
     private final Gson gson = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting()
-            .registerTypeAdapter(Instant.class, (JsonSerializer<Instant>) (v, t, c) -> new JsonPrimitive(v.toString()))
-            .registerTypeAdapter(Instant.class, (JsonDeserializer<Instant>) (j, t, c) -> Instant.parse(j.getAsString()))
+            .registerTypeAdapter(Instant.class, text(Instant::toString, Instant::parse))
+            .registerTypeAdapter(IpPrefix.class, text(IpPrefix::toString, IpPrefix::parse))
+            .registerTypeAdapter(InterfaceAddress.class, text(InterfaceAddress::toString, InterfaceAddress::parse))
+            .registerTypeAdapter(MacAddress.class, text(MacAddress::toString, MacAddress::parse))
+            .registerTypeAdapter(PoolId.class, text(PoolId::value, PoolId::parse))
+            // hierarchies: the values are Inet4Address/Inet6Address and the platform's Path
+            .registerTypeHierarchyAdapter(InetAddress.class, text(IpAddresses::format, IpAddresses::parse))
+            .registerTypeHierarchyAdapter(Path.class, text(Path::toString, Path::of))
             .create();
+
+    /** A value kept in the files as one JSON string: printed by {@code print}, parsed by {@code parse}. */
+    private static <T> TypeAdapter<T> text(Function<T, String> print, Function<String, T> parse) {
+        return new TypeAdapter<T>() {
+            @Override
+            public void write(JsonWriter out, T value) throws IOException {
+                out.value(print.apply(value));
+            }
+
+            @Override
+            public T read(JsonReader in) throws IOException {
+                String s = in.nextString();
+                try {
+                    return parse.apply(s);
+                } catch (RuntimeException e) { // IllegalArgumentException, DateTimeParseException, …
+                    throw new JsonParseException(e.getMessage() + " at " + in.getPreviousPath(), e);
+                }
+            }
+        }.nullSafe();
+    }
 
     /**
      * Opens the records under {@code stateDir} and {@code runDir}. A missing state directory is

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.api.SandboxInfo;
+import dev.weft.net.InterfaceAddress;
+import dev.weft.net.MacAddress;
 import dev.weft.testkit.OtherUser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,12 +89,12 @@ class StoreModesTest {
     }
 
     private static SandboxRecord sandbox(String id) {
-        return new SandboxRecord(id, "web", "/run/netns/web", 1, 2, SandboxInfo.Mode.CREATED, State.READY, Instant.EPOCH,
-                List.of("e1"), null);
+        return new SandboxRecord(id, "web", Path.of("/run/netns/web"), 1, 2, SandboxInfo.Mode.CREATED, State.READY,
+                Instant.EPOCH, List.of("e1"), null);
     }
 
     private static EndpointRecord endpoint(String id) {
-        return new EndpointRecord(id, "n1", "s1", State.READY, "eth0", "10.1.0.2/24", null, "02:42:0a:01:00:02",
-                true, List.of(), List.of());
+        return new EndpointRecord(id, "n1", "s1", State.READY, "eth0", InterfaceAddress.parse("10.1.0.2/24"), null,
+                MacAddress.parse("02:42:0a:01:00:02"), true, List.of(), List.of());
     }
 }
