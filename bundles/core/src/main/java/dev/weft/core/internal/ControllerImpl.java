@@ -17,7 +17,6 @@ import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
-import dev.weft.linux.Kernel;
 import dev.weft.spi.ControllerListener;
 import dev.weft.spi.DeferredPolicy;
 import dev.weft.spi.DeferredWork;
@@ -67,12 +66,12 @@ public final class ControllerImpl implements Controller {
      * @param ipams the IPAM drivers: the built-in ones added already, others following the
      *              whiteboard; their leases are replayed at {@link #start} and on arrival
      */
-    ControllerImpl(Kernel kernel, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
+    ControllerImpl(HostSystem system, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf) {
-        this(kernel, store, ipams, drivers, etcNetns, hostResolvConf, new Events());
+        this(system, store, ipams, drivers, etcNetns, hostResolvConf, new Events());
     }
 
-    ControllerImpl(Kernel kernel, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
+    ControllerImpl(HostSystem system, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf, Events events) {
         this.events = events;
         this.inventory = new Inventory(store);
@@ -82,17 +81,17 @@ public final class ControllerImpl implements Controller {
         this.proxy = new PortProxy(new PortProxy.HostSockets() {
             @Override
             public <T> T call(Callable<T> work) {
-                return kernel.namespaces().run(kernel.hostNamespace(), work);
+                return system.inHostNamespace(work);
             }
         });
         RelayMapper relay = new RelayMapper(proxy);
         // the relay holds what it can serve ([::1] and other IPv6 clients), bound sockets the rest
-        this.hostPorts = new HostPorts(List.of(relay, new BoundPorts(kernel)));
+        this.hostPorts = new HostPorts(List.of(relay, new BoundPorts(system::reservePort)));
         this.portMappers = Map.of(PortMapper.RELAY, relay);
         this.views = new Views(inventory, drivers, ipams, this::scopeOf);
         this.networks = new Networks(inventory, drivers, ipams, events, views);
         this.background = new Background(activity::quietMillis);
-        SandboxReaper reaper = new SandboxReaper(kernel, background, new SandboxReaper.Steps() {
+        SandboxReaper reaper = new SandboxReaper(system, background, new SandboxReaper.Steps() {
             @Override
             public void removeResolvConf(String sandbox) {
                 sandboxes.removeResolvConf(sandbox);
@@ -105,7 +104,7 @@ public final class ControllerImpl implements Controller {
         });
         this.reaper = reaper;
         this.endpoints = new Endpoints(inventory, drivers, ipams, hostPorts, locks, reaper, background, events, views);
-        this.sandboxes = new Sandboxes(kernel, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
+        this.sandboxes = new Sandboxes(system, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
         this.leases = new Leases(inventory, ipams);
         this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipams, leases);
     }

@@ -8,7 +8,6 @@ import dev.weft.core.internal.store.PrivateFiles;
 import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
-import dev.weft.linux.Route;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.ControllerListener;
 import dev.weft.spi.DeferredPolicy;
@@ -141,12 +140,13 @@ public final class CoreRuntime {
         Path runDir = Path.of(config.runDir());
         kernel = Kernel.open(new KernelConfig(config.hostNamespace().isBlank() ? null : Path.of(config.hostNamespace()),
                 Path.of(config.netnsDir()), null));
+        HostSystem system = new KernelHostSystem(kernel);
         Store store = new Store(stateDir, runDir);     // first: it creates the directories with their modes
         IpPrefix ula = ula(stateDir, config.ipv6Pool());
         // Bound here, not registered as services: always present, and no one else can take their names.
         ipams.addBuiltIns(context.getBundle().getVersion().toString(),
-                new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(kernel)), new NullIpam());
-        ControllerImpl started = new ControllerImpl(kernel, store, ipams, registry,
+                new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(system)), new NullIpam());
+        ControllerImpl started = new ControllerImpl(system, store, ipams, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()));
         started.start();
         synchronized (earlyListeners) { // listeners see the reconciled state, never an empty one
@@ -243,7 +243,7 @@ public final class CoreRuntime {
      * True for a prefix that overlaps a (non-default) route of the host namespace. IPAM asks once
      * per candidate pool, so the routes are read at most once a second, not once per candidate.
      */
-    static Predicate<IpPrefix> hostRoutes(Kernel kernel) {
+    static Predicate<IpPrefix> hostRoutes(HostSystem system) {
         return new Predicate<>() {
             private List<IpPrefix> routes = List.of();
             private long readAt;
@@ -252,7 +252,7 @@ public final class CoreRuntime {
             public synchronized boolean test(IpPrefix p) {
                 long now = System.nanoTime();
                 if (readAt == 0 || now - readAt > 1_000_000_000L) {
-                    routes = kernel.host().routes(0).stream().map(Route::destination).filter(d -> !d.isDefault()).toList();
+                    routes = system.hostRoutes();
                     readAt = now;
                 }
                 for (IpPrefix r : routes) {

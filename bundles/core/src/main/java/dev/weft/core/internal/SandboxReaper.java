@@ -1,8 +1,6 @@
 package dev.weft.core.internal;
 
 import dev.weft.core.internal.store.SandboxRecord;
-import dev.weft.linux.HeldNamespace;
-import dev.weft.linux.Kernel;
 import dev.weft.spi.DeferredPolicy;
 import dev.weft.spi.DeferredWork;
 import java.util.ArrayList;
@@ -23,7 +21,7 @@ import java.util.logging.Logger;
  * for. At a quiet moment ({@link #POLICY}), in groups of 8 with a pause for users between groups:
  * <ol>
  *   <li>unmount each namespace, holding it open, then let the group go at once
- *       ({@link HeldNamespace#closeAll}): the kernel destroys namespaces that die together in one
+ *       ({@link HostSystem#deleteNameHolding}): the kernel destroys namespaces that die together in one
  *       pass, taking its lock once; remove their resolv.conf directories and, last, the sandbox
  *       records (REMOVING until then, so that a crash leaves something the next start finishes).
  *       From here on the names are free again;</li>
@@ -61,7 +59,7 @@ final class SandboxReaper implements AutoCloseable {
         void removeRecord(SandboxRecord sandbox);
     }
 
-    private final Kernel kernel;
+    private final HostSystem system;
     private final Steps steps;
     /** Queued jobs by sandbox name. */
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -69,8 +67,8 @@ final class SandboxReaper implements AutoCloseable {
     /** Removals whose drivers hold the addresses after the namespace went (released on their word). */
     private final List<EndpointRemoval> held = new CopyOnWriteArrayList<>();
 
-    SandboxReaper(Kernel kernel, Background background, Steps steps) {
-        this.kernel = kernel;
+    SandboxReaper(HostSystem system, Background background, Steps steps) {
+        this.system = system;
         this.steps = steps;
         this.queue = background.queue(POLICY, this::finishQueued);
     }
@@ -128,7 +126,7 @@ final class SandboxReaper implements AutoCloseable {
     }
 
     private void finish(List<Job> group) {
-        List<HeldNamespace> namespaces = new ArrayList<>();
+        List<AutoCloseable> namespaces = new ArrayList<>();
         List<Job> done = new ArrayList<>();
         try {
             for (Job j : group) {
@@ -137,7 +135,7 @@ final class SandboxReaper implements AutoCloseable {
                     continue;
                 }
                 try {
-                    namespaces.add(kernel.namespaces().deleteName(j.sandbox().name()));
+                    namespaces.add(system.deleteNameHolding(j.sandbox().name()));
                     done.add(j);
                 } catch (RuntimeException e) {
                     // the record stays REMOVING: the next start tries again
@@ -146,7 +144,13 @@ final class SandboxReaper implements AutoCloseable {
                 }
             }
         } finally {
-            HeldNamespace.closeAll(namespaces);
+            for (AutoCloseable held : namespaces) { // back to back: the kernel destroys them in one pass
+                try {
+                    held.close();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "cannot let go of a removed namespace: " + e.getMessage(), e);
+                }
+            }
         }
         for (Job j : done) {
             if (j.ownNamespace()) {

@@ -8,8 +8,6 @@ import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
-import dev.weft.linux.Kernel;
-import dev.weft.linux.LinkChange;
 import dev.weft.net.NetNamespace;
 import dev.weft.spi.SandboxMode;
 import java.io.IOException;
@@ -29,7 +27,7 @@ import java.util.logging.Logger;
 final class Sandboxes {
     private static final Logger LOG = Logger.getLogger(Sandboxes.class.getName());
 
-    private final Kernel kernel;
+    private final HostSystem system;
     private final Inventory inventory;
     private final DriverRegistry drivers;
     private final Endpoints endpoints;
@@ -38,9 +36,9 @@ final class Sandboxes {
     private final Path hostResolvConf;
     private final SandboxReaper reaper;
 
-    Sandboxes(Kernel kernel, Inventory inventory, DriverRegistry drivers, Endpoints endpoints, Locks locks,
+    Sandboxes(HostSystem system, Inventory inventory, DriverRegistry drivers, Endpoints endpoints, Locks locks,
               SandboxReaper reaper, Path etcNetns, Path hostResolvConf) {
-        this.kernel = kernel;
+        this.system = system;
         this.inventory = inventory;
         this.drivers = drivers;
         this.endpoints = endpoints;
@@ -80,9 +78,9 @@ final class Sandboxes {
 
         String id = Ids.newId();
         Path nsPath = switch (mode) {
-            case HOST -> kernel.hostNamespace().path();
+            case HOST -> system.hostNamespace().path();
             case ADOPTED -> spec.namespace();
-            default -> kernel.namespaces().directory().resolve(spec.name());
+            default -> system.namespaceDirectory().resolve(spec.name());
         };
         SandboxRecord record = new SandboxRecord(id, spec.name(), nsPath, 0, 0, mode, State.CREATING,
                 Instant.now(), List.of(), null);
@@ -91,22 +89,18 @@ final class Sandboxes {
             inventory.addSandbox(record);
             rollback.add(() -> inventory.removeSandbox(id));
             NetNamespace ns = switch (mode) {
-                case HOST -> kernel.hostNamespace();
-                case ADOPTED -> kernel.namespaces().adopt(spec.namespace());
+                case HOST -> system.hostNamespace();
+                case ADOPTED -> system.adoptNamespace(spec.namespace());
                 default -> {
-                    NetNamespace created = kernel.namespaces().create(spec.name());
-                    rollback.add(() -> kernel.namespaces().delete(spec.name()));
+                    NetNamespace created = system.createNamespace(spec.name());
+                    rollback.add(() -> system.deleteNamespace(spec.name()));
                     yield created;
                 }
             };
             CrashPoints.reach("sandbox-namespace-made");
             record = record.withNamespace(ns);
             inventory.updateSandbox(record);
-            if (mode == SandboxInfo.Mode.CREATED) {
-                kernel.inNamespace(ns, rt -> {
-                    rt.setLink(LinkChange.of(1).up());
-                    return null;
-                });
+            if (mode == SandboxInfo.Mode.CREATED) { // its loopback is up already (HostSystem.createNamespace)
                 writeResolvConf(spec.name());
                 rollback.add(() -> removeResolvConf(spec.name()));
             }
@@ -164,7 +158,7 @@ final class Sandboxes {
      * ({@code /proc/PID/ns/net} of the previous run) is stale after a restart.
      */
     void refreshHostSandboxes() {
-        NetNamespace host = kernel.hostNamespace();
+        NetNamespace host = system.hostNamespace();
         for (SandboxRecord s : inventory.sandboxes()) {
             if (s.mode() == SandboxInfo.Mode.HOST && !s.namespace().equals(host.path())) {
                 inventory.updateSandbox(s.withNamespace(host));
@@ -246,7 +240,7 @@ final class Sandboxes {
         // something failed: delete what can be deleted, keep the record REMOVING for the next start
         if (going) {
             failures.run(() -> {
-                kernel.namespaces().delete(s.name());
+                system.deleteNamespace(s.name());
                 removeResolvConf(s.name());
             });
         }

@@ -27,11 +27,12 @@ public final class Standalone implements AutoCloseable {
 
     private Standalone(Builder b) {
         kernel = Kernel.open(new KernelConfig(b.hostNamespace, b.netnsDir, null));
+        HostSystem system = new KernelHostSystem(kernel);
         drivers = new DriverRegistry();
         ipams = new IpamRegistry();
-        ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), b.ipv6, CoreRuntime.hostRoutes(kernel)),
+        ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), b.ipv6, CoreRuntime.hostRoutes(system)),
                 new NullIpam());
-        controller = new ControllerImpl(kernel, new Store(b.stateDir, b.runDir), ipams, drivers, b.etcNetns, b.resolvConf);
+        controller = new ControllerImpl(system, new Store(b.stateDir, b.runDir), ipams, drivers, b.etcNetns, b.resolvConf);
         controller.start();
     }
 

@@ -72,8 +72,8 @@ final class ControllerFixture implements AutoCloseable {
         drivers.add("testbridge", "test.bundle", "1.0.0", testBridge, "testbridge");
         IpamRegistry ipams = new IpamRegistry();
         ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:1:2::/48"),
-                CoreRuntime.hostRoutes(kernel)), new dev.weft.core.internal.ipam.NullIpam());
-        ControllerImpl controller = new ControllerImpl(kernel, new Store(dir.resolve("state"), dir.resolve("run")), ipams,
+                CoreRuntime.hostRoutes(new KernelHostSystem(kernel))), new dev.weft.core.internal.ipam.NullIpam());
+        ControllerImpl controller = new ControllerImpl(new KernelHostSystem(kernel), new Store(dir.resolve("state"), dir.resolve("run")), ipams,
                 drivers, etcNetns, resolvConf);
         controller.start();
         return new Started(kernel, drivers, testBridge, controller);

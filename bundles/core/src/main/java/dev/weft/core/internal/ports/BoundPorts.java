@@ -1,22 +1,26 @@
 package dev.weft.core.internal.ports;
 
-import dev.weft.linux.Kernel;
-import dev.weft.linux.KernelException;
-import dev.weft.linux.PortReservation;
 import java.net.BindException;
 import java.net.InetAddress;
 
 /**
- * Holds host ports with sockets that are bound and not listening, in the runtime's host namespace
- * ({@link Kernel#reservePort}): no host process can bind the port meanwhile, and what reaches the
- * port itself (no NAT rule in force) is refused at once instead of hanging in a backlog nobody
- * accepts. The {@link HostPorts.Holder} of every tcp/udp binding the relay does not hold.
+ * Holds host ports with sockets that are bound and not listening, in the runtime's host namespace:
+ * no host process can bind the port meanwhile, and what reaches the port itself (no NAT rule in
+ * force) is refused at once instead of hanging in a backlog nobody accepts. The
+ * {@link HostPorts.Holder} of every tcp/udp binding the relay does not hold.
  */
 public final class BoundPorts implements HostPorts.Holder {
-    private final Kernel kernel;
 
-    public BoundPorts(Kernel kernel) {
-        this.kernel = kernel;
+    /** Binds a socket for a port in the host namespace (the kernel's, or a test's fake). */
+    @FunctionalInterface
+    public interface Reserver {
+        HostPorts.Held reserve(String protocol, InetAddress address, int port) throws BindException;
+    }
+
+    private final Reserver reserver;
+
+    public BoundPorts(Reserver reserver) {
+        this.reserver = reserver;
     }
 
     @Override
@@ -26,24 +30,6 @@ public final class BoundPorts implements HostPorts.Holder {
 
     @Override
     public HostPorts.Held hold(String protocol, InetAddress address, int port) throws BindException {
-        PortReservation r;
-        try {
-            r = kernel.reservePort(protocol, address, port);
-        } catch (KernelException e) {
-            BindException taken = new BindException(e.errnoName());
-            taken.initCause(e);
-            throw taken;
-        }
-        return new HostPorts.Held() {
-            @Override
-            public int port() {
-                return r.port();
-            }
-
-            @Override
-            public void close() {
-                r.close();
-            }
-        };
+        return reserver.reserve(protocol, address, port);
     }
 }
