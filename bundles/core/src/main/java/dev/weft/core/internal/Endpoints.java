@@ -53,6 +53,8 @@ final class Endpoints {
     private final Views views;
 
     private final Background background;
+    /** Which endpoint gives each sandbox its default routes (gw-priority). */
+    private final DefaultGateways gateways;
 
     Endpoints(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams, HostPorts hostPorts, Locks locks,
               SandboxReaper reaper, Background background, Events events, Views views) {
@@ -65,6 +67,11 @@ final class Endpoints {
         this.ipams = ipams;
         this.hostPorts = hostPorts;
         this.locks = locks;
+        this.gateways = new DefaultGateways(inventory, drivers, locks);
+    }
+
+    DefaultGateways gateways() {
+        return gateways;
     }
 
     /** Checks what can be checked before anything is changed (used by sandbox creation too). */
@@ -175,14 +182,21 @@ final class Endpoints {
                 bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options));
                 rollback.add(() -> hostPorts.release(id));
             }
-            boolean defaultRoute = driver.usesAddresses() && inventory.endpoints(e -> e.sandbox().equals(s.id()))
-                    .stream().noneMatch(EndpointRecord::defaultRoute);
             String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
-            EndpointRecord e = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname,
-                    v4 == null ? null : v4.toString(), v6 == null ? null : v6.toString(), null, defaultRoute,
-                    spec.aliases(), Views.records(bound));
-            inventory.addEndpoint(e, n.name(), s.name());
-            rollback.add(() -> inventory.removeEndpoint(e));
+            EndpointRecord draft = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname,
+                    v4 == null ? null : v4.toString(), v6 == null ? null : v6.toString(), null, false,
+                    spec.aliases(), Views.records(bound), false, spec.gwPriority());
+            // the default routes it ranks first for (gw-priority), recorded before they are taken
+            // off their givers: a crash in between leaves records that explain the kernel
+            DefaultGateways.Routes ranked = gateways.ranksFirst(n, s, draft);
+            EndpointRecord recorded = draft.withDefaultRoutes(ranked.v4(), ranked.v6());
+            inventory.addEndpoint(recorded, n.name(), s.name());
+            rollback.add(() -> inventory.removeEndpoint(recorded));
+            DefaultGateways.Routes routes = gateways.claim(n, s, recorded, ranked, rollback);
+            EndpointRecord e = recorded.withDefaultRoutes(routes.v4(), routes.v6());
+            if (!routes.equals(ranked)) {
+                inventory.updateEndpoint(e);
+            }
 
             NetworkConfig network = Networks.config(n);
             EndpointConfig config = config(n, e);
@@ -256,6 +270,11 @@ final class Endpoints {
             inventory.updateEndpoint(e);
             throw Networks.unavailable(n);
         }
+        // its default routes go to the next best endpoint; not when the namespace goes with all of them
+        boolean moveRoutes = !sandboxGoing && e.state() == State.READY && (e.defaultRoute() || e.defaultRoute6());
+        if (moveRoutes) {
+            gateways.release(n, s, e);
+        }
         if (handle.isPresent()) {
             try (DriverRegistry.Handle h = handle.get()) {
                 NetworkDriver<Object> driver = h.driver();
@@ -272,6 +291,9 @@ final class Endpoints {
         }
         if (!failures.isEmpty() && !force) {
             inventory.updateEndpoint(e);
+            if (moveRoutes) {
+                gateways.restore(n, s, e);
+            }
             throw Networks.translate(failures.first(), "disconnect sandbox \"" + s.name() + "\" from network \""
                     + n.name() + "\"");
         }
@@ -288,6 +310,9 @@ final class Endpoints {
         failures.all().forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": "
                 + f.getMessage()));
         LOG.info("sandbox " + s.name() + " left network " + n.name());
+        if (moveRoutes) {
+            gateways.fill(s.id());
+        }
         return removal;
     }
 
@@ -388,8 +413,13 @@ final class Endpoints {
                 gw6 = gw6 == null ? g : gw6;
             }
         }
+        gw4 = e.ipv4() == null ? null : gw4;
+        gw6 = e.ipv6() == null ? null : gw6;
+        // a flag only where the endpoint can give the route (records before gw-priority set it
+        // for both families, also on internal networks)
+        boolean out = !n.internal() && n.mode() == SandboxMode.OWN_NAMESPACE;
         return new EndpointConfig(e.id(), e.interfaceName(), Views.address(e.ipv4()), Views.address(e.ipv6()),
-                e.ipv4() == null ? null : gw4, e.ipv6() == null ? null : gw6, e.defaultRoute(),
+                gw4, gw6, out && gw4 != null && e.defaultRoute(), out && gw6 != null && e.defaultRoute6(),
                 e.mac() == null ? null : dev.weft.net.MacAddress.parse(e.mac()), e.aliases());
     }
 

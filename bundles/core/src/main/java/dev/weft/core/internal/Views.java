@@ -11,7 +11,7 @@ import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
-import dev.weft.net.MacAddress;
+import dev.weft.spi.EndpointConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -70,9 +70,10 @@ final class Views {
         if (n.isEmpty() || s.isEmpty()) {
             return Optional.empty();
         }
+        EndpointConfig c = Endpoints.config(n.get(), e); // its default-route flags only where it can give them
         return Optional.of(new EndpointInfo(e.id(), n.get().name(), e.network(), s.get().name(), e.sandbox(),
-                e.interfaceName(), e.mac() == null ? null : MacAddress.parse(e.mac()), address(e.ipv4()),
-                address(e.ipv6()), e.aliases(), ports(e)));
+                e.interfaceName(), c.mac(), c.ipv4(), c.ipv6(), e.aliases(), ports(e), e.gwPriority(), c.defaultRoute4(),
+                c.defaultRoute6()));
     }
 
     static List<SubnetInfo> subnets(NetworkRecord n) {
