@@ -74,7 +74,11 @@ public interface Controller {
 
     /**
      * Connects a running sandbox to a network: allocates addresses, plumbs the interface in,
-     * publishes the endpoint's ports.
+     * publishes the endpoint's ports. When its {@link EndpointSpec#gwPriority()} is higher than that
+     * of the endpoint giving the sandbox its default route (per IP family), the default route moves
+     * to it, if the driver of that endpoint can take its route out ({@link dev.weft.spi.DefaultRoutes});
+     * otherwise the old one keeps it (logged). When the endpoint giving a default route is
+     * disconnected, the next best one gets it.
      * @throws WeftException.Conflict already connected, address or host port in use
      */
     EndpointInfo connect(String network, String sandbox, EndpointSpec spec);

@@ -18,12 +18,24 @@ import java.util.List;
  * @param ipv6          its IPv6 address, or null
  * @param aliases       extra names on this network
  * @param ports         published ports in force
+ * @param gwPriority    its gateway priority ({@link EndpointSpec#gwPriority()})
+ * @param defaultRoute4 it gives the sandbox its IPv4 default route (through the network's gateway)
+ * @param defaultRoute6 it gives the sandbox its IPv6 default route
+ * @since 0.6.0 (gwPriority, defaultRoute4, defaultRoute6)
  */
 public record EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
                            String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
-                           List<String> aliases, List<PortBinding> ports) {
+                           List<String> aliases, List<PortBinding> ports, int gwPriority, boolean defaultRoute4,
+                           boolean defaultRoute6) {
     public EndpointInfo {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** An endpoint with gateway priority 0 that gives no default route (the form before 0.6.0). */
+    public EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
+                        String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
+                        List<String> aliases, List<PortBinding> ports) {
+        this(id, network, networkId, sandbox, sandboxId, interfaceName, mac, ipv4, ipv6, aliases, ports, 0, false, false);
     }
 }

@@ -15,17 +15,50 @@ import java.util.List;
  * @param ipv6           its IPv6 address, or null
  * @param gateway4       the network's IPv4 gateway, or null
  * @param gateway6       the network's IPv6 gateway, or null
- * @param defaultRoute   this endpoint provides the sandbox's default routes (its first network);
- *                       other endpoints only add the routes of their subnets
+ * @param defaultRoute4  this endpoint gives the sandbox its IPv4 default route, through {@code gateway4}
+ *                       (only when it has {@code ipv4} and {@code gateway4}); the controller gives it
+ *                       to one endpoint of the sandbox at most: the one with the highest gateway
+ *                       priority, on a tie the one connected first ({@link DefaultRoutes}). Other
+ *                       endpoints only add the routes of their subnets.
+ * @param defaultRoute6  the same for IPv6, through {@code gateway6}; chosen separately from IPv4, so
+ *                       it may be another endpoint's
  * @param mac            the MAC address recorded for it, or null to let the driver derive one (a
  *                       driver returns what it chose in {@link JoinInfo}, and gets it here on restore)
  * @param aliases        extra names on this network
+ * @since 0.6.0 (defaultRoute4 and defaultRoute6 in place of one defaultRoute)
  */
 public record EndpointConfig(String id, String interfaceName, InterfaceAddress ipv4, InterfaceAddress ipv6,
-                             InetAddress gateway4, InetAddress gateway6, boolean defaultRoute, MacAddress mac,
-                             List<String> aliases) {
+                             InetAddress gateway4, InetAddress gateway6, boolean defaultRoute4, boolean defaultRoute6,
+                             MacAddress mac, List<String> aliases) {
     public EndpointConfig {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    }
+
+    /** An endpoint that gives both default routes or none (the form before 0.6.0). */
+    public EndpointConfig(String id, String interfaceName, InterfaceAddress ipv4, InterfaceAddress ipv6,
+                          InetAddress gateway4, InetAddress gateway6, boolean defaultRoute, MacAddress mac,
+                          List<String> aliases) {
+        this(id, interfaceName, ipv4, ipv6, gateway4, gateway6, defaultRoute, defaultRoute, mac, aliases);
+    }
+
+    /**
+     * The form before 0.6.0, for drivers that read one flag for both families: true when this
+     * endpoint gives every default route it can give (each family it has an address and a gateway
+     * of) and at least one. False when the families are split between endpoints, so such a driver
+     * never adds a route the controller gave to another endpoint.
+     *
+     * @deprecated read {@link #defaultRoute4()} and {@link #defaultRoute6()}
+     */
+    @Deprecated
+    public boolean defaultRoute() {
+        boolean can4 = ipv4 != null && gateway4 != null, can6 = ipv6 != null && gateway6 != null;
+        return (defaultRoute4 || defaultRoute6) && (!can4 || defaultRoute4) && (!can6 || defaultRoute6);
+    }
+
+    /** The same endpoint with other default-route flags. */
+    public EndpointConfig withDefaultRoutes(boolean ipv4Default, boolean ipv6Default) {
+        return new EndpointConfig(id, interfaceName, ipv4, ipv6, gateway4, gateway6, ipv4Default, ipv6Default, mac,
+                aliases);
     }
 
     /** The first 12 characters of the id. */

@@ -5,8 +5,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A network driver, modelled on libnetwork's {@code driverapi.Driver}: a small core plus opt-in
- * capabilities ({@link ExternalConnectivity}, {@link Restorable}) that the controller finds with
- * {@code instanceof}, so a simple driver implements nothing it does not do.
+ * capabilities ({@link ExternalConnectivity}, {@link Restorable}, {@link DefaultRoutes}, …) that
+ * the controller finds with {@code instanceof}, so a simple driver implements nothing it does not do.
  *
  * <h2>Registration</h2>
  * A driver is an OSGi service of this type with the service property {@value #NAME} (e.g.
@@ -27,7 +27,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * of times), then {@link #createNetwork}; later {@link #deleteNetwork}, only once no endpoint of it
  * remains. For an endpoint: {@link #createEndpoint}, then {@link #join} with its sandbox, then
  * (if the driver has it and there are ports) {@link ExternalConnectivity#publish}; on the way out
- * {@link ExternalConnectivity#unpublish}, {@link #leave}, {@link #deleteEndpoint}. The controller
+ * {@link ExternalConnectivity#unpublish}, {@link #leave}, {@link #deleteEndpoint}. Between join and
+ * leave, a driver with {@link DefaultRoutes} may be asked to move the endpoint's default routes,
+ * when another endpoint of its sandbox connects or leaves. The controller
  * never calls a driver while holding a lock of its own, never calls two methods for the same
  * endpoint at once, but may call for different endpoints and networks concurrently.
  *
@@ -100,7 +102,9 @@ public interface NetworkDriver<O> {
 
     /**
      * Plumbs the endpoint's interface into the sandbox (named {@link EndpointConfig#interfaceName()},
-     * with its addresses and, when {@link EndpointConfig#defaultRoute()}, the default routes).
+     * with its addresses and the default routes that {@link EndpointConfig#defaultRoute4()} and
+     * {@link EndpointConfig#defaultRoute6()} give it; a driver with {@link DefaultRoutes} may be asked
+     * to move them later).
      * Called once per endpoint, after {@link #createEndpoint} and before any
      * {@link ExternalConnectivity} call. On failure it leaves nothing behind.
      */

@@ -51,6 +51,8 @@ final class Endpoints {
     private final Views views;
 
     private final Background background;
+    /** Which endpoint gives each sandbox its default routes (gw-priority). */
+    private final DefaultGateways gateways;
 
     Endpoints(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams, HostPorts hostPorts, Locks locks,
               SandboxReaper reaper, Background background, Events events, Views views) {
@@ -63,6 +65,11 @@ final class Endpoints {
         this.ipams = ipams;
         this.hostPorts = hostPorts;
         this.locks = locks;
+        this.gateways = new DefaultGateways(inventory, drivers, locks);
+    }
+
+    DefaultGateways gateways() {
+        return gateways;
     }
 
     /** Checks what can be checked before anything is changed (used by sandbox creation too). */
@@ -172,13 +179,20 @@ final class Endpoints {
                 bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options));
                 rollback.add(() -> hostPorts.release(id));
             }
-            boolean defaultRoute = driver.usesAddresses() && inventory.endpoints(e -> e.sandbox().equals(s.id()))
-                    .stream().noneMatch(EndpointRecord::defaultRoute);
             String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
-            EndpointRecord e = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname, v4, v6, null,
-                    defaultRoute, spec.aliases(), bound);
-            inventory.addEndpoint(e, n.name(), s.name());
-            rollback.add(() -> inventory.removeEndpoint(e));
+            EndpointRecord draft = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname, v4, v6, null, false,
+                    spec.aliases(), bound, false, spec.gwPriority());
+            // the default routes it ranks first for (gw-priority), recorded before they are taken
+            // off their givers: a crash in between leaves records that explain the kernel
+            DefaultGateways.Routes ranked = gateways.ranksFirst(n, s, draft);
+            EndpointRecord recorded = draft.withDefaultRoutes(ranked.v4(), ranked.v6());
+            inventory.addEndpoint(recorded, n.name(), s.name());
+            rollback.add(() -> inventory.removeEndpoint(recorded));
+            DefaultGateways.Routes routes = gateways.claim(n, s, recorded, ranked, rollback);
+            EndpointRecord e = recorded.withDefaultRoutes(routes.v4(), routes.v6());
+            if (!routes.equals(ranked)) {
+                inventory.updateEndpoint(e);
+            }
 
             NetworkConfig network = n.config();
             EndpointConfig config = e.config(n);
@@ -253,6 +267,11 @@ final class Endpoints {
             inventory.updateEndpoint(e);
             throw Networks.unavailable(n);
         }
+        // its default routes go to the next best endpoint; not when the namespace goes with all of them
+        boolean moveRoutes = !sandboxGoing && e.state() == State.READY && (e.defaultRoute() || e.defaultRoute6());
+        if (moveRoutes) {
+            gateways.release(n, s, e);
+        }
         if (handle.isPresent()) {
             try (DriverRegistry.Handle h = handle.get()) {
                 NetworkDriver<Object> driver = h.driver();
@@ -270,6 +289,9 @@ final class Endpoints {
         }
         if (!failures.isEmpty() && !force) {
             inventory.updateEndpoint(e);
+            if (moveRoutes) {
+                gateways.restore(n, s, e);
+            }
             throw Networks.translate(failures.first(), "disconnect sandbox \"" + s.name() + "\" from network \""
                     + n.name() + "\"");
         }
@@ -286,6 +308,9 @@ final class Endpoints {
         failures.all().forEach(f -> LOG.warning("forced disconnect of " + s.name() + " from " + n.name() + ": "
                 + f.getMessage()));
         LOG.info("sandbox " + s.name() + " left network " + n.name());
+        if (moveRoutes) {
+            gateways.fill(s.id());
+        }
         return removal;
     }
 

@@ -31,6 +31,8 @@ final class Reconciler {
     private final HostPorts hostPorts;
     private final IpamRegistry ipams;
     private final Leases leases;
+    /** The driver registrations whose networks have been restored (each arrival is a new entry). */
+    private final java.util.Set<DriverRegistry.Entry> restored = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Reconciler(Inventory inventory, DriverRegistry drivers, Networks networks, Endpoints endpoints, Sandboxes sandboxes,
                HostPorts hostPorts, IpamRegistry ipams, Leases leases) {
@@ -115,6 +117,9 @@ final class Reconciler {
             }
         }
         finishSandboxes();
+        restored.add(driver);
+        // a default route a crash or a failure left to no endpoint goes to the best one that can take it
+        endpoints.gateways().fillAll(restored::contains);
     }
 
     /**

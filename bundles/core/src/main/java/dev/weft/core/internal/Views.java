@@ -7,6 +7,7 @@ import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.SandboxRecord;
+import dev.weft.spi.EndpointConfig;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,7 +63,9 @@ final class Views {
         if (n.isEmpty() || s.isEmpty()) {
             return Optional.empty();
         }
+        EndpointConfig c = e.config(n.get()); // its default-route flags only where it can give them
         return Optional.of(new EndpointInfo(e.id(), n.get().name(), e.network(), s.get().name(), e.sandbox(),
-                e.interfaceName(), e.mac(), e.ipv4(), e.ipv6(), e.aliases(), e.ports()));
+                e.interfaceName(), c.mac(), c.ipv4(), c.ipv6(), e.aliases(), e.ports(), e.gwPriority(),
+                c.defaultRoute4(), c.defaultRoute6()));
     }
 }

@@ -8,6 +8,7 @@ import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
 import dev.weft.linux.Route;
 import dev.weft.net.InterfaceAddress;
+import dev.weft.spi.DefaultRoutes;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.JoinInfo;
@@ -27,13 +28,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * publication is only recorded (the controller's part, the host-port reservation, is what is tested).
  */
 final class TestBridgeDriver implements NetworkDriver<TestBridgeDriver.Options>, ExternalConnectivity<TestBridgeDriver.Options>,
-        Restorable<TestBridgeDriver.Options> {
+        Restorable<TestBridgeDriver.Options>, DefaultRoutes<TestBridgeDriver.Options> {
 
     /** One option, to prove typed parsing and refusal of unknown keys. */
     record Options(int mtu) {}
 
     final List<String> restored = new CopyOnWriteArrayList<>();
     final List<PortBinding> published = new CopyOnWriteArrayList<>();
+    /** {@link #setDefaultRoutes} calls: {@code NETWORK v4 v6}, e.g. {@code blue true false}. */
+    final List<String> defaultRouteCalls = new CopyOnWriteArrayList<>();
+    /** Networks whose endpoints' default routes this driver refuses to move (a failing kernel). */
+    final java.util.Set<String> refuseDefaultRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Kernel kernel;
 
     TestBridgeDriver(Kernel kernel) {
@@ -104,10 +109,10 @@ final class TestBridgeDriver implements NetworkDriver<TestBridgeDriver.Options>,
                     batch.addAddress(index, endpoint.ipv6());
                 }
                 batch.barrier();
-                if (endpoint.defaultRoute() && endpoint.gateway4() != null) {
+                if (endpoint.defaultRoute4()) {
                     batch.addRoute(Route.defaultVia(endpoint.gateway4()));
                 }
-                if (endpoint.defaultRoute() && endpoint.gateway6() != null) {
+                if (endpoint.defaultRoute6()) {
                     batch.addRoute(Route.defaultVia(endpoint.gateway6()));
                 }
                 batch.send();
@@ -123,6 +128,34 @@ final class TestBridgeDriver implements NetworkDriver<TestBridgeDriver.Options>,
     @Override
     public void leave(NetworkConfig network, Options options, EndpointConfig endpoint, SandboxConfig sandbox) {
         kernel.host().deleteLinkIfExists(hostEnd(endpoint));
+    }
+
+    /** Deletes and adds {@code default via GATEWAY} as the flags say, leaving other routes alone. */
+    @Override
+    public void setDefaultRoutes(NetworkConfig network, Options options, EndpointConfig endpoint, SandboxConfig sandbox) {
+        defaultRouteCalls.add(network.name() + " " + endpoint.defaultRoute4() + " " + endpoint.defaultRoute6());
+        if (refuseDefaultRoutes.contains(network.name())) {
+            throw new IllegalStateException("test: network " + network.name() + " refuses to move default routes");
+        }
+        kernel.inNamespace(sandbox.namespace(), rt -> {
+            List<Route> present = rt.routes(0);
+            var batch = rt.batch();
+            for (boolean v4 : new boolean[] {true, false}) {
+                java.net.InetAddress gw = v4 ? endpoint.gateway4() : endpoint.gateway6();
+                if (gw == null) {
+                    continue;
+                }
+                boolean want = v4 ? endpoint.defaultRoute4() : endpoint.defaultRoute6();
+                boolean there = present.stream().anyMatch(r -> r.destination().isDefault() && gw.equals(r.gateway()));
+                if (want && !there) {
+                    batch.addRoute(Route.defaultVia(gw));
+                } else if (!want && there) {
+                    batch.deleteRoute(Route.defaultVia(gw));
+                }
+            }
+            batch.send();
+            return null;
+        });
     }
 
     @Override

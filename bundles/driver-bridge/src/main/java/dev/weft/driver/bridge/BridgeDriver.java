@@ -12,8 +12,10 @@ import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
 import dev.weft.linux.Rtnetlink;
+import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.net.MacAddress;
+import dev.weft.spi.DefaultRoutes;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.ExternalConnectivity;
@@ -59,7 +61,8 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = NetworkDriver.class, property = NetworkDriver.NAME + "=" + BridgeDriver.NAME)
 public final class BridgeDriver implements NetworkDriver<BridgeOptions>, ExternalConnectivity<BridgeOptions>,
-        Restorable<BridgeOptions>, Reapplicable, PredefinedNetworks, HostGateway<BridgeOptions> {
+        Restorable<BridgeOptions>, Reapplicable, PredefinedNetworks, HostGateway<BridgeOptions>,
+        DefaultRoutes<BridgeOptions> {
     public static final String NAME = "bridge";
     /** The predefined network this driver declares (Docker's {@code bridge}, on {@link #DEFAULT_BRIDGE}). */
     public static final String DEFAULT_NETWORK = "bridge";
@@ -300,7 +303,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             }
         }
         try {
-            boolean routeOut = endpoint.defaultRoute() && !network.internal();
+            boolean routeOut = !network.internal();
             // IPv4 only: IPv6 off on the interface (as Docker does), written on the same trip into the
             // namespace that configures it
             Map<String, String> sysctls = endpoint.ipv6() != null ? Map.of()
@@ -407,6 +410,26 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         }
         failures.run(() -> firewall.removeEndpoint(endpoint, hostEnd, options.icc()));
         failures.throwIfAny("endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
+    }
+
+    /**
+     * Adds or deletes {@code default via GATEWAY dev IF} in the sandbox, as the endpoint's flags
+     * say, in one netlink batch ({@link LinkPlumbing#setDefaultRoutes}); an internal network gives none.
+     */
+    @Override
+    public void setDefaultRoutes(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint,
+                                 SandboxConfig sandbox) {
+        try {
+            kernel.inNamespace(sandbox.namespace(), rt -> {
+                LinkPlumbing.setDefaultRoutes(rt, endpoint, sandbox.name(), !network.internal());
+                return null;
+            });
+        } catch (KernelException e) {
+            throw new WeftException.Failed("endpoint " + endpoint.shortId() + " of sandbox " + sandbox.name()
+                    + " on network \"" + network.name() + "\": could not set its default routes (IPv4 "
+                    + (endpoint.defaultRoute4() ? "via " + IpAddresses.format(endpoint.gateway4()) : "none") + ", IPv6 "
+                    + (endpoint.defaultRoute6() ? "via " + IpAddresses.format(endpoint.gateway6()) : "none") + "): " + e.getMessage(), e);
+        }
     }
 
     /**

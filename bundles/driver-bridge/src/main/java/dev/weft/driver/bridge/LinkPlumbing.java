@@ -1,6 +1,7 @@
 package dev.weft.driver.bridge;
 
 import dev.weft.api.SubnetInfo;
+import dev.weft.api.WeftException;
 import dev.weft.linux.KernelException;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
@@ -11,6 +12,7 @@ import dev.weft.net.MacAddress;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.NetworkConfig;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -114,12 +116,14 @@ final class LinkPlumbing {
 
     /**
      * Sets the sandbox end up with its addresses (IPv6 without DAD; no IPv6 link-local address at
-     * all for an endpoint without IPv6, whose IPv6 the caller has disabled), then, for the sandbox's first
-     * network, the default routes through the gateways; further networks only get the routes of
-     * their subnets, which the kernel adds with the addresses. Returns the MAC: {@code knownMac}
-     * when the caller set it at creation (no round trip to read it back), else the kernel's.
+     * all for an endpoint without IPv6, whose IPv6 the caller has disabled), then the default routes
+     * through the gateways that the endpoint gives ({@link EndpointConfig#defaultRoute4()},
+     * {@link EndpointConfig#defaultRoute6()}; none when {@code routeOut} is false: an internal
+     * network); other endpoints only get the routes of their subnets, which the kernel adds with the
+     * addresses. Returns the MAC: {@code knownMac} when the caller set it at creation (no round trip
+     * to read it back), else the kernel's.
      */
-    static MacAddress configureSandboxEnd(Rtnetlink rt, EndpointConfig endpoint, boolean defaultRoute,
+    static MacAddress configureSandboxEnd(Rtnetlink rt, EndpointConfig endpoint, boolean routeOut,
                                           MacAddress knownMac) {
         int index = rt.index(endpoint.interfaceName());
         LinkChange up = LinkChange.of(index).up();
@@ -138,13 +142,62 @@ final class LinkPlumbing {
         batch.barrier(); // a route needs an address that reaches its gateway
         // with the device: a link-local gateway (fe80::1) is ambiguous without one, and the kernel
         // refuses the route ("Egress device not specified")
-        if (defaultRoute && endpoint.gateway4() != null && endpoint.ipv4() != null) {
+        if (routeOut && gives(endpoint, true)) {
             batch.addRoute(Route.defaultVia(endpoint.gateway4(), index));
         }
-        if (defaultRoute && endpoint.gateway6() != null && endpoint.ipv6() != null) {
+        if (routeOut && gives(endpoint, false)) {
             batch.addRoute(Route.defaultVia(endpoint.gateway6(), index));
         }
         batch.send();
         return knownMac != null ? knownMac : rt.link(index).map(Link::mac).orElse(null);
+    }
+
+    /**
+     * Makes the endpoint's default routes ({@code default via GATEWAY dev IF}) what its flags say
+     * ({@code routeOut} false: none), in one batch: added for a family it gives and missing,
+     * deleted for a family it does not give and present. No other route is touched, default routes
+     * through other gateways or interfaces included. With the interface gone there is nothing to
+     * delete; adding then fails.
+     */
+    static void setDefaultRoutes(Rtnetlink rt, EndpointConfig endpoint, String sandbox, boolean routeOut) {
+        boolean want4 = routeOut && gives(endpoint, true), want6 = routeOut && gives(endpoint, false);
+        var link = rt.link(endpoint.interfaceName());
+        if (link.isEmpty()) {
+            if (want4 || want6) {
+                throw new WeftException.Failed("endpoint " + endpoint.shortId() + ": cannot add its default route: "
+                        + "its interface " + endpoint.interfaceName() + " is not in sandbox " + sandbox, null);
+            }
+            return;
+        }
+        int index = link.get().index();
+        List<Route> present = rt.routes(0).stream().filter(r -> r.destination().isDefault() && r.device() == index)
+                .toList();
+        var batch = rt.batch();
+        int changes = 0;
+        for (boolean v4 : new boolean[] {true, false}) {
+            InetAddress gateway = v4 ? endpoint.gateway4() : endpoint.gateway6();
+            if (gateway == null) {
+                continue; // it never had one of this family
+            }
+            Route ours = Route.defaultVia(gateway, index);
+            boolean there = present.stream().anyMatch(r -> r.destination().isIpv4() == v4 && gateway.equals(r.gateway()));
+            boolean want = v4 ? want4 : want6;
+            if (want && !there) {
+                batch.addRoute(ours);
+                changes++;
+            } else if (!want && there) {
+                batch.deleteRoute(ours);
+                changes++;
+            }
+        }
+        if (changes > 0) {
+            batch.send();
+        }
+    }
+
+    /** Whether the endpoint gives the family's default route and has what it takes (address, gateway). */
+    private static boolean gives(EndpointConfig endpoint, boolean v4) {
+        return v4 ? endpoint.defaultRoute4() && endpoint.gateway4() != null && endpoint.ipv4() != null
+                : endpoint.defaultRoute6() && endpoint.gateway6() != null && endpoint.ipv6() != null;
     }
 }

@@ -13,7 +13,12 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** {@code network:connect}: Docker's {@code docker network connect}; prints nothing on success. */
 @Service
-@Command(scope = "network", name = "connect", description = "Connects a sandbox to a network")
+@Command(scope = "network", name = "connect", description = "Connects a sandbox to a network",
+        detailedDescription = "Of a sandbox's networks that have a gateway (not internal), the one with the highest "
+                + "--gw-priority gives the sandbox its default route, IPv4 and IPv6 chosen separately; on a tie the "
+                + "one connected first keeps it. A network connected with a higher priority than the one giving the "
+                + "default route takes it over (if that network's driver can move default routes; else it stays, "
+                + "logged); when the network giving it is disconnected, the next best one gets it.")
 public class ConnectNetwork extends WeftAction {
 
     @Reference
@@ -35,6 +40,11 @@ public class ConnectNetwork extends WeftAction {
                     + " quote a bracketed IPv6 host address: '[::1]:8080:80'")
     List<String> publish;
 
+    @Option(name = "--gw-priority",
+            description = "Gateway priority on this network, a whole number (default 0, negative allowed): the "
+                    + "sandbox's network with the highest gives its default route")
+    String gwPriority;
+
     @Argument(index = 0, name = "network", required = true, description = "Name or id of the network")
     @Completion(NetworkNames.class)
     String network;
@@ -45,7 +55,7 @@ public class ConnectNetwork extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        EndpointSpec spec = OptionValues.endpoint(ip, ip6, aliases, publish);
+        EndpointSpec spec = OptionValues.endpoint(ip, ip6, aliases, publish, gwPriority);
         controller.connect(network, sandbox, spec);
     }
 }

@@ -1,7 +1,6 @@
 package dev.weft.shell.internal;
 
 import dev.weft.api.Controller;
-import dev.weft.api.EndpointSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import java.io.PrintStream;
@@ -22,15 +21,19 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "sandbox", name = "create", description = "Creates a sandbox (network namespace) and prints its id",
         detailedDescription = "The namespace is created as /run/netns/NAME (so 'ip netns exec NAME cmd' runs in it) "
-                + "unless --netns adopts an existing one. --ip, --ip6, --alias and --publish apply to the network "
-                + "given with --network.")
+                + "unless --netns adopts an existing one. --ip, --ip6, --alias, --gw-priority and --publish apply to "
+                + "the network given with --network, which also takes Docker's long form "
+                + "name=NETWORK[,alias=A][,ip=IP][,ip6=IP6][,gw-priority=N]. Of a sandbox's networks with a gateway, "
+                + "the one with the highest --gw-priority gives it its default route (IPv4 and IPv6 each; on a tie "
+                + "the one connected first): see network:connect.")
 public class CreateSandbox extends WeftAction {
 
     @Reference
     Controller controller;
 
     @Option(name = "--network",
-            description = "First network: a network's name, host, none or container:NAME (default: bridge, or none without the bridge driver)")
+            description = "First network: a network's name, host, none or container:NAME (default: bridge, or none "
+                    + "without the bridge driver); or name=NETWORK,gw-priority=N,ip=IP,ip6=IP6,alias=A")
     @Completion(NetworkModes.class)
     String network;
 
@@ -48,6 +51,11 @@ public class CreateSandbox extends WeftAction {
     @Option(name = "--alias", multiValued = true, description = "Extra name on the network (repeatable)")
     List<String> aliases;
 
+    @Option(name = "--gw-priority",
+            description = "Gateway priority on the network, a whole number (default 0, negative allowed): the "
+                    + "sandbox's network with the highest gives its default route")
+    String gwPriority;
+
     @Option(name = "--netns",
             description = "Adopt this existing namespace instead of creating one, e.g. /proc/PID/ns/net")
     String netns;
@@ -57,9 +65,10 @@ public class CreateSandbox extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        EndpointSpec endpoint = OptionValues.endpoint(ip, ip6, aliases, publish);
+        OptionValues.NetworkArg first = OptionValues.network(network, ip, ip6, aliases, publish, gwPriority);
         Path namespace = netns == null ? null : OptionValues.absolutePath("--netns", netns);
-        SandboxInfo created = controller.createSandbox(new SandboxSpec(name, network, endpoint, namespace));
+        SandboxInfo created = controller.createSandbox(new SandboxSpec(name, first.network(), first.endpoint(),
+                namespace));
         out.println(created.id());
     }
 }

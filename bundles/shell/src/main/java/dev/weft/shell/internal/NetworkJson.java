@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * {@code Inspect}), field order included, plus Weft's {@code Available}. As in Docker, a subnet's
  * {@code IPRange}, {@code Gateway} and {@code AuxiliaryAddresses} are left out when not set
  * ({@code omitempty}), while an endpoint's {@code MacAddress}/{@code IPv4Address}/{@code IPv6Address}
- * are "" when it has none. Fields Docker only fills for swarm networks ({@code Peers},
+ * are "" when it has none; a container also shows its {@code GwPriority} on the network (Docker
+ * shows it in the container's {@code EndpointSettings}). Fields Docker only fills for swarm networks ({@code Peers},
  * {@code Services}) are left out as Docker leaves them out for local ones.
  */
 final class NetworkJson {
@@ -82,6 +83,7 @@ final class NetworkJson {
             c.addProperty("MacAddress", Json.string(e.mac()));
             c.addProperty("IPv4Address", Json.string(e.ipv4()));
             c.addProperty("IPv6Address", Json.string(e.ipv6()));
+            c.addProperty("GwPriority", e.gwPriority());
             byId.put(e.sandboxId(), c);
         }
         JsonObject o = new JsonObject();

@@ -128,9 +128,82 @@ final class OptionValues {
 
     /** How a sandbox joins a network: {@code --ip}, {@code --ip6}, {@code --alias}, {@code -p}. */
     static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish) {
-        return new EndpointSpec(ip == null ? null : ipv4("--ip", ip), ip6 == null ? null : ipv6("--ip6", ip6),
-                aliases(aliases), ports(publish));
+        return endpoint(ip, ip6, aliases, publish, null);
     }
+
+    /** As {@link #endpoint(String, String, List, List)}, with {@code --gw-priority} (null: 0). */
+    static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish, String gwPriority) {
+        return new EndpointSpec(ip == null ? null : ipv4("--ip", ip), ip6 == null ? null : ipv6("--ip6", ip6),
+                aliases(aliases), ports(publish), gwPriority == null ? 0 : gwPriority("--gw-priority", gwPriority));
+    }
+
+    /** A gateway priority ({@code --gw-priority}, Docker's): a whole number, negative allowed. */
+    static int gwPriority(String option, String text) {
+        String value = text == null ? "" : text.trim();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw invalid(option, text, "expected a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                    + " like 10 or -1 (of a sandbox's networks, the one with the highest gives its default route; "
+                    + "default 0)");
+        }
+    }
+
+    /**
+     * {@code --network} of {@code sandbox:create} in Docker's long form,
+     * {@code name=NAME[,alias=A][,ip=IP][,ip6=IP6][,gw-priority=N]} ({@code docker run --network}),
+     * with the endpoint flags given beside it ({@code --ip}, …): null network when {@code text}
+     * is null; a value without {@code =} is a network's name. A setting given both ways is refused.
+     */
+    static NetworkArg network(String text, String ip, String ip6, List<String> aliases, List<String> publish,
+                              String gwPriority) {
+        if (text == null || !text.contains("=")) {
+            return new NetworkArg(text, endpoint(ip, ip6, aliases, publish, gwPriority));
+        }
+        String name = null;
+        List<String> longAliases = new ArrayList<>(orEmpty(aliases));
+        Map<String, String> single = new LinkedHashMap<>();
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("ip", ip);
+        flags.put("ip6", ip6);
+        flags.put("gw-priority", gwPriority);
+        for (String part : text.split(",", -1)) {
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part.trim() : part.substring(0, eq).trim();
+            String value = eq < 0 ? null : part.substring(eq + 1).trim();
+            if (value == null || value.isEmpty()) {
+                throw invalid("--network", text, "\"" + part + "\" has no value; expected KEY=VALUE pairs like "
+                        + "name=blue,gw-priority=10");
+            }
+            switch (key) {
+                case "name" -> {
+                    if (name != null) {
+                        throw invalid("--network", text, "name is given twice");
+                    }
+                    name = value;
+                }
+                case "alias" -> longAliases.add(value);
+                case "ip", "ip6", "gw-priority" -> {
+                    if (flags.get(key) != null) {
+                        throw invalid("--network", text, key + " is also given as --" + key + "; give it once");
+                    }
+                    if (single.put(key, value) != null) {
+                        throw invalid("--network", text, key + " is given twice");
+                    }
+                }
+                default -> throw invalid("--network", text, "unknown key \"" + key + "\"; known keys: name, alias, ip, "
+                        + "ip6, gw-priority");
+            }
+        }
+        if (name == null) {
+            throw invalid("--network", text, "no name=; expected e.g. name=blue,gw-priority=10");
+        }
+        return new NetworkArg(name, endpoint(single.getOrDefault("ip", ip), single.getOrDefault("ip6", ip6), longAliases,
+                publish, single.getOrDefault("gw-priority", gwPriority)));
+    }
+
+    /** A sandbox's first network and how it joins it. */
+    record NetworkArg(String network, EndpointSpec endpoint) {}
 
     /** An absolute path to an existing namespace ({@code --netns}); whether it is one, the controller checks. */
     static Path absolutePath(String option, String text) {

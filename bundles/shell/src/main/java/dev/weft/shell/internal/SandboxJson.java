@@ -9,8 +9,10 @@ import java.util.Locale;
 
 /**
  * A sandbox for {@code sandbox:inspect}. Field names follow Docker's conventions (capitalised,
- * {@code EndpointID}, {@code MacAddress}, "" for a missing address); endpoints are a list in the
- * order they joined (the first is eth0); published ports use the shape of a container's
+ * {@code EndpointID}, {@code MacAddress}, "" for a missing address, {@code GwPriority} as in a
+ * container's {@code EndpointSettings}); endpoints are a list in the order they joined (the first is
+ * eth0); Weft's {@code DefaultRoutes} lists the families ({@code "IPv4"}, {@code "IPv6"}) whose
+ * default route the endpoint gives the sandbox; published ports use the shape of a container's
  * {@code NetworkSettings.Ports}: {@code {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}}.
  */
 final class SandboxJson {
@@ -43,6 +45,15 @@ final class SandboxJson {
         JsonArray aliases = new JsonArray();
         e.aliases().forEach(aliases::add);
         o.add("Aliases", aliases);
+        o.addProperty("GwPriority", e.gwPriority());
+        JsonArray defaults = new JsonArray();
+        if (e.defaultRoute4()) {
+            defaults.add("IPv4");
+        }
+        if (e.defaultRoute6()) {
+            defaults.add("IPv6");
+        }
+        o.add("DefaultRoutes", defaults);
         JsonObject ports = new JsonObject();
         for (PortBinding p : e.ports()) {
             String key = p.containerPort() + "/" + p.protocol();

@@ -25,7 +25,8 @@ final class Fixtures {
         return new EndpointInfo(ENDPOINT_ID, "blue", NET_ID, "web", SANDBOX_ID, "eth0",
                 MacAddress.parse("02:42:0a:01:00:02"), InterfaceAddress.parse("10.1.0.2/24"),
                 InterfaceAddress.parse("fd00:1::2/64"), List.of("www"),
-                List.of(new PortBinding("tcp", null, 8080, 80), new PortBinding("udp", IpAddresses.parse("127.0.0.1"), 5353, 53)));
+                List.of(new PortBinding("tcp", null, 8080, 80), new PortBinding("udp", IpAddresses.parse("127.0.0.1"), 5353, 53)),
+                10, true, false);
     }
 
     /** Dual stack: an IPv4 subnet with range, gateway and an aux address, an IPv6 subnet with gateway only. */

@@ -117,6 +117,69 @@ class SandboxCommandsTest {
     }
 
     @Test
+    void gwPriorityIsPassedOnCreateAndConnectAndMustBeAWholeNumber() throws Exception {
+        CreateSandbox c = create("web");
+        c.network = "blue";
+        c.gwPriority = "-5";
+        Commands.run(c);
+        assertEquals(-5, controller.sandboxSpec.endpoint().gwPriority());
+
+        ConnectNetwork n = new ConnectNetwork();
+        n.controller = controller;
+        n.network = "green";
+        n.sandbox = "web";
+        n.gwPriority = "10";
+        Commands.run(n);
+        assertEquals(10, controller.endpointSpec.gwPriority());
+
+        n.gwPriority = null;
+        Commands.run(n);
+        assertEquals(0, controller.endpointSpec.gwPriority(), "0 when not given, as Docker's");
+
+        n.gwPriority = "high";
+        Commands.Failure f = Commands.fail(n);
+        assertEquals("--gw-priority high: expected a whole number from -2147483648 to 2147483647 like 10 or -1 (of a "
+                + "sandbox's networks, the one with the highest gives its default route; default 0)", f.message());
+        assertInstanceOf(WeftException.InvalidRequest.class, f.cause());
+        CreateSandbox big = create("web");
+        big.gwPriority = "99999999999";
+        assertTrue(Commands.fail(big).message().startsWith("--gw-priority 99999999999: expected a whole number"));
+        assertEquals(List.of("createSandbox web", "connect green web", "connect green web"), controller.calls);
+    }
+
+    @Test
+    void createTakesDockersLongNetworkFormWithItsGatewayPriority() throws Exception {
+        CreateSandbox c = create("web");
+        c.network = "name=blue,gw-priority=7,ip=10.1.0.7,alias=www,ip6=fd00:1::7";
+        c.aliases = List.of("api");
+        Commands.run(c);
+        assertEquals("blue", controller.sandboxSpec.network());
+        EndpointSpec e = controller.sandboxSpec.endpoint();
+        assertEquals(7, e.gwPriority());
+        assertEquals(IpAddresses.parse("10.1.0.7"), e.ipv4());
+        assertEquals(IpAddresses.parse("fd00:1::7"), e.ipv6());
+        assertEquals(List.of("api", "www"), e.aliases());
+
+        CreateSandbox twice = create("web");
+        twice.network = "name=blue,gw-priority=7";
+        twice.gwPriority = "3";
+        assertEquals("--network name=blue,gw-priority=7: gw-priority is also given as --gw-priority; give it once",
+                Commands.fail(twice).message());
+        CreateSandbox unknown = create("web");
+        unknown.network = "name=blue,mac-address=02:42:ac:11:00:02";
+        assertEquals("--network name=blue,mac-address=02:42:ac:11:00:02: unknown key \"mac-address\"; known keys: name, "
+                + "alias, ip, ip6, gw-priority", Commands.fail(unknown).message());
+        CreateSandbox nameless = create("web");
+        nameless.network = "gw-priority=1";
+        assertEquals("--network gw-priority=1: no name=; expected e.g. name=blue,gw-priority=10",
+                Commands.fail(nameless).message());
+        CreateSandbox bad = create("web");
+        bad.network = "name=blue,gw-priority=x";
+        assertTrue(Commands.fail(bad).message().startsWith("--gw-priority x: expected a whole number"));
+        assertEquals(List.of("createSandbox web"), controller.calls);
+    }
+
+    @Test
     void connectWithAMalformedAddressCallsNothing() {
         ConnectNetwork c = new ConnectNetwork();
         c.controller = controller;
@@ -153,7 +216,9 @@ class SandboxCommandsTest {
         assertEquals("2026-11-22T10:15:30.123456789Z", s.get("Created").getAsString());
         JsonObject e = s.getAsJsonArray("Endpoints").get(0).getAsJsonObject();
         assertEquals(List.of("Network", "NetworkID", "EndpointID", "Interface", "MacAddress", "IPv4Address", "IPv6Address",
-                "Aliases", "Ports"), new ArrayList<>(e.keySet()));
+                "Aliases", "GwPriority", "DefaultRoutes", "Ports"), new ArrayList<>(e.keySet()));
+        assertEquals(10, e.get("GwPriority").getAsInt());
+        assertEquals(JsonParser.parseString("[\"IPv4\"]"), e.get("DefaultRoutes"), "IPv6's is another endpoint's");
         assertEquals("blue", e.get("Network").getAsString());
         assertEquals(Fixtures.NET_ID, e.get("NetworkID").getAsString());
         assertEquals("eth0", e.get("Interface").getAsString());

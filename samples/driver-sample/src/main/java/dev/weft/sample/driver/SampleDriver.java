@@ -163,10 +163,10 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
             batch.addAddress(index, endpoint.ipv6());
         }
         batch.barrier(); // a route needs its gateway to be reachable through an address already there
-        if (endpoint.defaultRoute() && endpoint.gateway4() != null && endpoint.ipv4() != null) {
+        if (endpoint.defaultRoute4() && endpoint.gateway4() != null && endpoint.ipv4() != null) {
             batch.addRoute(Route.defaultVia(endpoint.gateway4()));
         }
-        if (endpoint.defaultRoute() && endpoint.gateway6() != null && endpoint.ipv6() != null) {
+        if (endpoint.defaultRoute6() && endpoint.gateway6() != null && endpoint.ipv6() != null) {
             batch.addRoute(Route.defaultVia(endpoint.gateway6()));
         }
         batch.send();

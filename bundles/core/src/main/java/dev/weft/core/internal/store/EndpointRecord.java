@@ -5,6 +5,8 @@ import dev.weft.net.InterfaceAddress;
 import dev.weft.net.MacAddress;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.JoinInfo;
+import dev.weft.spi.SandboxMode;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -17,40 +19,65 @@ import java.util.stream.Stream;
  * @param ipv4          address with prefix, or null
  * @param ipv6          address with prefix, or null
  * @param mac           as the driver reported it, or null
- * @param defaultRoute  it gives the sandbox its default routes
+ * @param defaultRoute  it gives the sandbox its IPv4 default route (in records written before gateway
+ *                      priorities: its default routes, both families)
  * @param ports         published ports in force; in the file as the API's {@link PortBinding}
  *                      prints them ({@code protocol}, {@code hostIp} (absent for every address),
  *                      {@code hostPort}, {@code containerPort}), so a change to that record changes
  *                      the files ({@code StoreFormatTest} says so)
+ * @param defaultRoute6 it gives the sandbox its IPv6 default route; absent (null) in records written
+ *                      before gateway priorities, where {@code defaultRoute} said it for both families
+ * @param gwPriority    its gateway priority (Docker's gw-priority; 0 in records written before)
  */
 public record EndpointRecord(String id, String network, String sandbox, State state, String interfaceName,
                              InterfaceAddress ipv4, InterfaceAddress ipv6, MacAddress mac, boolean defaultRoute,
-                             List<String> aliases, List<PortBinding> ports) {
+                             List<String> aliases, List<PortBinding> ports, Boolean defaultRoute6, int gwPriority) {
 
     public EndpointRecord {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         ports = ports == null ? List.of() : List.copyOf(ports);
+        defaultRoute6 = defaultRoute6 == null ? defaultRoute : defaultRoute6;
+    }
+
+    /** An endpoint of priority 0 whose {@code defaultRoute} stands for both families (the form before gw-priority). */
+    public EndpointRecord(String id, String network, String sandbox, State state, String interfaceName,
+                          InterfaceAddress ipv4, InterfaceAddress ipv6, MacAddress mac, boolean defaultRoute,
+                          List<String> aliases, List<PortBinding> ports) {
+        this(id, network, sandbox, state, interfaceName, ipv4, ipv6, mac, defaultRoute, aliases, ports, null, 0);
     }
 
     public EndpointRecord withState(State s) {
         return new EndpointRecord(id, network, sandbox, s, interfaceName, ipv4, ipv6, mac, defaultRoute,
-                aliases, ports);
+                aliases, ports, defaultRoute6, gwPriority);
     }
 
     public EndpointRecord joined(MacAddress m) {
         return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, m, defaultRoute,
-                aliases, ports);
+                aliases, ports, defaultRoute6, gwPriority);
     }
 
     public EndpointRecord withPorts(List<PortBinding> p) {
         return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, mac,
-                defaultRoute, aliases, p);
+                defaultRoute, aliases, p, defaultRoute6, gwPriority);
     }
 
-    /** What its driver is told about it on {@code network}: its addresses with the network's gateways. */
+    /** The same endpoint giving the sandbox's IPv4 and IPv6 default routes as said. */
+    public EndpointRecord withDefaultRoutes(boolean v4, boolean v6) {
+        return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, mac, v4, aliases, ports,
+                v6, gwPriority);
+    }
+
+    /**
+     * What its driver is told about it on {@code network}: its addresses with the network's gateways,
+     * and the default-route flags only where it can give them (records before gw-priority set them
+     * for both families, also on internal networks).
+     */
     public EndpointConfig config(NetworkRecord network) {
-        return new EndpointConfig(id, interfaceName, ipv4, ipv6, ipv4 == null ? null : network.gateway(true),
-                ipv6 == null ? null : network.gateway(false), defaultRoute, mac, aliases);
+        InetAddress gw4 = ipv4 == null ? null : network.gateway(true);
+        InetAddress gw6 = ipv6 == null ? null : network.gateway(false);
+        boolean out = !network.internal() && network.mode() == SandboxMode.OWN_NAMESPACE;
+        return new EndpointConfig(id, interfaceName, ipv4, ipv6, gw4, gw6, out && gw4 != null && defaultRoute,
+                out && gw6 != null && defaultRoute6, mac, aliases);
     }
 
     /** Its addresses, IPv4 first. */
