@@ -85,7 +85,7 @@ class StoreFormatTest {
               }
             }""";
 
-    /** Its endpoint with published ports, one on every address, one on [::1]. */
+    /** Its endpoint with published ports, one on every address, one on [::1], as this version writes it (gw-priority). */
     static final String ENDPOINT = """
             {
               "id": "0efefbe43a6390dc3053514bacf7fff9d049134a6d395c372d93e360dcdaf446",
@@ -112,8 +112,14 @@ class StoreFormatTest {
                   "hostPort": 5353,
                   "containerPort": 53
                 }
-              ]
+              ],
+              "defaultRoute6": false,
+              "gwPriority": -3
             }""";
+
+    /** The same endpoint as versions before gateway priorities wrote it: one flag for both families. */
+    static final String ENDPOINT_BEFORE_GW_PRIORITY = ENDPOINT.replace(
+            ",\n  \"defaultRoute6\": false,\n  \"gwPriority\": -3\n}", "\n}");
 
     /** Its sandbox. */
     static final String SANDBOX = """
@@ -201,7 +207,7 @@ class StoreFormatTest {
 
     @Test
     void recordsOfThePreviousVersionLoadAsTypedValues() throws IOException {
-        Store store = storeWith(Map.of("n", NETWORK), Map.of("e", ENDPOINT), Map.of("s", SANDBOX));
+        Store store = storeWith(Map.of("n", NETWORK), Map.of("e", ENDPOINT_BEFORE_GW_PRIORITY), Map.of("s", SANDBOX));
         NetworkRecord n = store.networks(problems::add).get(0);
         EndpointRecord e = store.endpoints(problems::add).get(0);
         SandboxRecord s = store.sandboxes(problems::add).get(0);
@@ -268,6 +274,20 @@ class StoreFormatTest {
         assertEquals(NETWORK, Files.readString(state.resolve("networks/" + n.id() + ".json")));
         assertEquals(ENDPOINT, Files.readString(run.resolve("endpoints/" + e.id() + ".json")));
         assertEquals(SANDBOX, Files.readString(run.resolve("sandboxes/" + s.id() + ".json")));
+    }
+
+    @Test
+    void aRecordFromBeforeGatewayPrioritiesKeepsEveryFieldAndGainsTheTwoNewOnes() throws IOException {
+        assertTrue(ENDPOINT_BEFORE_GW_PRIORITY.endsWith("]\n}") && !ENDPOINT_BEFORE_GW_PRIORITY.contains("gwPriority"),
+                ENDPOINT_BEFORE_GW_PRIORITY);
+        Store store = storeWith(Map.of("n", NETWORK), Map.of("e", ENDPOINT_BEFORE_GW_PRIORITY), Map.of());
+        EndpointRecord e = store.endpoints(problems::add).get(0);
+        assertEquals(List.of(), problems);
+        assertTrue(e.defaultRoute() && e.defaultRoute6(), "one flag meant both families");
+        assertEquals(0, e.gwPriority());
+        store.put(e);
+        assertEquals(ENDPOINT.replace("\"defaultRoute6\": false", "\"defaultRoute6\": true").replace("-3", "0"),
+                Files.readString(run.resolve("endpoints/" + e.id() + ".json")));
     }
 
     @Test
