@@ -6,6 +6,7 @@ import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.net.IpPrefix;
+import dev.weft.testkit.PerTestFixture;
 import dev.weft.testkit.TestHost;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * A controller on a throwaway host namespace with its own state, runtime and /etc/netns
  * directories; sandboxes are named {@code wt-<host id>-<name>} so the test kit removes their
  * namespaces whatever happens. {@link #restart()} makes a new controller on the same directories,
- * as a restarted runtime would.
+ * as a restarted runtime would. A test class that wants a new one for each test extends {@link PerTest}.
  */
 final class ControllerFixture implements AutoCloseable {
     final TestHost host;
@@ -29,6 +30,14 @@ final class ControllerFixture implements AutoCloseable {
     DriverRegistry drivers;
     ControllerImpl controller;
     TestBridgeDriver testBridge;
+
+    /** What a test class extends to get a new fixture for each test ({@link PerTestFixture}). */
+    abstract static class PerTest extends PerTestFixture<ControllerFixture> {
+        @Override
+        protected ControllerFixture open() throws IOException {
+            return new ControllerFixture();
+        }
+    }
 
     ControllerFixture() throws IOException {
         host = TestHost.create();

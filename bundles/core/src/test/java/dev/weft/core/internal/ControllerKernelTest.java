@@ -24,26 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The controller on the real kernel, inside a throwaway host namespace, proven by traffic. */
 @ExtendWith(KernelTest.class)
-class ControllerKernelTest {
-    private ControllerFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new ControllerFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
-
+class ControllerKernelTest extends ControllerFixture.PerTest {
     private NetworkInfo testNetwork(String name, String subnet) {
         return f.controller.createNetwork(new NetworkSpec(name, "testbridge", List.of(SubnetSpec.of(IpPrefix.parse(subnet))),
                 false, false, Map.of(), Map.of()));

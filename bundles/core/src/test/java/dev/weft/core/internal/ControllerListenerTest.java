@@ -22,8 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,19 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * do not break the operation.
  */
 @ExtendWith(KernelTest.class)
-class ControllerListenerTest {
-    private ControllerFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new ControllerFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
-
+class ControllerListenerTest extends ControllerFixture.PerTest {
     /**
      * Writes every event as a line, and counts each endpoint it is told of: +1 in the snapshot or
      * when it joins, -1 when it leaves (a gap shows as -1 or a missing 1, an overlap as 2).

@@ -10,14 +10,10 @@ import dev.weft.spi.NoInterfaceDriver;
 import dev.weft.spi.Reapplicable;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code Controller.reapply()}: reaches every registered driver that is {@link Reapplicable}, and only those. */
-class ControllerReapplyTest {
-    private ControllerFixture f;
-
+class ControllerReapplyTest extends ControllerFixture.PerTest {
     /** A driver with nothing but the capability: counts its calls, fails when told to. */
     static final class Counting extends NoInterfaceDriver implements Reapplicable {
         final AtomicInteger calls = new AtomicInteger();
@@ -34,16 +30,6 @@ class ControllerReapplyTest {
                 throw failure;
             }
         }
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new ControllerFixture();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
     }
 
     @Test

@@ -16,8 +16,6 @@ import dev.weft.spi.PredefinedNetworks;
 import dev.weft.spi.SandboxMode;
 import dev.weft.testkit.KernelTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,19 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * leaves its predefined network unavailable like any other until it returns.
  */
 @ExtendWith(KernelTest.class)
-class DriverDeclarationsTest {
-    private ControllerFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new ControllerFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
-
+class DriverDeclarationsTest extends ControllerFixture.PerTest {
     /** A third party's drivers: the host's namespace as "outer", loopback only as "sealed". */
     static final class Outer extends NoInterfaceDriver {
         Outer() {

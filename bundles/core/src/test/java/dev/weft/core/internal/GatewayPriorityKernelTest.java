@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,22 +31,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * route, and the listener sees the sandbox's address on the network that gives it.
  */
 @ExtendWith(KernelTest.class)
-class GatewayPriorityKernelTest {
+class GatewayPriorityKernelTest extends ControllerFixture.PerTest {
     private static final String OUT4 = "192.0.2.10";
     private static final String OUT6 = "fd00:ff::10";
     private final AtomicInteger ports = new AtomicInteger(7000);
-    private ControllerFixture f;
 
     @BeforeEach
     void setUp() throws Exception {
-        f = new ControllerFixture();
         f.host.ip("addr", "add", OUT4 + "/32", "dev", "lo");
         f.host.ip("addr", "add", OUT6 + "/128", "dev", "lo", "nodad");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
     }
 
     private void network(String name, String... subnets) {

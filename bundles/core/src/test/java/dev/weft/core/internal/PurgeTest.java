@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,20 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * vanished host namespace are harmless.
  */
 @ExtendWith(KernelTest.class)
-class PurgeTest {
-    private ControllerFixture f;
+class PurgeTest extends ControllerFixture.PerTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new ControllerFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
 
     @Test
     void removesWhatTheInstanceMarkedAndNothingElse() throws Exception {

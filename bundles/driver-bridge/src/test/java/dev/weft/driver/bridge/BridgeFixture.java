@@ -12,6 +12,7 @@ import dev.weft.core.internal.Standalone;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.PortMapper;
+import dev.weft.testkit.PerTestFixture;
 import dev.weft.testkit.TestHost;
 import dev.weft.testkit.TestSandbox;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
  * A controller ({@link Standalone}) with the bridge driver on a throwaway host namespace and
  * private directories. Sandboxes are named {@code wt-<host id>-<short>} and adopted by the test
  * kit, so they go with the host whatever happens. {@link #restart()} drops the controller and the
- * driver (as kill -9 would: kernel state stays) and starts new ones on the same directories.
+ * driver (as kill -9 would: kernel state stays) and starts new ones on the same directories. A
+ * test class that wants a new one (firewall mode nftables) for each test extends {@link PerTest}.
  */
 final class BridgeFixture implements AutoCloseable {
     static final String TABLE = "weft";
@@ -37,6 +39,14 @@ final class BridgeFixture implements AutoCloseable {
     final DriverContext.FirewallMode mode;
     Standalone runtime;
     BridgeDriver driver;
+
+    /** What a test class extends to get a new fixture (nftables) for each test ({@link PerTestFixture}). */
+    abstract static class PerTest extends PerTestFixture<BridgeFixture> {
+        @Override
+        protected BridgeFixture open() throws IOException {
+            return new BridgeFixture();
+        }
+    }
 
     BridgeFixture() throws IOException {
         this(DriverContext.FirewallMode.NFTABLES);
@@ -133,6 +143,16 @@ final class BridgeFixture implements AutoCloseable {
         controller().createSandbox(new SandboxSpec(host.namespaceName(shortName), network,
                 new EndpointSpec(null, null, List.of(), specs), null));
         return host.adopt(shortName);
+    }
+
+    /**
+     * The host's LAN ({@link TestHost#outside}): a neighbour at 10.99.0.2, the host at 10.99.0.1,
+     * and the host's default route through the neighbour.
+     */
+    TestSandbox lanWithDefaultRoute() {
+        TestSandbox lan = host.outside("lan", "10.99.0.1/24", "10.99.0.2/24");
+        host.ip("route", "add", "default", "via", "10.99.0.2");
+        return lan;
     }
 
     EndpointInfo endpoint(TestSandbox sandbox, String network) {

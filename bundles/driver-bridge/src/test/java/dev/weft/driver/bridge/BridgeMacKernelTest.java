@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,21 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * outside namespace) right after the port whose MAC a port-following bridge would have had goes.
  */
 @ExtendWith(KernelTest.class)
-class BridgeMacKernelTest {
+class BridgeMacKernelTest extends BridgeFixture.PerTest {
     /** A connection through a gateway whose MAC is stale fails for 15-50 s (until the neighbour entry expires). */
     private static final Duration AT_ONCE = Duration.ofSeconds(2);
     private static final Pattern ETHER = Pattern.compile("link/ether (\\S+)");
-    private BridgeFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new BridgeFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
 
     @Test
     void egressThroughTheGatewayGoesOnAtOnceWhileOtherSandboxesComeAndGo() throws Exception {

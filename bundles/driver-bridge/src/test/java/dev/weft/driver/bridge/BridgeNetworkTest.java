@@ -16,26 +16,13 @@ import dev.weft.testkit.UdpListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Milestone 1: bridges, veths, addresses, MTU, dual stack, live connect and disconnect, with traffic. */
 @ExtendWith(KernelTest.class)
-class BridgeNetworkTest {
+class BridgeNetworkTest extends BridgeFixture.PerTest {
     private static final Duration SHORT = Duration.ofMillis(700);
-    private BridgeFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new BridgeFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
 
     @Test
     void twoSandboxesOnAUserNetworkTalkTcpAndUdp() throws Exception {

@@ -35,8 +35,7 @@ class FirewallKernelTest {
     @Test
     void aSandboxReachesTheOutsideMasqueradedToTheHostAddress() throws Exception {
         f = new BridgeFixture();
-        TestSandbox lan = f.host.outside("lan", "10.99.0.1/24", "10.99.0.2/24");
-        f.host.ip("route", "add", "default", "via", "10.99.0.2");
+        TestSandbox lan = f.lanWithDefaultRoute();
         f.network("blue", "10.81.0.0/24", Map.of());
         TestSandbox a = f.sandbox("a", "blue");
         try (TcpListener l = lan.listenTcp(9000)) {

@@ -14,8 +14,6 @@ import dev.weft.testkit.TestSandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,20 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * is disconnected.
  */
 @ExtendWith(KernelTest.class)
-class GatewayPriorityKernelTest {
+class GatewayPriorityKernelTest extends BridgeFixture.PerTest {
     private static final String LAN = "10.99.7.2";
-    private BridgeFixture f;
     private int port = 8000;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new BridgeFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
 
     /** The sandbox connects to the outside; returns its source address (the outside sees the host's). */
     private String egress(TestSandbox sandbox, TestSandbox lan) {

@@ -10,29 +10,20 @@ import dev.weft.testkit.TestSandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Milestone 4: ICC off, reapply after a flush, restart with nothing duplicated. */
 @ExtendWith(KernelTest.class)
-class IccAndRestoreKernelTest {
+class IccAndRestoreKernelTest extends BridgeFixture.PerTest {
     private static final Duration SHORT = Duration.ofMillis(700);
     private static final Duration WAIT = Duration.ofSeconds(2);
-    private BridgeFixture f;
     private TestSandbox lan;
 
     @BeforeEach
     void setUp() throws Exception {
-        f = new BridgeFixture();
-        lan = f.host.outside("lan", "10.99.0.1/24", "10.99.0.2/24");
-        f.host.ip("route", "add", "default", "via", "10.99.0.2");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
+        lan = f.lanWithDefaultRoute();
     }
 
     @Test

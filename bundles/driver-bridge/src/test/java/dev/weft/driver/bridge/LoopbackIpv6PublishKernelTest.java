@@ -18,7 +18,6 @@ import java.net.DatagramSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,20 +28,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Proven with real traffic from the host namespace (and a LAN neighbour for a host IPv6 address).
  */
 @ExtendWith(KernelTest.class)
-class LoopbackIpv6PublishKernelTest {
+class LoopbackIpv6PublishKernelTest extends BridgeFixture.PerTest {
     private static final Duration SHORT = Duration.ofMillis(700);
     private static final Duration WAIT = Duration.ofSeconds(2);
-    private BridgeFixture f;
 
     @BeforeEach
     void setUp() throws Exception {
-        f = new BridgeFixture();
         f.network("blue", "10.82.0.0/24", Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
     }
 
     @Test

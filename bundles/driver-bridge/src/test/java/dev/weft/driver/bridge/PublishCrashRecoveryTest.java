@@ -33,8 +33,7 @@ class PublishCrashRecoveryTest {
     @ValueSource(strings = {"endpoint-joined", "endpoint-published"})
     void aCrashWhilePublishingLeavesNoElementThatSendsThePortElsewhere(String point) throws Exception {
         try (BridgeFixture f = new BridgeFixture()) {
-            TestSandbox lan = f.host.outside("lan", "10.99.0.1/24", "10.99.0.2/24");
-            f.host.ip("route", "add", "default", "via", "10.99.0.2");
+            TestSandbox lan = f.lanWithDefaultRoute();
             f.stop();
             TestSandbox web = f.host.adopt("web");
             Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -18,30 +18,21 @@ import dev.weft.testkit.UdpSender;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Milestone 3: published ports, proven by traffic from every side the issue names. */
 @ExtendWith(KernelTest.class)
-class PublishKernelTest {
+class PublishKernelTest extends BridgeFixture.PerTest {
     private static final Duration SHORT = Duration.ofMillis(700);
     private static final Duration WAIT = Duration.ofSeconds(2);
-    private BridgeFixture f;
     private TestSandbox lan;
 
     @BeforeEach
     void setUp() throws Exception {
-        f = new BridgeFixture();
-        lan = f.host.outside("lan", "10.99.0.1/24", "10.99.0.2/24");
-        f.host.ip("route", "add", "default", "via", "10.99.0.2");
+        lan = f.lanWithDefaultRoute();
         f.network("blue", "10.81.0.0/24", Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
     }
 
     @Test

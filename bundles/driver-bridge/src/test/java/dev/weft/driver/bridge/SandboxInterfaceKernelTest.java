@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,19 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interface's name.
  */
 @ExtendWith(KernelTest.class)
-class SandboxInterfaceKernelTest {
-    private BridgeFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new BridgeFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
-    }
-
+class SandboxInterfaceKernelTest extends BridgeFixture.PerTest {
     @Test
     void theIpv6DefaultRouteViaALinkLocalGatewayCarriesTrafficAlsoAfterARestart() throws Exception {
         NetworkInfo n = f.controller().createNetwork(new NetworkSpec("ll", BridgeDriver.NAME, List.of(

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,18 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * so the address is handed out again only once the old veth is gone.
  */
 @ExtendWith(KernelTest.class)
-class SandboxRemovalKernelTest {
-    private BridgeFixture f;
-
+class SandboxRemovalKernelTest extends BridgeFixture.PerTest {
     @BeforeEach
     void setUp() throws Exception {
-        f = new BridgeFixture();
         f.network("blue", "10.83.0.0/24", Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        f.close();
     }
 
     private TestSandbox sandboxAt(String shortName, String ipv4) {

@@ -33,19 +33,8 @@ public class RemoveNetwork extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        Failures failures = new Failures();
-        for (String network : networks) {
-            try {
-                controller.removeNetwork(network);
-                out.println(network);
-            } catch (WeftException.NotFound e) {
-                if (!force) {
-                    failures.add(e);
-                }
-            } catch (WeftException e) {
-                failures.add(e);
-            }
-        }
+        Failures failures = forEachName(out, networks, controller::removeNetwork,
+                e -> force && e instanceof WeftException.NotFound);
         out.flush();
         failures.throwIfAny(failures.all().size() + " of " + networks.size() + " networks were not removed");
     }

@@ -2,7 +2,6 @@ package dev.weft.shell.internal;
 
 import dev.weft.api.Controller;
 import dev.weft.api.Failures;
-import dev.weft.api.WeftException;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
@@ -29,15 +28,7 @@ public class RemoveSandbox extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        Failures failures = new Failures();
-        for (String sandbox : sandboxes) {
-            try {
-                controller.removeSandbox(sandbox);
-                out.println(sandbox);
-            } catch (WeftException e) {
-                failures.add(e);
-            }
-        }
+        Failures failures = forEachName(out, sandboxes, controller::removeSandbox, e -> false);
         // people look at `ip netns list` next: the namespaces go (together) before the prompt comes back
         sandboxes.forEach(controller::awaitRemoval);
         out.flush();

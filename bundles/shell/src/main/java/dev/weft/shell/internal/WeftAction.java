@@ -1,7 +1,11 @@
 package dev.weft.shell.internal;
 
+import dev.weft.api.Failures;
 import dev.weft.api.WeftException;
 import java.io.PrintStream;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.support.CommandException;
 
@@ -42,8 +46,29 @@ public abstract class WeftAction implements Action {
     }
 
     /** {@code network "x" not found}, or {@code networks "x", "y" not found}. */
-    static String notFound(String kind, java.util.List<String> names) {
+    static String notFound(String kind, List<String> names) {
         String quoted = names.stream().map(n -> "\"" + n + "\"").collect(java.util.stream.Collectors.joining(", "));
         return kind + (names.size() == 1 ? " " : "s ") + quoted + " not found";
+    }
+
+    /**
+     * Runs {@code action} on each of {@code names} and prints each name it succeeded for; goes on
+     * past a {@link WeftException}, which it keeps unless {@code ignored} accepts it. Returns what
+     * failed, for the command to throw at the end ({@link Failures#throwIfAny}).
+     */
+    static Failures forEachName(PrintStream out, List<String> names, Consumer<String> action,
+                                Predicate<WeftException> ignored) {
+        Failures failures = new Failures();
+        for (String name : names) {
+            try {
+                action.accept(name);
+                out.println(name);
+            } catch (WeftException e) {
+                if (!ignored.test(e)) {
+                    failures.add(e);
+                }
+            }
+        }
+        return failures;
     }
 }

@@ -7,7 +7,6 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -24,27 +23,14 @@ import java.util.logging.Logger;
  * no DNAT rule took them) are reset at once, and so is every client while there is no target. Runs
  * on the loop's thread only, except {@link #target(InetSocketAddress)}.
  */
-final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
+final class TcpRelay extends ListeningRelay<ServerSocketChannel> {
     private static final Logger LOG = Logger.getLogger(TcpRelay.class.getName());
     private static final int BUFFER = 64 * 1024;
 
-    private final RelayLoop loop;
-    private final ServerSocketChannel server;
-    /** Where new clients go; null while the port is not mapped: every client is reset. */
-    private volatile InetSocketAddress target;
     private final Set<Connection> connections = new HashSet<>();
-    private Selector selector;
 
     TcpRelay(RelayLoop loop, ServerSocketChannel server) {
-        this.loop = loop;
-        this.server = server;
-    }
-
-    @Override
-    public InetSocketAddress target(InetSocketAddress to) {
-        InetSocketAddress before = target;
-        target = to;
-        return before;
+        super(loop, server, SelectionKey.OP_ACCEPT);
     }
 
     @Override
@@ -55,19 +41,13 @@ final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
     }
 
     @Override
-    public void register(Selector selector) throws IOException {
-        this.selector = selector;
-        server.register(selector, SelectionKey.OP_ACCEPT, this);
-    }
-
-    @Override
     public void ready(SelectionKey key) {
-        for (int i = 0; i < 64; i++) { // a bounded batch, so one busy port cannot starve the others
+        for (int i = 0; i < BATCH; i++) {
             SocketChannel client;
             try {
-                client = server.accept();
+                client = listener.accept();
             } catch (IOException e) {
-                LOG.log(Level.FINE, "accept on " + server + " failed", e);
+                LOG.log(Level.FINE, "accept on " + listener + " failed", e);
                 return;
             }
             if (client == null) {
@@ -80,7 +60,7 @@ final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
     private void relay(SocketChannel client) {
         SocketChannel upstream = null;
         Connection c = null;
-        InetSocketAddress target = this.target;
+        InetSocketAddress target = target();
         try {
             InetSocketAddress from = (InetSocketAddress) client.getRemoteAddress();
             if (from.getAddress() instanceof Inet4Address || target == null) {
@@ -89,8 +69,7 @@ final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
             }
             client.configureBlocking(false);
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            StandardProtocolFamily family = target.getAddress() instanceof Inet4Address
-                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+            StandardProtocolFamily family = family(target);
             upstream = loop.inHost(() -> SocketChannel.open(family));
             upstream.configureBlocking(false);
             upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -99,10 +78,10 @@ final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
             if (upstream.connect(target)) {
                 c.connected();
             } else {
-                c.upstreamKey = upstream.register(selector, SelectionKey.OP_CONNECT, c);
+                c.upstreamKey = upstream.register(selector(), SelectionKey.OP_CONNECT, c);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "cannot relay a client of " + server + " to " + target, e);
+            LOG.log(Level.FINE, "cannot relay a client of " + listener + " to " + target, e);
             if (c != null) {
                 c.close(true);
             } else {
@@ -111,16 +90,6 @@ final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
                     reset(upstream);
                 }
             }
-        }
-    }
-
-    @Override
-    public void close() {
-        endFlows();
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // the port is released either way
         }
     }
 
@@ -187,9 +156,9 @@ final class TcpRelay implements RelayLoop.Relay, RelayLoop.Handler {
         }
 
         void connected() throws IOException {
-            clientKey = client.register(selector, 0, this);
+            clientKey = client.register(selector(), 0, this);
             if (upstreamKey == null) {
-                upstreamKey = upstream.register(selector, 0, this);
+                upstreamKey = upstream.register(selector(), 0, this);
             }
             interests();
         }

@@ -8,7 +8,6 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,31 +23,18 @@ import java.util.logging.Logger;
  * datagrams (only there when no DNAT rule took them) are dropped, and so is every datagram while
  * there is no target. Runs on the loop's thread only, except {@link #target(InetSocketAddress)}.
  */
-final class UdpRelay implements RelayLoop.Relay, RelayLoop.Handler {
+final class UdpRelay extends ListeningRelay<DatagramChannel> {
     private static final Logger LOG = Logger.getLogger(UdpRelay.class.getName());
     static final long IDLE_NANOS = 30_000_000_000L;
     static final int MAX_FLOWS = 1024;
 
-    private final RelayLoop loop;
-    private final DatagramChannel listener;
-    /** Where new flows go; null while the port is not mapped: every datagram is dropped. */
-    private volatile InetSocketAddress target;
     /** Access order: the first entry is the least recently used flow. */
     private final LinkedHashMap<SocketAddress, Flow> flows = new LinkedHashMap<>(16, 0.75f, true);
     /** One datagram at a time: the selector thread is the only user. */
     private final ByteBuffer buffer = ByteBuffer.allocate(65536);
-    private Selector selector;
 
     UdpRelay(RelayLoop loop, DatagramChannel listener) {
-        this.loop = loop;
-        this.listener = listener;
-    }
-
-    @Override
-    public InetSocketAddress target(InetSocketAddress to) {
-        InetSocketAddress before = target;
-        target = to;
-        return before;
+        super(loop, listener, SelectionKey.OP_READ);
     }
 
     @Override
@@ -57,16 +43,10 @@ final class UdpRelay implements RelayLoop.Relay, RelayLoop.Handler {
         flows.clear();
     }
 
-    @Override
-    public void register(Selector selector) throws IOException {
-        this.selector = selector;
-        listener.register(selector, SelectionKey.OP_READ, this);
-    }
-
     /** A datagram from a client. */
     @Override
     public void ready(SelectionKey key) {
-        for (int i = 0; i < 64; i++) { // a bounded batch, so one busy port cannot starve the others
+        for (int i = 0; i < BATCH; i++) {
             SocketAddress from;
             buffer.clear();
             try {
@@ -78,7 +58,7 @@ final class UdpRelay implements RelayLoop.Relay, RelayLoop.Handler {
             if (from == null) {
                 return;
             }
-            InetSocketAddress to = target;
+            InetSocketAddress to = target();
             if (((InetSocketAddress) from).getAddress() instanceof Inet4Address || to == null) {
                 continue; // IPv4 here means Weft's DNAT rules are missing: drop, never relay
             }
@@ -104,14 +84,13 @@ final class UdpRelay implements RelayLoop.Relay, RelayLoop.Handler {
             oldest.remove();
             evicted.close();
         }
-        StandardProtocolFamily family = target.getAddress() instanceof Inet4Address
-                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        StandardProtocolFamily family = family(target);
         DatagramChannel upstream = loop.inHost(() -> DatagramChannel.open(family));
         try {
             upstream.configureBlocking(false);
             upstream.connect(target);
             Flow flow = new Flow(client, upstream);
-            upstream.register(selector, SelectionKey.OP_READ, flow);
+            upstream.register(selector(), SelectionKey.OP_READ, flow);
             flows.put(client, flow);
             return flow;
         } catch (IOException | RuntimeException e) {
@@ -139,16 +118,6 @@ final class UdpRelay implements RelayLoop.Relay, RelayLoop.Handler {
         return flows.size();
     }
 
-    @Override
-    public void close() {
-        endFlows();
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // the port is released either way
-        }
-    }
-
     /** One client's flow: replies from the target go back to this client. */
     private final class Flow implements RelayLoop.Handler {
         final SocketAddress client;
@@ -163,7 +132,7 @@ final class UdpRelay implements RelayLoop.Relay, RelayLoop.Handler {
         /** A reply from the target. */
         @Override
         public void ready(SelectionKey key) {
-            for (int i = 0; i < 64; i++) {
+            for (int i = 0; i < BATCH; i++) {
                 buffer.clear();
                 try {
                     if (upstream.receive(buffer) == null) {
