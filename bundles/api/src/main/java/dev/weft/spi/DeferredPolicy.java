@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param maxWaitMillis how long due keys wait for a quiet moment at most
  * @param backlog       more due keys than this are done without waiting for quiet
  * @param batchSize     at most this many keys per run of the task (0: all due keys)
- * @param pauseMillis   between two batches, how long users' operations may keep the next one
- *                      waiting for quiet (0: the next batch waits as the first did)
+ * @param pauseMillis   with batches: the keys due when work begins are one round, done in batches;
+ *                      between two batches of a round, how long users' operations may keep the
+ *                      next one waiting for quiet. Keys due after the round began wait for the
+ *                      next round (0: no rounds; every batch waits as the first did)
  * @param capacity      more queued keys than this make submit wait for the queue's thread
  */
 public record DeferredPolicy(String name, long delayMillis, long maxWaitMillis, int backlog, int batchSize,

@@ -36,8 +36,15 @@ class DeferredQueue<K> implements DeferredWork<K> {
     private boolean closed;
     /** Callers waiting: everything queued is due now and needs no quiet. */
     private int hurry;
-    /** When the last batch ended while more keys waited (0: none did), for the policy's pause. */
+    /** When the last batch ended, for the policy's pause. */
     private long batchEnded;
+    /**
+     * With a pause and batches: the keys due at this moment (System.nanoTime; 0: none) are the
+     * current round, worked off in batches with pauses between; keys due later wait for the next
+     * round, under the usual rules (quiet, maximum wait, backlog). Without rounds, a steady stream
+     * of submissions would keep the queue working a batch each pause, never quiet.
+     */
+    private long round;
 
     /**
      * @param quiet how long no user's operation has run, in ms (0 while one runs)
@@ -158,7 +165,7 @@ class DeferredQueue<K> implements DeferredWork<K> {
             runTask(batch);
             synchronized (this) {
                 running.removeAll(batch);
-                batchEnded = queued.isEmpty() ? 0 : System.nanoTime();
+                batchEnded = System.nanoTime();
                 notifyAll();
             }
         }
@@ -180,19 +187,32 @@ class DeferredQueue<K> implements DeferredWork<K> {
             long now = System.nanoTime();
             boolean all = hurry > 0 || closed;
             long soonest = Long.MAX_VALUE;
-            int due = 0;
+            int due = 0, inRound = 0;
             for (long t : queued.values()) {
                 soonest = Math.min(soonest, t);
                 due += t <= now ? 1 : 0;
+                inRound += round != 0 && t <= round ? 1 : 0;
             }
-            if (all || due > 0 && timeToWork(now, soonest, due)) {
+            round = inRound == 0 ? 0 : round;
+            long cut = now;
+            boolean go;
+            if (all) {
+                go = true;
+            } else if (round != 0) { // the rest of a round: after the pause, or at a quiet moment
+                go = quiet.getAsLong() >= QUIET_MILLIS || (now - batchEnded) / 1_000_000 >= policy.pauseMillis();
+                cut = round;
+            } else {
+                go = due > 0 && timeToWork(now, soonest, due);
+                round = go && policy.pauseMillis() > 0 && policy.batchSize() > 0 ? now : 0;
+            }
+            if (go) {
                 List<K> batch = new ArrayList<>();
                 for (Iterator<Map.Entry<K, Long>> it = queued.entrySet().iterator(); it.hasNext(); ) {
                     Map.Entry<K, Long> e = it.next();
                     if (policy.batchSize() > 0 && batch.size() == policy.batchSize()) {
                         break;
                     }
-                    if (all || e.getValue() <= now) {
+                    if (all || e.getValue() <= cut) {
                         batch.add(e.getKey());
                         it.remove();
                     }
@@ -206,13 +226,8 @@ class DeferredQueue<K> implements DeferredWork<K> {
     }
 
     private boolean timeToWork(long now, long soonest, int due) {
-        if (quiet.getAsLong() >= QUIET_MILLIS || due > policy.backlog()) {
-            return true;
-        }
-        if (batchEnded != 0 && policy.pauseMillis() > 0) {
-            return (now - batchEnded) / 1_000_000 >= policy.pauseMillis(); // users had their pause
-        }
-        return (now - soonest) / 1_000_000 >= policy.maxWaitMillis();
+        return quiet.getAsLong() >= QUIET_MILLIS || due > policy.backlog()
+                || (now - soonest) / 1_000_000 >= policy.maxWaitMillis();
     }
 
     private void runTask(List<K> batch) {

@@ -90,6 +90,23 @@ class DeferredQueueTest {
     }
 
     @Test
+    void keysDueAfterARoundBeganWaitForARoundOfTheirOwn() throws Exception {
+        DeferredQueue<String> q = queue(DeferredPolicy.named("t").maxWait(300).batches(2).pause(20));
+        List.of("a", "b", "c", "d").forEach(q::submit);
+        awaitBatches(1); // busy: the round begins after the maximum wait
+        long submitted = System.nanoTime();
+        q.submit("e");
+        awaitBatches(2);
+        assertEquals(List.of(List.of("a", "b"), List.of("c", "d")), batches.subList(0, 2), "the round, after a pause");
+        Thread.sleep(150);
+        assertEquals(2, batches.size(), "a steady stream does not keep the queue working each pause: " + batches);
+        awaitBatches(3);
+        assertEquals(List.of("e"), batches.get(2));
+        assertTrue(System.nanoTime() - submitted >= 250_000_000L, "e waited for quiet or its own maximum wait");
+        q.close();
+    }
+
+    @Test
     void awaitDoesAQueuedKeyNowAndAKeySubmittedTwiceIsDoneOnce() {
         DeferredQueue<String> q = queue(DeferredPolicy.named("t").delay(60_000).maxWait(60_000));
         q.submit("a");

@@ -49,6 +49,8 @@ final class VethDeleter implements AutoCloseable {
     static final DeferredPolicy REMOVED = DeferredPolicy.named("bridge-removed-veths").delay(20).maxWait(0);
     private static final long POLL_MILLIS = 10;
     static final long REMOVED_DEADLINE_MILLIS = 5_000;
+    /** Up to this many names are looked up one by one; more in one dump of the host's links. */
+    private static final int LOOKUPS = 16;
 
     private final Rtnetlink host;
     private final DeferredWork<String> detached;
@@ -140,11 +142,15 @@ final class VethDeleter implements AutoCloseable {
         }
     }
 
-    /** The names that still exist (one dump for several, one lookup for one). */
+    /**
+     * The names that still exist: a lookup each for a few (the watched host ends of a group of
+     * removed sandboxes, looked at every 10 ms: a dump would cost as much as the host has links),
+     * one dump for more.
+     */
     private List<String> present(List<String> names) {
         try {
-            if (names.size() == 1) {
-                return host.link(names.get(0)).isPresent() ? names : List.of();
+            if (names.size() <= LOOKUPS) {
+                return names.stream().filter(n -> host.link(n).isPresent()).toList();
             }
             Set<String> links = new HashSet<>();
             host.links().forEach(l -> links.add(l.name()));
