@@ -85,12 +85,21 @@ final class EndpointRemoval implements SandboxConfig.Removal {
         return released;
     }
 
+    /** Waits until the addresses are released, or until {@code deadline} (System.nanoTime). */
+    synchronized void awaitReleased(long deadline) throws InterruptedException {
+        long left;
+        while (!released && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
+            wait(left);
+        }
+    }
+
     private void releaseOnce() {
         synchronized (this) {
             if (released) {
                 return;
             }
             released = true;
+            notifyAll();
         }
         try {
             release.run();

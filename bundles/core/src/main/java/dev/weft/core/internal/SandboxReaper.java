@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  *       From here on the names are free again;</li>
  *   <li>tell each endpoint's removal that the namespace is gone ({@link EndpointRemoval}): the
  *       drivers look for what its destruction takes down (a veth) and say when the endpoint's
- *       addresses are free; those their drivers do not hold are released now.</li>
+ *       addresses are free; those their drivers do not hold are released now;</li>
+ *   <li>wait (1 s at most) until the drivers say so, before the next group.</li>
  * </ol>
  */
 final class SandboxReaper implements AutoCloseable {
@@ -39,6 +40,8 @@ final class SandboxReaper implements AutoCloseable {
      */
     static final DeferredPolicy POLICY = DeferredPolicy.named("sandbox-reaper").maxWait(5_000).backlog(256)
             .batches(8).pause(50);
+    /** A group waits at most this long for the previous group's interfaces to be gone. */
+    static final long PACE_MILLIS = 1_000;
 
     /**
      * What is left of one removed sandbox: its record (REMOVING), whether its namespace is one Weft
@@ -165,6 +168,26 @@ final class SandboxReaper implements AutoCloseable {
                     held.add(r);
                 }
             }
+        }
+        awaitInterfacesGone(group);
+    }
+
+    /**
+     * The next group waits until the kernel has torn this group's interfaces down (their drivers
+     * release the addresses then), {@link #PACE_MILLIS} at most: the teardown runs in the kernel's
+     * cleanup worker under its configuration lock, and a next group on top of it would take that
+     * lock from users' operations for longer (measured: setup and connect medians 15–20% higher).
+     */
+    private void awaitInterfacesGone(List<Job> group) {
+        long deadline = System.nanoTime() + PACE_MILLIS * 1_000_000;
+        try {
+            for (Job j : group) {
+                for (EndpointRemoval r : j.removals()) {
+                    r.awaitReleased(deadline);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
