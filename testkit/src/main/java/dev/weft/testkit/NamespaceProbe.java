@@ -65,7 +65,6 @@ public final class NamespaceProbe {
         return false;
     }
 
-    /** True when the namespace is bind-mounted somewhere (as /run/netns/NAME is). */
     /**
      * As {@link #mounted(long)}, counting only mount points whose path contains {@code pathPart} (a
      * test host's name): inode numbers of freed namespaces are handed out again at once, so another
@@ -83,16 +82,9 @@ public final class NamespaceProbe {
         }
     }
 
+    /** True when the namespace is bind-mounted somewhere (as /run/netns/NAME is). */
     public static boolean mounted(long netnsInode) {
-        String wanted = "net:[" + netnsInode + "]";
-        try {
-            // Field 4 of mountinfo is the root of the mount; for an nsfs mount that is "net:[INODE]".
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                    .map(line -> line.split(" "))
-                    .anyMatch(fields -> fields.length > 3 && wanted.equals(fields[3]));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/mountinfo", e);
-        }
+        return mountedUnder(netnsInode, "");
     }
 
     /** Directory entries; empty when the directory vanished or is unreadable (processes come and go). */

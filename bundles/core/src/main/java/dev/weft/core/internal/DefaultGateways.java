@@ -264,7 +264,10 @@ final class DefaultGateways {
     /** The sandbox's joined endpoints other than {@code except} and the routes they give. */
     private List<Giver> givers(SandboxRecord s, EndpointRecord except) {
         List<Giver> out = new ArrayList<>();
-        for (EndpointRecord e : inventory.endpoints(x -> x.sandbox().equals(s.id()) && !x.id().equals(except.id()))) {
+        for (EndpointRecord e : inventory.endpointsOf(s.id())) {
+            if (e.id().equals(except.id())) {
+                continue;
+            }
             inventory.network(e.network()).ifPresent(n -> out.add(new Giver(n, e, routesOf(n, e))));
         }
         return out;
@@ -280,14 +283,12 @@ final class DefaultGateways {
      * the one connected first.
      */
     private List<Giver> ranked(SandboxRecord s, boolean v4) {
-        List<String> order = s.endpoints();
-        List<Giver> out = new ArrayList<>();
-        for (EndpointRecord e : inventory.endpoints(x -> x.sandbox().equals(s.id()) && x.state() == State.READY)) {
+        List<Giver> out = new ArrayList<>(); // in the order they joined
+        for (EndpointRecord e : inventory.endpointsOf(s.id()).stream().filter(x -> x.state() == State.READY).toList()) {
             inventory.network(e.network()).filter(n -> canGive(n, e, v4))
                     .ifPresent(n -> out.add(new Giver(n, e, routesOf(n, e))));
         }
-        out.sort(Comparator.comparingInt((Giver g) -> g.endpoint.gwPriority()).reversed()
-                .thenComparingInt(g -> order.indexOf(g.endpoint.id())));
+        out.sort(Comparator.comparingInt((Giver g) -> g.endpoint.gwPriority()).reversed()); // stable: ties keep it
         return out;
     }
 }

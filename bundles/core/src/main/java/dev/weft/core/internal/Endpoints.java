@@ -98,7 +98,7 @@ final class Endpoints {
         if (n.mode() == SandboxMode.NO_INTERFACE && !s.endpoints().isEmpty()) {
             throw new WeftException.Conflict("a sandbox on network \"" + n.name() + "\" cannot be on other networks");
         }
-        inventory.endpoints(e -> e.sandbox().equals(s.id())).stream()
+        inventory.endpointsOf(s.id()).stream()
                 .map(e -> inventory.network(e.network()).orElse(null))
                 .filter(x -> x != null && x.mode() == SandboxMode.NO_INTERFACE).findFirst()
                 .ifPresent(x -> {

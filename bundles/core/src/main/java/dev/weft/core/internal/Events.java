@@ -73,10 +73,6 @@ final class Events implements AutoCloseable {
         }
     }
 
-    boolean isEmpty() {
-        return listeners.isEmpty();
-    }
-
     /**
      * Makes {@code change}, then delivers the event {@code event} builds (after the change, so it
      * sees the new state), to every listener. Without listeners, only the change; an event that

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -122,6 +123,15 @@ final class Inventory {
 
     synchronized List<EndpointRecord> endpoints(Predicate<EndpointRecord> filter) {
         return endpoints.values().stream().filter(filter).toList();
+    }
+
+    /**
+     * The endpoints of a sandbox, in the order they joined, from its record's list of ids: no scan
+     * of every endpoint (the connect path asks several times).
+     */
+    synchronized List<EndpointRecord> endpointsOf(String sandboxId) {
+        SandboxRecord s = sandboxes.get(sandboxId);
+        return s == null ? List.of() : s.endpoints().stream().map(endpoints::get).filter(Objects::nonNull).toList();
     }
 
     synchronized Optional<EndpointRecord> endpoint(String id) {

@@ -26,8 +26,6 @@ import java.util.logging.Logger;
 final class IpamRegistry {
     private static final Logger LOG = Logger.getLogger(IpamRegistry.class.getName());
     private static final long REPLAY_WAIT_MILLIS = 10_000;
-    /** The bundle that serves the built-in IPAM drivers, as network records name it. */
-    static final String CORE_BUNDLE = IpamRecord.CORE_BUNDLE;
     private static final Set<String> BUILT_IN = Set.of(IpamDriver.DEFAULT, IpamDriver.NULL);
 
     /** One IPAM driver service. */
@@ -47,7 +45,7 @@ final class IpamRegistry {
 
         /** The built-in {@code null}: no pools, no addresses, never called. */
         boolean isNull() {
-            return name.equals(IpamDriver.NULL) && bundle.equals(CORE_BUNDLE);
+            return name.equals(IpamDriver.NULL) && bundle.equals(IpamRecord.CORE_BUNDLE);
         }
 
         boolean serves(IpamRecord network) {
@@ -77,9 +75,9 @@ final class IpamRegistry {
 
     /** Adds core's own {@code default} and {@code null} (ahead of any other, in listings). */
     void addBuiltIns(String version, IpamDriver defaultIpam, IpamDriver nullIpam) {
-        registrations.add(new Entry(IpamDriver.DEFAULT, CORE_BUNDLE, version, defaultIpam,
+        registrations.add(new Entry(IpamDriver.DEFAULT, IpamRecord.CORE_BUNDLE, version, defaultIpam,
                 "builtin:" + IpamDriver.DEFAULT, defaultIpam.addressSpaces()), 0);
-        registrations.add(new Entry(IpamDriver.NULL, CORE_BUNDLE, version, nullIpam, "builtin:" + IpamDriver.NULL,
+        registrations.add(new Entry(IpamDriver.NULL, IpamRecord.CORE_BUNDLE, version, nullIpam, "builtin:" + IpamDriver.NULL,
                 nullIpam.addressSpaces()), 1);
     }
 

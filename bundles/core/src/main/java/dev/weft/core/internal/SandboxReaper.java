@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  *   <li>tell each endpoint's removal that the namespace is gone ({@link EndpointRemoval}): the
  *       drivers look for what its destruction takes down (a veth) and say when the endpoint's
  *       addresses are free; those their drivers do not hold are released now;</li>
- *   <li>wait (1 s at most) until the drivers say so, before the next group.</li>
+ *   <li>the next group first waits (1 s at most) until the drivers have said so.</li>
  * </ol>
  */
 final class SandboxReaper implements AutoCloseable {
@@ -69,6 +69,12 @@ final class SandboxReaper implements AutoCloseable {
     private final DeferredWork<String> queue;
     /** Removals whose drivers hold the addresses after the namespace went (released on their word). */
     private final List<EndpointRemoval> held = new CopyOnWriteArrayList<>();
+    /**
+     * The last group done: the next one waits for its interfaces first. Waiting at the start of
+     * the next group, not at the end of this one, lets a caller waiting for this group's names
+     * ({@code sandbox:remove} through the shell) go as soon as its namespaces are deleted.
+     */
+    private volatile List<Job> previous = List.of();
 
     SandboxReaper(HostSystem system, Background background, Steps steps) {
         this.system = system;
@@ -92,10 +98,6 @@ final class SandboxReaper implements AutoCloseable {
         return queue.isPending(name);
     }
 
-    /** Whether removals are queued or running. */
-    boolean hasPending() {
-        return queue.hasPending();
-    }
 
     /** Waits until no removed sandbox of this name still has its namespace (the name is wanted again). */
     void await(String name) {
@@ -125,7 +127,9 @@ final class SandboxReaper implements AutoCloseable {
                 group.add(j);
             }
         }
+        awaitInterfacesGone(previous); // background groups only: finishNow is a user's operation
         finish(group);
+        previous = group;
     }
 
     private void finish(List<Job> group) {
@@ -169,11 +173,11 @@ final class SandboxReaper implements AutoCloseable {
                 }
             }
         }
-        awaitInterfacesGone(group);
+        held.removeIf(EndpointRemoval::released); // released on their drivers' word since
     }
 
     /**
-     * The next group waits until the kernel has torn this group's interfaces down (their drivers
+     * A group waits until the kernel has torn the previous group's interfaces down (their drivers
      * release the addresses then), {@link #PACE_MILLIS} at most: the teardown runs in the kernel's
      * cleanup worker under its configuration lock, and a next group on top of it would take that
      * lock from users' operations for longer (measured: setup and connect medians 15–20% higher).

@@ -278,9 +278,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     public JoinInfo join(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
         Rtnetlink host = kernel.host();
         String hostEnd = hostEndName(endpoint);
-        if (deleter.isPending(hostEnd)) {
-            deleter.drain(); // a reconnect of the same endpoint id: its old veth must be gone first
-        }
+        deleter.awaitGone(hostEnd); // a reconnect of the same endpoint id: its old veth must be gone first
         String bridge = bridgeName(network, options);
         int mtu = mtu(network, options, bridge);
         MacAddress mac = endpoint.mac() != null ? endpoint.mac()

@@ -126,12 +126,10 @@ final class OptionValues {
         return out;
     }
 
-    /** How a sandbox joins a network: {@code --ip}, {@code --ip6}, {@code --alias}, {@code -p}. */
-    static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish) {
-        return endpoint(ip, ip6, aliases, publish, null);
-    }
-
-    /** As {@link #endpoint(String, String, List, List)}, with {@code --gw-priority} (null: 0). */
+    /**
+     * How a sandbox joins a network: {@code --ip}, {@code --ip6}, {@code --alias}, {@code -p} and
+     * {@code --gw-priority} (null: 0).
+     */
     static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish, String gwPriority) {
         return new EndpointSpec(ip == null ? null : ipv4("--ip", ip), ip6 == null ? null : ipv6("--ip6", ip6),
                 aliases(aliases), ports(publish), gwPriority == null ? 0 : gwPriority("--gw-priority", gwPriority));

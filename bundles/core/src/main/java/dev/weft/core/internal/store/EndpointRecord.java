@@ -56,10 +56,6 @@ public record EndpointRecord(String id, String network, String sandbox, State st
                 aliases, ports, defaultRoute6, gwPriority);
     }
 
-    public EndpointRecord withPorts(List<PortBinding> p) {
-        return new EndpointRecord(id, network, sandbox, state, interfaceName, ipv4, ipv6, mac,
-                defaultRoute, aliases, p, defaultRoute6, gwPriority);
-    }
 
     /** The same endpoint giving the sandbox's IPv4 and IPv6 default routes as said. */
     public EndpointRecord withDefaultRoutes(boolean v4, boolean v6) {
