@@ -7,7 +7,7 @@
 # unmeasured iterations per loop, default 200), WEFT_MANY (Weft-alone sandboxes, default 1000),
 # IPERF_ROUNDS (default 3), WEFT_PEERS_KEEP (a directory to copy the JSON files into, to re-render
 # the report with `java -cp … dev.weft.bench.PeersReport DIR`).
-# Order: Weft, CNI, netavark, Docker (last: its iptables changes outlive it), iperf3. The peers run
+# Order: Weft in process, Weft through ./weft (run-cli.sh), CNI, netavark, Docker (last: its iptables changes outlive it), iperf3. The peers run
 # from a copy of their scripts in a temporary directory (their JSON lands there, not in WEFT_PEERS);
 # after each peer their cleanup.sh runs; after Docker the iptables FORWARD policy is put back as it
 # was and the nftables ruleset is compared with the one found at the start.
@@ -101,6 +101,8 @@ peer() { # name: runs the peer's script from the copy; its JSON lands in $work/p
 log "=== Weft (PeerPatternBench: N_LAT=$N_LAT N_SCALE=$N_SCALE WARMUP=$WARMUP MANY=$MANY)"
 java -cp "$CP" dev.weft.bench.PeerPatternBench "$work/weft.json" "$N_LAT" "$N_SCALE" "$WARMUP" "$MANY" >&2 \
     || failures="$failures Weft (exit $?);"
+log "=== Weft through ./weft (run-cli.sh $N_LAT: the user's path, a private instance)"
+bash "$here/run-cli.sh" "$N_LAT" "$work/weft-cli.json" >&2 || failures="$failures ./weft (exit $?);"
 peer cni
 peer netavark
 peer docker

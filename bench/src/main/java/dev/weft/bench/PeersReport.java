@@ -8,8 +8,8 @@ import static dev.weft.bench.PeerJson.fmt;
 import static dev.weft.bench.PeerJson.growth;
 import static dev.weft.bench.PeerJson.integer;
 import static dev.weft.bench.PeerJson.median;
-import static dev.weft.bench.PeerJson.num;
 import static dev.weft.bench.PeerJson.num0;
+import static dev.weft.bench.PeerJson.num;
 import static dev.weft.bench.PeerJson.ratio;
 import static dev.weft.bench.PeerJson.str;
 import static dev.weft.bench.PeerJson.sum;
@@ -28,17 +28,19 @@ import java.util.Locale;
  * The Markdown report of {@code bench/run-peers.sh}: reads the JSON that {@link PeerPatternBench},
  * the peers' scripts ({@code cni.json}, {@code netavark.json}, {@code docker.json}, written by
  * anchorlib's {@code save_json}), {@link DataplaneBench} and the script itself ({@code meta.json})
- * left in one directory, and prints one table per measure with the ratio peer ÷ Weft, then the
+ * left in one directory, with {@code weft-cli.json} ({@code bench/run-cli.sh}: the same steps through
+ * {@code ./weft}, the user's path), and prints one table per measure with the ratio peer ÷ Weft, then the
  * verdicts of issue 4's targets. A missing file (a peer that failed) shows as "failed".
  *
  * <pre>PeersReport DIR</pre>
  */
 public final class PeersReport {
-    private final JsonObject weft, cni, netavark, docker, dataplane, meta;
+    private final JsonObject weft, weftCli, cni, netavark, docker, dataplane, meta;
     private final StringBuilder out = new StringBuilder();
 
     private PeersReport(Path dir) throws IOException {
         weft = read(dir.resolve("weft.json"));
+        weftCli = read(dir.resolve("weft-cli.json"));
         cni = read(dir.resolve("cni.json"));
         netavark = read(dir.resolve("netavark.json"));
         docker = read(dir.resolve("docker.json"));
@@ -88,6 +90,8 @@ public final class PeersReport {
         line("|---|---|---|");
         line("| Weft | %s | %s |", "bridge driver through the Controller API (in process: Standalone)",
                 weft == null ? "failed" : str(weft, "version"));
+        line("| Weft, the user's path | %s | %s |", "the same through `./weft` against a running runtime on a private "
+                + "instance (`bench/run-cli.sh`)", weftCli == null ? "failed" : str(weftCli, "version"));
         line("| CNI | bridge + host-local, then portmap (spawned per the CNI spec) | %s |", version(cni));
         line("| netavark | `netavark setup/teardown` (bridge, 1 port) | %s |", version(netavark));
         line("| Docker | `docker` CLI against its own dockerd (20.10, libnetwork) | %s |", version(docker));
@@ -96,8 +100,13 @@ public final class PeersReport {
 
     /** A row: Weft's, CNI's, netavark's and Docker's cells and the three median ratios. */
     private void row(String what, String w, String c, String n, String d) {
-        double wm = median(weft, w);
-        line("| %s | %s | %s | %s | %s | %s | %s | %s |", what, cellOrDash(weft, w), cellOrDash(cni, c),
+        row(weft, what, w, c, n, d);
+    }
+
+    /** A row with Weft's cell from {@code side}: in process ({@link #weft}) or through {@code ./weft}. */
+    private void row(JsonObject side, String what, String w, String c, String n, String d) {
+        double wm = median(side, w);
+        line("| %s | %s | %s | %s | %s | %s | %s | %s |", what, cellOrDash(side, w), cellOrDash(cni, c),
                 cellOrDash(netavark, n), cellOrDash(docker, d), c == null ? "" : ratio(median(cni, c), wm),
                 n == null ? "" : ratio(median(netavark, n), wm), d == null ? "" : ratio(median(docker, d), wm));
     }
@@ -136,6 +145,19 @@ public final class PeersReport {
         row("connect a running sandbox to a second network", "latency.connect_ms", null, null,
                 "latency.network_connect_ms");
         row("disconnect it", "latency.disconnect_ms", null, null, "latency.network_disconnect_ms");
+        if (weftCli != null) { // the same steps as people run them: bash, the C client, a Karaf session
+            row(weftCli, "**the user's path**: setup through `./weft sandbox:create -p` (namespace included)",
+                    "latency.setup_ms", "latency.cni_ADD_chain_ms", "latency.setup_ms", "latency.run_d_bridge_p_ms");
+            row(weftCli, "**the user's path**: teardown through `./weft sandbox:remove` (returns once the namespace "
+                    + "is gone)", "latency.teardown_ms", "latency.cni_DEL_chain_ms", "latency.teardown_ms",
+                    "latency.rm_f_bridge_ms");
+            row(weftCli, "**the user's path**: `./weft network:connect`", "latency.connect_ms", null, null,
+                    "latency.network_connect_ms");
+            row(weftCli, "**the user's path**: `./weft network:disconnect`", "latency.disconnect_ms", null, null,
+                    "latency.network_disconnect_ms");
+            line("| `./weft network:list`, the CLI's floor (bash + C client + Karaf session) | %s | | | | | | |",
+                    cell(weftCli, "cli_floor_ms"));
+        }
         if (docker != null) {
             double net = median(docker, "latency.run_d_bridge_p_ms") - median(docker, "latency.run_d_none_ms");
             double netRm = median(docker, "latency.rm_f_bridge_ms") - median(docker, "latency.rm_f_none_ms");
