@@ -18,7 +18,7 @@ public final class Tools {
             Map.entry("ip", "iproute2"), Map.entry("ss", "iproute2"), Map.entry("tc", "iproute2"),
             Map.entry("nft", "nftables"), Map.entry("conntrack", "conntrack"), Map.entry("socat", "socat"),
             Map.entry("iperf3", "iperf3"), Map.entry("setpriv", "util-linux"), Map.entry("script", "bsdutils"),
-            Map.entry("sysctl", "procps"));
+            Map.entry("sysctl", "procps"), Map.entry("ping", "iputils-ping"));
     /** Programs found once: they do not go away during a run. */
     private static final Set<String> FOUND = ConcurrentHashMap.newKeySet();
 

@@ -44,6 +44,20 @@ public interface ExternalConnectivity<O> {
     }
 
     /**
+     * Whether the network's bindings are published on host ports (the default). False when they
+     * only open the sandbox's own port to traffic routed to it (the bridge's {@code routed} gateway
+     * mode for every family the network has, as Docker's {@code routed} port mapper): then core
+     * reserves no host port, and hands {@link #publish} (and records, and shows) each binding with
+     * host port 0 and no host address; the driver calls no {@link PortMapper} for them. Called
+     * before any host port is reserved, also after a restart. No side effects.
+     *
+     * @since 0.7.0
+     */
+    default boolean usesHostPorts(NetworkConfig network, O options) {
+        return true;
+    }
+
+    /**
      * Makes the bindings reachable. Called after {@link NetworkDriver#join}, with all of the
      * endpoint's bindings at once, and again with further bindings if more are added.
      *

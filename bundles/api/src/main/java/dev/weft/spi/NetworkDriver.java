@@ -71,6 +71,21 @@ public interface NetworkDriver<O> {
     }
 
     /**
+     * Whether the network's subnets of one family get a gateway address from IPAM (the default).
+     * False for options that give the host no address on the network (the bridge's
+     * {@code gateway_mode_ipv4=isolated}): then no gateway is allocated, a requested
+     * {@code --gateway} of that family is refused, its endpoints get no gateway and so no default
+     * route of that family, and a subnet may be as small as one address ({@code /32}, {@code /128};
+     * a {@code /31} or {@code /127} has two usable addresses, RFC 3021 and RFC 6164). Called after
+     * {@link #parseOptions}, before anything is allocated. No side effects.
+     *
+     * @since 0.7.0
+     */
+    default boolean needsGateway(O options, boolean ipv6) {
+        return true;
+    }
+
+    /**
      * Parses and checks the network options. Refuses unknown keys and malformed values with
      * {@link dev.weft.api.WeftException.InvalidRequest} naming the key, the value and what is
      * accepted. No side effects.

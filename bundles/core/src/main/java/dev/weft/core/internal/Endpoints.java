@@ -176,8 +176,12 @@ final class Endpoints {
             if (!spec.ports().isEmpty()) {
                 @SuppressWarnings("unchecked")
                 ExternalConnectivity<Object> ext = (ExternalConnectivity<Object>) driver;
-                bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options));
-                rollback.add(() -> hostPorts.release(id));
+                if (ext.usesHostPorts(n.config(), options)) {
+                    bound = hostPorts.reserve(id, s.name(), spec.ports(), ext.defaultHostAddress(options));
+                    rollback.add(() -> hostPorts.release(id));
+                } else {
+                    bound = HostPorts.withoutHostPorts(spec.ports());
+                }
             }
             String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
             EndpointRecord draft = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname, v4, v6, null, false,

@@ -96,7 +96,9 @@ final class Networks {
                 checkNullIpam(spec);
             }
             boolean addresses = handle.driver().usesAddresses() && !ipam.isNull();
-            List<Wanted> wanted = addresses ? subnetsWanted(spec) : List.of();
+            Gateways gateways = new Gateways(handle.driver().needsGateway(options, false),
+                    handle.driver().needsGateway(options, true));
+            List<Wanted> wanted = addresses ? subnetsWanted(spec, gateways) : List.of();
             String id = Ids.newId();
             handle.driver().validate(new NetworkConfig(id, spec.name(), spec.ipv6(), spec.internal(),
                     draft(wanted), spec.labels(), predefined, ipam.name), options);
@@ -111,7 +113,7 @@ final class Networks {
                 rollback.add(() -> inventory.removeNetwork(id));
                 List<SubnetRecord> subnets = new ArrayList<>();
                 for (Wanted w : wanted) {
-                    subnets.add(allocate(spec.name(), ipam, spec.ipamOptions(), w, rollback));
+                    subnets.add(allocate(spec.name(), ipam, spec.ipamOptions(), w, gateways.of(w.ipv6()), rollback));
                 }
                 record = record.withSubnets(subnets);
                 inventory.updateNetwork(record);
@@ -215,15 +217,26 @@ final class Networks {
     /** A subnet to allocate: as given, or (subnet null) a free one of the family. */
     private record Wanted(SubnetSpec spec, boolean ipv6) {}
 
+    /** Whether the driver wants a gateway for each family ({@link dev.weft.spi.NetworkDriver#needsGateway}). */
+    record Gateways(boolean v4, boolean v6) {
+        static final Gateways BOTH = new Gateways(true, true);
+
+        boolean of(boolean ipv6) {
+            return ipv6 ? v6 : v4;
+        }
+    }
+
     private SubnetRecord allocate(String network, IpamRegistry.Entry entry, Map<String, String> ipamOptions, Wanted w,
-                                  Rollback rollback) {
+                                  boolean withGateway, Rollback rollback) {
         IpamDriver ipam = entry.driver;
         SubnetSpec s = w.spec();
         PoolAllocation pool = requestPool(network, entry, new PoolRequest(entry.spaces.local(), s.subnet(), s.ipRange(),
                 w.ipv6(), ipamOptions));
         rollback.add(() -> ipam.releasePool(pool.id()));
         InetAddress gateway;
-        if (s.gateway() != null && SubnetRules.isLinkLocalGateway(pool.pool(), s.gateway())) {
+        if (!withGateway) {
+            gateway = null; // the driver gives the host no address on this network
+        } else if (s.gateway() != null && SubnetRules.isLinkLocalGateway(pool.pool(), s.gateway())) {
             gateway = s.gateway(); // outside the pool: not IPAM's to hand out
         } else {
             gateway = ipam.requestAddress(pool.id(), AddressRequest.gateway(
@@ -236,7 +249,7 @@ final class Networks {
     }
 
     /** The subnets to allocate: as given, plus a free IPv4 subnet when none is given, plus IPv6 with --ipv6. */
-    private static List<Wanted> subnetsWanted(NetworkSpec spec) {
+    private static List<Wanted> subnetsWanted(NetworkSpec spec, Gateways gateways) {
         List<Wanted> out = new ArrayList<>();
         boolean v4 = false, v6 = false;
         for (SubnetSpec s : spec.subnets()) {
@@ -244,7 +257,7 @@ final class Networks {
                 throw new WeftException.InvalidRequest("network \"" + spec.name()
                         + "\": an ip-range, gateway or aux address needs a subnet (--subnet)");
             }
-            check(spec.name(), s);
+            SubnetRules.check(spec.name(), s, gateways.of(!s.subnet().isIpv4()));
             if (s.subnet().isIpv4()) {
                 v4 = true;
             } else {
@@ -263,10 +276,6 @@ final class Networks {
             out.add(new Wanted(new SubnetSpec(null, null, null, Map.of()), true));
         }
         return out;
-    }
-
-    private static void check(String network, SubnetSpec s) {
-        SubnetRules.check(network, s);
     }
 
     /** Whether the recorded gateway came from IPAM: not an IPv6 link-local one outside the subnet. */

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * What makes a requested subnet usable, checked before anything is allocated: it holds no address
- * that no interface can carry, it leaves room for the gateway and an endpoint, and its ip-range,
+ * that no interface can carry, it leaves room for the gateway (when the network has one) and an endpoint, and its ip-range,
  * gateway and auxiliary addresses lie inside it, except that an IPv6 gateway may be link-local
  * (Docker accepts {@code --gateway fe80::1}; the bridge then carries it beside its own link-local).
  */
@@ -35,10 +35,21 @@ final class SubnetRules {
 
     private SubnetRules() {}
 
-    static void check(String network, SubnetSpec s) {
+    /**
+     * Checks a requested subnet; {@code withGateway} false when the network's driver gives that
+     * family no gateway ({@link dev.weft.spi.NetworkDriver#needsGateway}): then any size down to
+     * one address is accepted and a {@code --gateway} is refused.
+     */
+    static void check(String network, SubnetSpec s, boolean withGateway) {
         IpPrefix subnet = s.subnet();
         checkAddresses(network, subnet);
-        checkSize(network, subnet);
+        if (withGateway) {
+            checkSize(network, subnet);
+        } else if (s.gateway() != null) {
+            throw new WeftException.InvalidRequest("network \"" + network + "\": gateway " + IpAddresses.format(s.gateway())
+                    + " was given for subnet " + subnet + ", but the network's driver options give the host no address on "
+                    + "it (no gateway); drop --gateway, or choose a gateway mode with one");
+        }
         if (s.ipRange() != null && (s.ipRange().isIpv4() != subnet.isIpv4() || !subnet.contains(s.ipRange().address())
                 || s.ipRange().length() < subnet.length())) {
             throw new WeftException.InvalidRequest("network \"" + network + "\": ip-range " + s.ipRange()

@@ -144,6 +144,12 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                 Map.of(BridgeOptions.BRIDGE_NAME, DEFAULT_BRIDGE), Map.of()), true));
     }
 
+    /** No gateway (no host address on the bridge) for a family in {@code isolated} gateway mode. */
+    @Override
+    public boolean needsGateway(BridgeOptions options, boolean ipv6) {
+        return options.hasGateway(ipv6);
+    }
+
     @Override
     public BridgeOptions parseOptions(Map<String, String> options) {
         return BridgeOptions.parse(options);
@@ -161,6 +167,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                     + "its endpoints with link-local addresses only, is not supported yet); omit --ipam-driver for "
                     + "the default one, or choose another");
         }
+        ModeRules.check(network, options, () -> kernel.host().addresses().stream().map(a -> a.address().address())
+                .toList());
         int mtu = options.mtu();
         if (network.ipv6() && mtu != 0 && mtu < BridgeOptions.MIN_IPV6_MTU) {
             throw new WeftException.InvalidRequest("network \"" + network.name() + "\": " + BridgeOptions.MTU + "=" + mtu
@@ -221,7 +229,11 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                 hostSetup.noDuplicateAddressDetection(bridge);
             }
             if (created || !existing.get().isUp()) {
-                host.setLink(LinkChange.of(bridge).up());
+                LinkChange up = LinkChange.of(bridge).up();
+                if (network.subnets().stream().allMatch(s -> s.gateway() == null)) {
+                    up.noIpv6LinkLocal(); // isolated: the host has no address on the bridge at all, not even fe80::
+                }
+                host.setLink(up);
             }
             LinkPlumbing.addGateways(host, host.index(bridge), network);
             mtus.put(network.id(), mtu);
@@ -447,6 +459,19 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         return out;
     }
 
+    /** No host ports when every family the network has is in routed mode (ports open the sandbox's own). */
+    @Override
+    public boolean usesHostPorts(NetworkConfig network, BridgeOptions options) {
+        return !routedOnly(network, options);
+    }
+
+    private static boolean routedOnly(NetworkConfig network, BridgeOptions options) {
+        boolean v4 = network.subnets().stream().anyMatch(s -> s.subnet().isIpv4());
+        boolean v6 = network.subnets().stream().anyMatch(s -> !s.subnet().isIpv4());
+        return (v4 || v6) && (!v4 || options.gatewayMode4() == BridgeOptions.GatewayMode.ROUTED)
+                && (!v6 || options.gatewayMode6() == BridgeOptions.GatewayMode.ROUTED);
+    }
+
     /** {@code host_binding_ipv4}, so the controller binds (and reports) ports there and keeps them off IPv6. */
     @Override
     public InetAddress defaultHostAddress(BridgeOptions options) {
@@ -464,11 +489,14 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             throw new WeftException.InvalidRequest("network \"" + network.name() + "\" is internal: it cannot publish ports");
         }
         firewall.publish(network, endpoint, ports, options.hostBindingIpv4());
+        if (routedOnly(network, options)) {
+            return; // no host port: nothing for the relay
+        }
         try {
             relay.mapPorts(endpoint, ports);
         } catch (RuntimeException e) {
             try {
-                firewall.unpublish(endpoint, ports, options.hostBindingIpv4());
+                firewall.unpublish(network, endpoint, ports, options.hostBindingIpv4());
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -480,8 +508,10 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     @Override
     public void unpublish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
         Failures failures = new Failures();
-        failures.run(() -> relay.unmapPorts(endpoint, ports));
-        failures.run(() -> firewall.unpublish(endpoint, ports, options.hostBindingIpv4()));
+        if (!routedOnly(network, options)) {
+            failures.run(() -> relay.unmapPorts(endpoint, ports));
+        }
+        failures.run(() -> firewall.unpublish(network, endpoint, ports, options.hostBindingIpv4()));
         failures.throwIfAny("endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": unpublish failed");
     }
 
@@ -491,7 +521,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
      */
     void republish(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint, List<PortBinding> ports) {
         firewall.restorePorts(network, endpoint, ports, options.hostBindingIpv4());
-        relay.mapPorts(endpoint, ports);
+        if (!routedOnly(network, options)) {
+            relay.mapPorts(endpoint, ports);
+        }
     }
 
     @Override
@@ -540,8 +572,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     FirewallScript.Net net(NetworkConfig network, BridgeOptions options) {
         List<IpPrefix> subnets = network.subnets().stream().map(SubnetInfo::subnet).toList();
-        return new FirewallScript.Net(bridgeName(network, options), subnets, network.internal(), options.masqueraded(),
-                options.icc());
+        return new FirewallScript.Net(bridgeName(network, options), subnets, network.internal(), options.masquerade(),
+                options.icc(), options.gatewayMode4(), options.gatewayMode6(), options.trustedHostInterfaces(),
+                options.isolation(), options.outboundAddr4(), options.outboundAddr6());
     }
 
     /** {@code br-<first 12 of the id>} or the name the options give. */

@@ -54,6 +54,8 @@ final class Firewall {
     private static final Map<String, Boolean> PORT_MAPS = Map.of("pub_any", true, "pub_addr", true,
             "pub6_any", false, "pub6_addr", false);
     private static final String ICC_SET = "icc_off_ports";
+    /** The sets of published ports at the sandbox's own address, and whether their keys are IPv4. */
+    private static final Map<String, Boolean> DIRECT_SETS = Map.of("pub_direct", true, "pub6_direct", false);
 
     Firewall(Kernel kernel, String table) {
         this.kernel = kernel;
@@ -133,12 +135,22 @@ final class Firewall {
         return new Element(set(NftFamily.BRIDGE, "icc_off_ports"), SetKey.of().ifname(hostEnd), null);
     }
 
+    /** The network an endpoint's ports are published on, as the structure was written for it, or null. */
+    FirewallScript.Net network(String networkId) {
+        return networks.get(networkId);
+    }
+
     /**
-     * The map elements of one binding to {@code v4}/{@code v6} of an endpoint. A binding without a
-     * host address goes to every host address ({@code defaultHost} when the network has
-     * {@code host_binding_ipv4}), for IPv4 and, when the endpoint has one, IPv6.
+     * The elements of one binding to {@code v4}/{@code v6} of an endpoint on {@code net}. A binding
+     * without a host address goes to every host address ({@code defaultHost} when the network has
+     * {@code host_binding_ipv4}), for IPv4 and, when the endpoint has one, IPv6; an IPv6-only
+     * endpoint's to IPv6 only. Per family, as its gateway mode says: a NAT mode maps the host port
+     * to the sandbox's ({@code pub_*} maps); routed mode and trusted interfaces open the sandbox's
+     * own address and port ({@code pub_direct}, {@code pub6_direct}; routed mode ignores the host
+     * address and port, as Docker does).
      */
-    List<Element> portElements(PortBinding p, InetAddress v4, InetAddress v6, InetAddress defaultHost) {
+    List<Element> portElements(PortBinding p, InetAddress v4, InetAddress v6, InetAddress defaultHost,
+                               FirewallScript.Net net) {
         int proto = switch (p.protocol()) {
             case "tcp" -> 6;
             case "udp" -> 17;
@@ -148,28 +160,38 @@ final class Firewall {
         };
         List<Element> out = new ArrayList<>();
         InetAddress host = p.hostIp() != null ? p.hostIp() : defaultHost;
-        if (host == null || host instanceof Inet4Address) {
-            boolean any = host == null || host.isAnyLocalAddress();
+        // Every address (no host address given): IPv4 when the endpoint has it, and the host's IPv6
+        // addresses when the endpoint has IPv6.
+        if (host instanceof Inet4Address || (host == null && (v4 != null || v6 == null))) {
             if (v4 == null) {
                 throw new WeftException.InvalidRequest("port " + p + ": the endpoint has no IPv4 address to publish to");
             }
-            SetKey data = SetKey.of().address(v4).port(p.containerPort());
-            out.add(any
-                    ? new Element(set(NftFamily.INET, "pub_any"), SetKey.of().proto(proto).port(p.hostPort()), data)
-                    : new Element(set(NftFamily.INET, "pub_addr"), SetKey.of().address(host).proto(proto).port(p.hostPort()), data));
+            family(out, p, proto, host, v4, false, net);
         }
-        // Every address (no host address given) includes the host's IPv6 addresses when the endpoint has one.
         if (host instanceof Inet6Address || (host == null && v6 != null)) {
-            boolean any = host == null || host.isAnyLocalAddress();
             if (v6 == null) {
                 throw new WeftException.InvalidRequest("port " + p + ": the endpoint has no IPv6 address to publish to");
             }
-            SetKey data = SetKey.of().address(v6).port(p.containerPort());
-            out.add(any
-                    ? new Element(set(NftFamily.INET, "pub6_any"), SetKey.of().proto(proto).port(p.hostPort()), data)
-                    : new Element(set(NftFamily.INET, "pub6_addr"), SetKey.of().address(host).proto(proto).port(p.hostPort()), data));
+            family(out, p, proto, host, v6, true, net);
         }
         return out;
+    }
+
+    /** The elements of one binding in one family: the DNAT mapping, the direct opening, or both. */
+    private void family(List<Element> out, PortBinding p, int proto, InetAddress host, InetAddress target, boolean v6,
+                        FirewallScript.Net net) {
+        boolean any = host == null || host.isAnyLocalAddress();
+        if (net == null || net.mode(v6).translated()) {
+            SetKey data = SetKey.of().address(target).port(p.containerPort());
+            out.add(any
+                    ? new Element(set(NftFamily.INET, v6 ? "pub6_any" : "pub_any"), SetKey.of().proto(proto).port(p.hostPort()), data)
+                    : new Element(set(NftFamily.INET, v6 ? "pub6_addr" : "pub_addr"),
+                            SetKey.of().address(host).proto(proto).port(p.hostPort()), data));
+        }
+        if (net != null && net.direct(v6)) {
+            out.add(new Element(set(NftFamily.INET, v6 ? "pub6_direct" : "pub_direct"),
+                    SetKey.of().address(target).proto(proto).port(p.containerPort()), null));
+        }
     }
 
     /**
@@ -196,19 +218,31 @@ final class Firewall {
         }
     }
 
-    /** Removes elements of an endpoint in one batch; absent ones are no error. */
+    /**
+     * Removes elements of an endpoint in one batch; absent ones are no error. An element the
+     * endpoint holds more often than it is removed here stays in the kernel (two bindings of one
+     * endpoint to the same sandbox port share their {@code pub_direct} element).
+     */
     void removeElements(String endpointId, List<Element> remove) {
         if (remove.isEmpty()) {
             return;
         }
+        List<Element> held = elements.get(endpointId);
+        List<Element> left = held == null ? new ArrayList<>() : new ArrayList<>(held);
         ElementBatch batch = kernel.nftables().elements();
-        remove.forEach(e -> batch.destroy(e.set(), e.key()));
+        for (Element e : remove) {
+            left.remove(e);
+            if (!left.contains(e)) {
+                batch.destroy(e.set(), e.key());
+            }
+        }
         batches.readLock().lock();
         try {
-            batch.commit();
-            List<Element> held = elements.get(endpointId);
+            if (!batch.isEmpty()) {
+                batch.commit();
+            }
             if (held != null) {
-                held.removeAll(remove);
+                remove.forEach(held::remove);
                 if (held.isEmpty()) {
                     elements.remove(endpointId);
                 }
@@ -238,9 +272,12 @@ final class Firewall {
             kernel.nftables().read(NftFamily.INET, table).ifPresent(t -> {
                 for (NftSet set : t.sets()) {
                     Boolean v4 = PORT_MAPS.get(set.name());
-                    for (NftElement e : v4 == null ? List.<NftElement>of() : set.elements()) {
+                    Boolean directV4 = DIRECT_SETS.get(set.name());
+                    boolean direct = directV4 != null;
+                    for (NftElement e : v4 == null && !direct ? List.<NftElement>of() : set.elements()) {
                         Element element = new Element(set(NftFamily.INET, set.name()), e.key(), e.data().orElse(null));
-                        InetAddress target = e.data().map(d -> targetAddress(d, v4)).orElse(null);
+                        InetAddress target = direct ? targetAddress(e.key(), directV4)
+                                : e.data().map(d -> targetAddress(d, v4)).orElse(null);
                         if (target != null && unheld.test(element) && subnets.stream().anyMatch(p -> p.contains(target))) {
                             stale.add(element);
                         }
@@ -311,6 +348,9 @@ final class Firewall {
     static List<ConntrackFilter> flowFilters(List<PortBinding> ports) {
         List<ConntrackFilter> out = new ArrayList<>();
         for (PortBinding p : ports) {
+            if (p.hostPort() == 0) {
+                continue; // routed: no host port, no NATed flow
+            }
             int proto = switch (p.protocol()) {
                 case "tcp" -> 6;
                 case "udp" -> 17;

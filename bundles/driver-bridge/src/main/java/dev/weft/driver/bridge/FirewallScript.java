@@ -1,6 +1,11 @@
 package dev.weft.driver.bridge;
 
+import dev.weft.driver.bridge.BridgeOptions.GatewayMode;
+import dev.weft.driver.bridge.BridgeOptions.Isolation;
+import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
@@ -24,10 +29,29 @@ final class FirewallScript {
     /** The bits {@code mark_pre} sets on DNATed flows, so the bridge table exempts them from ICC-off. */
     static final String DNAT_MARK = "0x00770000";
 
-    /** What the ruleset needs to know of one network. */
-    record Net(String bridge, List<IpPrefix> subnets, boolean internal, boolean masquerade, boolean icc) {
+    /**
+     * What the ruleset needs to know of one network.
+     *
+     * @param masquerade {@code enable_ip_masquerade}: outbound traffic of a NAT family is translated
+     * @param mode4      the IPv4 subnets' gateway mode
+     * @param mode6      the IPv6 subnets' gateway mode
+     * @param trusted    host interfaces whose traffic reaches published ports at the sandbox's own address
+     * @param isolation  which other networks may reach this one
+     * @param outbound4  the SNAT source of outbound IPv4 traffic instead of masquerading, or null
+     * @param outbound6  the same for IPv6, or null
+     */
+    record Net(String bridge, List<IpPrefix> subnets, boolean internal, boolean masquerade, boolean icc,
+               GatewayMode mode4, GatewayMode mode6, List<String> trusted, Isolation isolation,
+               InetAddress outbound4, InetAddress outbound6) {
         Net {
             subnets = List.copyOf(subnets);
+            trusted = List.copyOf(trusted);
+        }
+
+        /** A network in NAT mode for both families, isolated (the defaults) . */
+        Net(String bridge, List<IpPrefix> subnets, boolean internal, boolean masquerade, boolean icc) {
+            this(bridge, subnets, internal, masquerade, icc, GatewayMode.NAT, GatewayMode.NAT, List.of(),
+                    Isolation.ISOLATED, null, null);
         }
 
         List<IpPrefix> v4() {
@@ -36,6 +60,20 @@ final class FirewallScript {
 
         List<IpPrefix> v6() {
             return subnets.stream().filter(p -> !p.isIpv4()).toList();
+        }
+
+        GatewayMode mode(boolean ipv6) {
+            return ipv6 ? mode6 : mode4;
+        }
+
+        /**
+         * Whether published ports of the family open the sandbox's own address and port
+         * (elements of {@code pub_direct}/{@code pub6_direct}): in routed mode for everyone, in
+         * NAT mode for the trusted interfaces.
+         */
+        boolean direct(boolean ipv6) {
+            GatewayMode m = mode(ipv6);
+            return m == GatewayMode.ROUTED || (m == GatewayMode.NAT && !trusted.isEmpty());
         }
     }
 
@@ -65,6 +103,9 @@ final class FirewallScript {
          .append("\tmap pub_any { type inet_proto . inet_service : ipv4_addr . inet_service; }\n")
          .append("\tmap pub6_addr { type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service; }\n")
          .append("\tmap pub6_any { type inet_proto . inet_service : ipv6_addr . inet_service; }\n")
+         .append("\t# published ports at the sandbox's own address (routed mode, trusted interfaces): addr . proto . port\n")
+         .append("\tset pub_direct { type ipv4_addr . inet_proto . inet_service; }\n")
+         .append("\tset pub6_direct { type ipv6_addr . inet_proto . inet_service; }\n")
          .append("\tchain raw_pre { type filter hook prerouting priority raw; policy accept; }\n")
          .append("\tchain publish { }\n")
          .append("\tchain nat_pre { type nat hook prerouting priority dstnat; policy accept; }\n")
@@ -116,10 +157,10 @@ final class FirewallScript {
 
         s.append("\tchain nat_post {\n");
         for (Net n : open) {
-            for (IpPrefix p : n.v4()) {
+            for (IpPrefix p : translated(n, false)) {
                 s.append("\t\tct status dnat ip saddr ").append(p).append(" ip daddr ").append(p).append(" masquerade\n");
             }
-            for (IpPrefix p : n.v6()) {
+            for (IpPrefix p : translated(n, true)) {
                 s.append("\t\tct status dnat ip6 saddr ").append(p).append(" ip6 daddr ").append(p).append(" masquerade\n");
             }
         }
@@ -127,11 +168,14 @@ final class FirewallScript {
             if (!n.masquerade()) {
                 continue;
             }
-            for (IpPrefix p : n.v4()) {
-                s.append("\t\tip saddr ").append(p).append(" oifname != ").append(q(n.bridge())).append(" masquerade\n");
-            }
-            for (IpPrefix p : n.v6()) {
-                s.append("\t\tip6 saddr ").append(p).append(" oifname != ").append(q(n.bridge())).append(" masquerade\n");
+            for (boolean v6 : new boolean[] {false, true}) {
+                InetAddress source = v6 ? n.outbound6() : n.outbound4();
+                for (IpPrefix p : translated(n, v6)) {
+                    s.append("\t\t").append(v6 ? "ip6" : "ip").append(" saddr ").append(p).append(" oifname != ")
+                     .append(q(n.bridge()))
+                     .append(source == null ? " masquerade" : " snat " + (v6 ? "ip6" : "ip") + " to " + IpAddresses.format(source))
+                     .append('\n');
+                }
             }
         }
         if (!open.isEmpty()) {
@@ -143,16 +187,33 @@ final class FirewallScript {
         s.append("\tchain forward {\n")
          .append("\t\tct state established,related accept\n")
          .append("\t\tct state invalid drop\n");
+        for (Net n : nets) {
+            List<Net> others = nets.stream().filter(o -> o != n).toList();
+            if (n.isolation() == Isolation.STRICT && !others.isEmpty()) {
+                s.append("\t\t# isolate=strict: nothing to or from another network, not even through a published port\n")
+                 .append("\t\tiifname ").append(q(n.bridge())).append(" oifname ").append(names(others, o -> true)).append(" drop\n")
+                 .append("\t\tiifname ").append(names(others, o -> true)).append(" oifname ").append(q(n.bridge())).append(" drop\n");
+            }
+        }
         if (!open.isEmpty()) {
             s.append("\t\tct status dnat oifname ").append(names(open, n -> true)).append(" accept\n");
         }
         for (Net n : nets) {
             s.append("\t\tiifname ").append(q(n.bridge())).append(" oifname ").append(q(n.bridge())).append(" accept\n");
         }
+        List<Net> unisolated = open.stream().filter(n -> n.isolation() == Isolation.OPEN).toList();
+        if (unisolated.size() > 1) {
+            s.append("\t\t# isolate=false networks reach each other\n")
+             .append("\t\tiifname ").append(names(unisolated, n -> true)).append(" oifname ")
+             .append(names(unisolated, n -> true)).append(" accept\n");
+        }
         for (Net n : nets) {
             if (n.internal()) {
                 s.append("\t\tiifname ").append(q(n.bridge())).append(" drop\n");
             }
+        }
+        for (Net n : open) {
+            inbound(s, n, nets);
         }
         if (!nets.isEmpty()) {
             s.append("\t\t# nothing new into a bridge from elsewhere: not from the LAN, not from another bridge\n")
@@ -160,6 +221,58 @@ final class FirewallScript {
         }
         s.append("\t}\n");
         s.append("}\n");
+    }
+
+    /** The family's subnets of a network whose gateway mode translates them (nat, nat-unprotected). */
+    private static List<IpPrefix> translated(Net n, boolean v6) {
+        return n.mode(v6).translated() ? (v6 ? n.v6() : n.v4()) : List.of();
+    }
+
+    /**
+     * What may open a connection into a network's subnets from outside its bridge, per gateway
+     * mode: nat-unprotected everything, routed the published ports at the sandbox's own address
+     * and ICMP, nat with trusted interfaces the published ports from those interfaces. Traffic
+     * from other bridges is left to the isolation rules and the final drop.
+     */
+    private static void inbound(StringBuilder s, Net n, List<Net> nets) {
+        String fromOutside = "iifname != " + names(nets, o -> true) + " oifname " + q(n.bridge());
+        for (boolean v6 : new boolean[] {false, true}) {
+            List<IpPrefix> prefixes = v6 ? n.v6() : n.v4();
+            if (prefixes.isEmpty()) {
+                continue;
+            }
+            String ip = v6 ? "ip6" : "ip";
+            String daddr = ip + " daddr " + set(prefixes);
+            String direct = ip + " daddr . meta l4proto . th dport @" + (v6 ? "pub6_direct" : "pub_direct");
+            switch (n.mode(v6)) {
+                case NAT_UNPROTECTED -> s.append("\t\t# nat-unprotected: every port reached directly by routing\n")
+                        .append("\t\t").append(fromOutside).append(' ').append(daddr).append(" accept\n");
+                case ROUTED -> s.append("\t\t# routed: published ports at the sandbox's own address, and ICMP\n")
+                        .append("\t\t").append(fromOutside).append(' ').append(daddr).append(' ').append(direct).append(" accept\n")
+                        .append("\t\t").append(fromOutside).append(' ').append(daddr).append(" meta l4proto ")
+                        .append(v6 ? "ipv6-icmp" : "icmp").append(" accept\n");
+                case NAT -> {
+                    if (!n.trusted().isEmpty()) {
+                        s.append("\t\t# trusted_host_interfaces: published ports at the sandbox's own address\n")
+                         .append("\t\tiifname ").append(quotedSet(n.trusted())).append(" oifname ").append(q(n.bridge()))
+                         .append(' ').append(daddr).append(' ').append(direct).append(" accept\n");
+                    }
+                }
+                case ISOLATED -> { } // internal only: dropped above
+            }
+        }
+    }
+
+    /** One prefix, or several as an anonymous set. */
+    private static String set(List<IpPrefix> prefixes) {
+        List<String> text = prefixes.stream().map(IpPrefix::toString).toList();
+        return text.size() == 1 ? text.get(0) : String.join(", ", text).transform(t -> "{ " + t + " }");
+    }
+
+    private static String quotedSet(List<String> names) {
+        List<String> quoted = new ArrayList<>();
+        names.forEach(n -> quoted.add(q(n)));
+        return quoted.size() == 1 ? quoted.get(0) : "{ " + String.join(", ", quoted) + " }";
     }
 
     private static void bridgeTable(StringBuilder s, String table) {

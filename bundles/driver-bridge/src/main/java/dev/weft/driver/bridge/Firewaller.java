@@ -61,8 +61,9 @@ interface Firewaller {
     void removeEndpoint(EndpointConfig endpoint, String hostEnd, boolean icc);
 
     /**
-     * DNAT from {@code ports} to the endpoint, in one batch (all or nothing), and the stale flows of
-     * its UDP and SCTP ports deleted. A binding without a host address goes to every host address
+     * Makes {@code ports} reach the endpoint as the network's gateway modes say (DNAT from the host
+     * ports in NAT modes; the sandbox's own port opened in routed mode and for trusted interfaces),
+     * in one batch (all or nothing), and the stale flows of its UDP and SCTP ports deleted. A binding without a host address goes to every host address
      * ({@code defaultHost} when the network has one). Refuses with
      * {@link dev.weft.api.WeftException.InvalidRequest}, naming {@code network} and what would work,
      * when it cannot publish at all.
@@ -80,7 +81,7 @@ interface Firewaller {
      * Undoes {@link #publish}: the elements in one batch (absent ones are no error), the flows of the
      * ports in the background.
      */
-    void unpublish(EndpointConfig endpoint, List<PortBinding> ports, InetAddress defaultHost);
+    void unpublish(NetworkConfig network, EndpointConfig endpoint, List<PortBinding> ports, InetAddress defaultHost);
 
     /**
      * Removes what is in the kernel but no endpoint explains (a crash between an element batch and

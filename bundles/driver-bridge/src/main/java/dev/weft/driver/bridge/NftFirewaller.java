@@ -80,8 +80,9 @@ final class NftFirewaller implements Firewaller {
     @Override
     public void publish(NetworkConfig network, EndpointConfig endpoint, List<PortBinding> ports, InetAddress defaultHost) {
         List<Firewall.Element> elements = new ArrayList<>();
+        FirewallScript.Net net = firewall.network(network.id());
         for (PortBinding p : ports) {
-            elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()), defaultHost));
+            elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()), defaultHost, net));
         }
         firewall.addElements(endpoint.id(), elements);
         // A UDP (or SCTP) flow that reached these host ports before, un-NATed or to an earlier target,
@@ -96,11 +97,13 @@ final class NftFirewaller implements Firewaller {
     }
 
     @Override
-    public void unpublish(EndpointConfig endpoint, List<PortBinding> ports, InetAddress defaultHost) {
+    public void unpublish(NetworkConfig network, EndpointConfig endpoint, List<PortBinding> ports,
+                          InetAddress defaultHost) {
         List<Firewall.Element> elements = new ArrayList<>();
+        FirewallScript.Net net = firewall.network(network.id());
         for (PortBinding p : ports) {
             try {
-                elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()), defaultHost));
+                elements.addAll(firewall.portElements(p, address(endpoint.ipv4()), address(endpoint.ipv6()), defaultHost, net));
             } catch (WeftException.InvalidRequest e) {
                 // never published: nothing to remove
             }

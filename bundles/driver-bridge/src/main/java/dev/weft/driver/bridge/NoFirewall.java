@@ -51,7 +51,7 @@ final class NoFirewall implements Firewaller {
     }
 
     @Override
-    public void unpublish(EndpointConfig endpoint, List<PortBinding> ports, InetAddress defaultHost) {
+    public void unpublish(NetworkConfig network, EndpointConfig endpoint, List<PortBinding> ports, InetAddress defaultHost) {
         // nothing was published
     }
 

@@ -3,6 +3,8 @@ package dev.weft.driver.bridge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.weft.api.PortBinding;
+import dev.weft.driver.bridge.BridgeOptions.GatewayMode;
+import dev.weft.driver.bridge.BridgeOptions.Isolation;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import java.io.IOException;
@@ -40,6 +42,18 @@ class FirewallGoldenTest {
         var v4 = ip("172.18.0.2");
         var v6 = ip("fd00:18::2");
         FirewallScript.Net plain = new FirewallScript.Net(NET1, List.of(p("172.18.0.0/16")), false, true, true);
+        FirewallScript.Net routed = mode(GatewayMode.ROUTED, GatewayMode.NAT, List.of(p("172.18.0.0/16")), List.of());
+        FirewallScript.Net unprotected = mode(GatewayMode.NAT_UNPROTECTED, GatewayMode.NAT, List.of(p("172.18.0.0/16")),
+                List.of());
+        FirewallScript.Net trusted = mode(GatewayMode.NAT, GatewayMode.NAT, List.of(p("172.18.0.0/16")),
+                List.of("eth1", "vpn0"));
+        FirewallScript.Net mixed = mode(GatewayMode.NAT, GatewayMode.ROUTED, List.of(p("172.18.0.0/16"), p("fd00:18::/64")),
+                List.of());
+        FirewallScript.Net strict = new FirewallScript.Net(NET1, List.of(p("172.18.0.0/16")), false, true, true,
+                GatewayMode.NAT, GatewayMode.NAT, List.of(), Isolation.STRICT, null, null);
+        FirewallScript.Net outbound = new FirewallScript.Net(NET1, List.of(p("172.18.0.0/16"), p("fd00:18::/64")), false,
+                true, true, GatewayMode.NAT, GatewayMode.NAT, List.of(), Isolation.ISOLATED, ip("192.0.2.10"),
+                ip("2001:db8::10"));
         return Stream.of(
                 new Scenario("default-bridge", "Default bridge network",
                         "The predefined network `bridge` (bridge `weft0`, 172.17.0.0/16): masquerade out, "
@@ -82,8 +96,45 @@ class FirewallGoldenTest {
                         List.of(new FirewallScript.Net(NET1, List.of(p("172.18.0.0/16"), p("fd00:18::/64")), false, true, true)),
                         adds(fw, v4, v6, List.of(tcp(null, 8080, 80)))),
                 new Scenario("routed", "Routed gateway mode",
-                        "`-o com.docker.network.bridge.gateway_mode_ipv4=routed`: no masquerade; hairpin only.",
-                        List.of(new FirewallScript.Net(NET1, List.of(p("172.18.0.0/16")), false, false, true)), List.of()));
+                        "`-o com.docker.network.bridge.gateway_mode_ipv4=routed` and `-p 8080:80`: no masquerade, no "
+                                + "DNAT; the published port opens the sandbox's own port 80 (an element of `pub_direct`; the "
+                                + "host port is not used), ICMP passes, every other new flow from outside is dropped.",
+                        List.of(routed), adds(fw, v4, null, List.of(tcp(null, 8080, 80)), routed)),
+                new Scenario("nat-unprotected", "Gateway mode nat-unprotected",
+                        "`-o com.docker.network.bridge.gateway_mode_ipv4=nat-unprotected`: masqueraded as in nat mode, "
+                                + "but every port of the sandboxes is reached directly by routing, published or not.",
+                        List.of(unprotected), List.of()),
+                new Scenario("isolated", "Gateway mode isolated",
+                        "`--internal -o com.docker.network.bridge.gateway_mode_ipv4=isolated`: the rules of an internal "
+                                + "network; the difference is outside the firewall: the bridge has no address at all "
+                                + "(no gateway, not even an IPv6 link-local one), so the host cannot reach the sandboxes.",
+                        List.of(new FirewallScript.Net(NET1, List.of(p("172.18.0.0/31")), true, true, true, GatewayMode.ISOLATED,
+                                GatewayMode.NAT, List.of(), Isolation.ISOLATED, null, null)), List.of()),
+                new Scenario("trusted-interfaces", "Trusted host interfaces",
+                        "`-o com.docker.network.bridge.trusted_host_interfaces=eth1:vpn0` and `-p 8080:80` in nat mode: "
+                                + "DNAT from the host's port as always, and from eth1 and vpn0 also the sandbox's own "
+                                + "address and port 80 (`pub_direct`); from any other interface direct access stays dropped.",
+                        List.of(trusted), adds(fw, v4, null, List.of(tcp(null, 8080, 80)), trusted)),
+                new Scenario("ipv6-routed", "IPv6 routed, IPv4 NAT",
+                        "`--ipv6 -o com.docker.network.bridge.gateway_mode_ipv6=routed` with `-p 8080:80`: IPv4 is "
+                                + "masqueraded and DNATed, IPv6 is routed: the port opens the sandbox's own IPv6 address.",
+                        List.of(mixed), adds(fw, v4, v6, List.of(tcp(null, 8080, 80)), mixed)),
+                new Scenario("isolate-strict", "isolate=strict",
+                        "Two networks, the first with `-o isolate=strict`: nothing passes between them in either "
+                                + "direction, not even to a port published on the host's addresses.",
+                        List.of(strict, new FirewallScript.Net(NET2, List.of(p("172.19.0.0/16")), false, true, true)), List.of()),
+                new Scenario("isolate-false", "isolate=false",
+                        "Two networks with `-o isolate=false`: their sandboxes reach each other directly through the host.",
+                        List.of(open(NET1, "172.18.0.0/16"), open(NET2, "172.19.0.0/16")), List.of()),
+                new Scenario("outbound-address", "Outbound addresses",
+                        "`--ipv6 -o outbound_addr4=192.0.2.10 -o outbound_addr6=2001:db8::10`: outbound traffic is "
+                                + "translated to those addresses (snat) instead of the outgoing interface's (masquerade).",
+                        List.of(outbound), List.of()));
+    }
+
+    private static FirewallScript.Net open(String bridge, String subnet) {
+        return new FirewallScript.Net(bridge, List.of(p(subnet)), false, true, true, GatewayMode.NAT, GatewayMode.NAT,
+                List.of(), Isolation.OPEN, null, null);
     }
 
     @ParameterizedTest
@@ -107,11 +158,20 @@ class FirewallGoldenTest {
     }
 
     private static List<String> adds(Firewall fw, InetAddress v4, InetAddress v6, List<PortBinding> ports) {
+        return adds(fw, v4, v6, ports, null);
+    }
+
+    private static List<String> adds(Firewall fw, InetAddress v4, InetAddress v6, List<PortBinding> ports,
+                                     FirewallScript.Net net) {
         List<String> out = new ArrayList<>();
         for (PortBinding b : ports) {
-            fw.portElements(b, v4, v6, null).forEach(e -> out.add(Firewall.describe("add", e)));
+            fw.portElements(b, v4, v6, null, net).forEach(e -> out.add(Firewall.describe("add", e)));
         }
         return out;
+    }
+
+    private static FirewallScript.Net mode(GatewayMode v4, GatewayMode v6, List<IpPrefix> subnets, List<String> trusted) {
+        return new FirewallScript.Net(NET1, subnets, false, true, true, v4, v6, trusted, Isolation.ISOLATED, null, null);
     }
 
     private static PortBinding tcp(InetAddress host, int hostPort, int port) {

@@ -42,7 +42,7 @@ class NoFirewallTest {
                 false, true, false));
         none.addEndpoint(endpoint, "wtv0123456789", false);
         none.restorePorts(network, endpoint, ports, null);
-        none.unpublish(endpoint, ports, null);
+        none.unpublish(network, endpoint, ports, null);
         none.removeEndpoint(endpoint, "wtv0123456789", false);
         none.removeNetwork(network.id());
         none.reapply();

@@ -93,12 +93,35 @@ public final class HostPorts {
         return taken.stream().map(Reserved::binding).toList();
     }
 
-    /** Reserves exactly {@code bindings} again (after a restart), all or none. */
+    /**
+     * The bindings of {@code specs} (each range expanded port by port) for a network that uses no
+     * host ports ({@link dev.weft.spi.ExternalConnectivity#usesHostPorts}): host port 0 and no
+     * host address, nothing reserved.
+     */
+    public static List<PortBinding> withoutHostPorts(List<PortSpec> specs) {
+        List<PortBinding> out = new ArrayList<>();
+        for (PortSpec spec : specs) {
+            for (int i = 0; i < spec.count(); i++) {
+                PortBinding b = new PortBinding(spec.protocol(), null, 0, spec.containerPort() + i);
+                if (!out.contains(b)) {
+                    out.add(b);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reserves exactly {@code bindings} again (after a restart), all or none; a binding with host
+     * port 0 is one that never had a host port ({@link #withoutHostPorts}) and is skipped.
+     */
     public List<PortBinding> restore(String owner, String ownerName, List<PortBinding> bindings) {
         List<Reserved> taken = new ArrayList<>();
         try {
             for (PortBinding b : bindings) {
-                taken.add(bind(b.protocol(), b.hostIp(), b.hostPort(), b.containerPort(), ownerName));
+                if (b.hostPort() != 0) {
+                    taken.add(bind(b.protocol(), b.hostIp(), b.hostPort(), b.containerPort(), ownerName));
+                }
             }
         } catch (RuntimeException e) {
             taken.forEach(r -> r.release().run());
