@@ -45,6 +45,15 @@ class GatewayModeKernelTest extends BridgeFixture.PerTest {
             assertFalse(lan.canConnectTcp("10.99.0.1", 8080, SHORT), "routed: no DNAT from the host port");
             assertTrue(published.port() > 0 && unpublished.port() > 0);
         }
+        assertEquals("[80/tcp]", f.endpoint(web, "rt").ports().toString(), "routed: no host port recorded");
+        try (TcpListener hostsOwn = f.host.listenTcp(8080)) {
+            assertTrue(hostsOwn.port() == 8080, "routed: the host port stays free for the host");
+        }
+        f.restart(); // as after kill -9: the opening comes back from the record, with no host port to take
+        try (TcpListener published = web.listenTcp(80)) {
+            assertTrue(lan.canConnectTcp(ip, 80, REACHABLE), "routed, after a restart: the published port");
+            assertTrue(published.port() > 0);
+        }
         Tools.require("ping");
         assertTrue(lan.tryExec("ping", "-c", "1", "-W", "2", ip).succeeded(), "routed: ICMP passes");
         try (TcpListener l = lan.listenTcp(9000)) {

@@ -1,6 +1,7 @@
 package dev.weft.driver.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,6 +136,9 @@ class LoopbackIpv6PublishKernelTest extends BridgeFixture.PerTest {
             assertTrue(f.host.canConnectTcp("127.0.0.1", 8082, WAIT), "host_binding_ipv4 through DNAT");
             assertFalse(f.host.canConnectTcp("::1", 8081, SHORT), "a 127.0.0.1 binding is not at [::1]");
             assertFalse(f.host.canConnectTcp("::1", 8082, SHORT), "a host_binding_ipv4 binding is not at [::1]");
+            // the accept threads record clients asynchronously: wait for the one that came (a loaded machine)
+            assertNotNull(l.awaitConnection(WAIT), "the 127.0.0.1 client came");
+            assertNotNull(l2.awaitConnection(WAIT), "the 127.0.0.1 client came");
             assertEquals(1, l.remoteAddresses().size(), "only the 127.0.0.1 client came: " + l.remoteAddresses());
             assertEquals(1, l2.remoteAddresses().size(), "only the 127.0.0.1 client came: " + l2.remoteAddresses());
         }

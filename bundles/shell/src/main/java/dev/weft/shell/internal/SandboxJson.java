@@ -59,8 +59,9 @@ final class SandboxJson {
             String key = p.containerPort() + "/" + p.protocol();
             JsonArray bindings = ports.has(key) ? ports.getAsJsonArray(key) : new JsonArray();
             JsonObject b = new JsonObject();
-            b.addProperty("HostIp", p.hostIp() == null ? "0.0.0.0" : Json.address(p.hostIp()));
-            b.addProperty("HostPort", Integer.toString(p.hostPort()));
+            // host port 0: a routed network's binding, which opens the sandbox's own port and no host port
+            b.addProperty("HostIp", p.hostPort() == 0 ? "" : p.hostIp() == null ? "0.0.0.0" : Json.address(p.hostIp()));
+            b.addProperty("HostPort", p.hostPort() == 0 ? "" : Integer.toString(p.hostPort()));
             bindings.add(b);
             ports.add(key, bindings);
         }
