@@ -12,7 +12,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <h2>Which endpoint gives a default route</h2>
  * For each IP family separately, of a sandbox's endpoints that have an address and a gateway of
- * that family on a network that is not internal: the one with the highest gateway priority
+ * that family on a network that is not internal and whose driver says its endpoints give default
+ * routes ({@link NetworkDriver#givesDefaultRoutes}): the one with the highest gateway priority
  * ({@link dev.weft.api.EndpointSpec#gwPriority()}, default 0, negative allowed); on a tie, the one
  * connected first. The controller records which endpoint gives which route (a restart keeps it)
  * and says so in the flags of the {@link EndpointConfig} of every call.
@@ -37,7 +38,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Only for an endpoint between the return of its {@code join} and its {@code leave}; never at the
  * same time as another call for an endpoint of the same sandbox (the controller holds the sandbox's
  * lock, and never holds it across two sandboxes); a flag is set only when the endpoint has that
- * family's address and gateway and its network is not internal.
+ * family's address and gateway and its network is not internal and gives default routes.
  *
  * <h2>What it may assume, what it must do</h2>
  * The endpoint's interface is in the sandbox as {@code join} (or {@code restore}) left it, with its

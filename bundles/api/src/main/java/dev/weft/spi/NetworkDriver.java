@@ -99,6 +99,23 @@ public interface NetworkDriver<O> {
      */
     default void validate(NetworkConfig network, O options) {}
 
+    /**
+     * Whether endpoints of a network with these options may give their sandbox a default route
+     * (netavark's {@code no_default_route=true} says they may not). When false, the controller treats
+     * the network's endpoints as it treats those of an internal network in its choice of default
+     * routes ({@link DefaultRoutes}): none of them is ever chosen, so another network's endpoint
+     * that can give the route gives it whatever the priorities, and {@link EndpointConfig#defaultRoute4()}
+     * and {@link EndpointConfig#defaultRoute6()} are never set for them. Asked once, when the network
+     * is created, right after {@link #validate}; the answer is recorded with the network (a restart
+     * keeps it, also while the driver is away), so it must follow from the options alone. No side
+     * effects. The default: true.
+     *
+     * @since 0.7.0
+     */
+    default boolean givesDefaultRoutes(O options) {
+        return true;
+    }
+
     /** Creates the network's kernel state (e.g. a bridge and its firewall structure). */
     void createNetwork(NetworkConfig network, O options);
 

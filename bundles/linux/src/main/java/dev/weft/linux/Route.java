@@ -11,7 +11,10 @@ import java.net.InetAddress;
  * @param gateway     the next hop, or null for a directly connected (link-scope) route
  * @param device      the output interface index, or 0 to let the kernel pick it from the gateway
  * @param onLink      the gateway is on the link even if no prefix there covers it
- * @param metric      the route's priority, 0 for the kernel's default
+ * @param metric      the route's priority ({@code RTA_PRIORITY}, iproute2's {@code metric}), an unsigned
+ *                    32-bit number held in an int's bits (so 4294967295 is -1:
+ *                    {@link Integer#toUnsignedLong} reads it, {@link #withMetric(long)} sets it); 0 for
+ *                    the kernel's default (0 for IPv4; IPv6 has no 0 and makes it 1024)
  */
 public record Route(IpPrefix destination, InetAddress gateway, int device, boolean onLink, int metric) {
 
@@ -40,6 +43,14 @@ public record Route(IpPrefix destination, InetAddress gateway, int device, boole
         return new Route(destination, gateway, device, onLink, metric);
     }
 
+    /** This route with the metric {@code metric}, from 0 to 4294967295 (a u32, as the kernel takes it). */
+    public Route withMetric(long metric) {
+        if (metric < 0 || metric > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("route metric " + metric + " is out of range 0-4294967295");
+        }
+        return withMetric((int) metric);
+    }
+
     public boolean isIpv4() {
         return destination.isIpv4();
     }
@@ -56,8 +67,8 @@ public record Route(IpPrefix destination, InetAddress gateway, int device, boole
         if (onLink) {
             sb.append(" onlink");
         }
-        if (metric > 0) {
-            sb.append(" metric ").append(metric);
+        if (metric != 0) {
+            sb.append(" metric ").append(Integer.toUnsignedString(metric));
         }
         return sb.toString();
     }

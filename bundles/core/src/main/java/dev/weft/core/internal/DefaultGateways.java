@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * Which endpoint of a sandbox gives it its default routes, and moving them as endpoints come and
  * go (Docker's gw-priority; the contract is {@link DefaultRoutes}'s). Per IP family: of the
  * endpoints that can give one (an address and a gateway of the family on a network that is not
- * internal), the one with the highest priority, on a tie the one connected first. The endpoint
+ * internal and whose driver did not say its endpoints give none, {@link NetworkRecord#givesDefaultRoutes()}),
+ * the one with the highest priority, on a tie the one connected first. The endpoint
  * records say who gives which ({@link EndpointRecord#defaultRoute()}, {@link EndpointRecord#defaultRoute6()}),
  * so a restart keeps the choice. Callers hold the sandbox's lock.
  */

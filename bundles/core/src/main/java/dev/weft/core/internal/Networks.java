@@ -106,7 +106,8 @@ final class Networks {
 
             NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
                     Instant.now(), spec.ipv6(), spec.internal(), predefined, List.of(), spec.options(), spec.labels(),
-                    handle.driver().sandboxMode(), sandboxDefault, new IpamRecord(ipam.name, ipam.bundle, spec.ipamOptions()));
+                    handle.driver().sandboxMode(), sandboxDefault, new IpamRecord(ipam.name, ipam.bundle, spec.ipamOptions()),
+                    !handle.driver().givesDefaultRoutes(options));
             Rollback rollback = new Rollback();
             try {
                 inventory.addNetwork(record);

@@ -73,6 +73,12 @@ class ControllerLogicTest {
             return options;
         }
 
+        /** Option {@code no_default_route=true}: its endpoints give no default route (netavark's). */
+        @Override
+        public boolean givesDefaultRoutes(Map<String, String> options) {
+            return !"true".equals(options.get("no_default_route"));
+        }
+
         @Override
         public void createNetwork(NetworkConfig network, Map<String, String> options) {
             calls.add("createNetwork " + network.name());
@@ -252,5 +258,40 @@ class ControllerLogicTest {
         assertEquals("10.70.0.3/24", sandbox("c", null).endpoints().get(0).ipv4().toString(),
                 "after the highest address a record holds (the records keep no order of what was given)");
         assertEquals(List.of("a", "c"), system.namespaceNames());
+    }
+
+    @Test
+    void anEndpointOfANetworkThatGivesNoDefaultRouteIsNeverChosenAndTheRecordKeepsItAcrossARestart() throws IOException {
+        controller.createNetwork(new NetworkSpec("quiet", "rec", List.of(SubnetSpec.of(IpPrefix.parse("10.71.0.0/24"))),
+                false, false, Map.of("no_default_route", "true"), Map.of()));
+        controller.createNetwork(new NetworkSpec("loud", "rec", List.of(SubnetSpec.of(IpPrefix.parse("10.72.0.0/24"))),
+                false, false, Map.of(), Map.of()));
+        controller.createSandbox(new SandboxSpec("s", "quiet", EndpointSpec.defaults().withGwPriority(100), null));
+        assertEquals(List.of(), givers("s"), "the only network gives none, whatever its priority");
+        controller.connect("loud", "s", EndpointSpec.defaults().withGwPriority(-5));
+        assertEquals(List.of("loud"), givers("s"), "a lower priority that can give it gives it");
+        String record;
+        try (Stream<Path> files = Files.list(dir.resolve("state/networks"))) {
+            record = files.map(p -> {
+                try {
+                    return Files.readString(p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).filter(t -> t.contains("\"quiet\"")).findFirst().orElseThrow();
+        }
+        assertTrue(record.contains("\"noDefaultRoutes\": true"), record);
+
+        controller.close();
+        start();
+        assertEquals(List.of("loud"), givers("s"));
+        controller.createSandbox(new SandboxSpec("t", "quiet", EndpointSpec.defaults().withGwPriority(100), null));
+        controller.connect("loud", "t", EndpointSpec.defaults().withGwPriority(-5));
+        assertEquals(List.of("loud"), givers("t"), "known after a restart, from the record");
+    }
+
+    private List<String> givers(String sandbox) {
+        return controller.sandbox(sandbox).orElseThrow().endpoints().stream()
+                .filter(e -> e.defaultRoute4() || e.defaultRoute6()).map(e -> e.network()).toList();
     }
 }

@@ -174,6 +174,10 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             throw new WeftException.InvalidRequest("network \"" + network.name() + "\": " + BridgeOptions.MTU + "=" + mtu
                     + " is too small for IPv6: use at least " + BridgeOptions.MIN_IPV6_MTU + " or drop --ipv6");
         }
+        checkStaticRoutes(network, options, false);
+        if (options.routing().vrf() != null) {
+            VrfEnslaving.require(kernel.host(), kernel.hostNamespace().toString(), network, options.routing().vrf());
+        }
         String bridge = bridgeName(network, options);
         bridges.forEach((id, used) -> {
             if (used.equals(bridge) && !id.equals(network.id())) {
@@ -197,9 +201,51 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         });
     }
 
+    /** False with {@code no_default_route=true} (netavark's): another network gives the default route. */
+    @Override
+    public boolean givesDefaultRoutes(BridgeOptions options) {
+        return !options.routing().noDefaultRoute();
+    }
+
+    /**
+     * Refuses a static route ({@code -o route}) a sandbox could not use: an IPv6 one on a network
+     * without IPv6, or one whose gateway lies in none of the network's subnets of its family. In
+     * {@link #validate} ({@code allocated} false) the subnets are only those the user gave, so a
+     * family without one is checked in {@link #createNetwork}, before any change, once IPAM has
+     * chosen them ({@code allocated} true).
+     */
+    private static void checkStaticRoutes(NetworkConfig network, BridgeOptions options, boolean allocated) {
+        for (StaticRoute r : options.routing().routes()) {
+            boolean v4 = r.destination().isIpv4();
+            if (!v4 && !network.ipv6()) {
+                throw new WeftException.InvalidRequest("network \"" + network.name() + "\": option "
+                        + RoutingOptions.ROUTE + "=\"" + r + "\" is not valid: it is an IPv6 route and the network has "
+                        + "no IPv6; add --ipv6 or drop the route");
+            }
+            List<IpPrefix> family = network.subnets().stream().map(SubnetInfo::subnet).filter(p -> p.isIpv4() == v4)
+                    .toList();
+            if ((allocated || !family.isEmpty()) && family.stream().noneMatch(p -> p.contains(r.gateway()))) {
+                throw new WeftException.InvalidRequest("network \"" + network.name() + "\": option "
+                        + RoutingOptions.ROUTE + "=\"" + r + "\" is not valid: its gateway "
+                        + IpAddresses.format(r.gateway()) + " is in none of the network's " + (v4 ? "IPv4" : "IPv6")
+                        + " subnets " + family + "; expected a gateway inside one of them, which the sandboxes reach "
+                        + "on this network");
+            }
+        }
+    }
+
+    /**
+     * Makes the bridge (or adopts an existing one), with its gateways, up, and the network's
+     * firewall structure. With {@code vrf=NAME} the bridge is enslaved to that VRF (looked up
+     * before any change; never exercised on a kernel without VRF support, see {@link VrfEnslaving}).
+     * Static routes are checked against the allocated subnets before any change.
+     */
     @Override
     public void createNetwork(NetworkConfig network, BridgeOptions options) {
         Rtnetlink host = kernel.host();
+        checkStaticRoutes(network, options, true);
+        Link vrf = options.routing().vrf() == null ? null
+                : VrfEnslaving.require(host, kernel.hostNamespace().toString(), network, options.routing().vrf());
         String bridge = bridgeName(network, options);
         boolean created = false;
         var existing = host.link(bridge);
@@ -228,6 +274,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             if (network.ipv6()) {
                 hostSetup.noDuplicateAddressDetection(bridge);
             }
+            if (vrf != null) {
+                VrfEnslaving.enslave(host, host.link(bridge).orElseThrow(), vrf, network.name());
+            }
             if (created || !existing.get().isUp()) {
                 LinkChange up = LinkChange.of(bridge).up();
                 if (network.subnets().stream().allMatch(s -> s.gateway() == null)) {
@@ -252,6 +301,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                 host.deleteLinkIfExists(bridge);
             } else {
                 LinkPlumbing.removeGateways(host, bridge, network);
+                if (vrf != null && existing.get().master() != vrf.index()) {
+                    VrfEnslaving.release(host, bridge, vrf.name());
+                }
             }
             try {
                 firewall.removeNetwork(network.id());
@@ -276,6 +328,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
                 failures.run(() -> host.deleteLinkIfExists(bridge));
             } else {
                 failures.run(() -> LinkPlumbing.removeGateways(host, bridge, network));
+                if (options.routing().vrf() != null) {
+                    failures.run(() -> VrfEnslaving.release(host, bridge, options.routing().vrf()));
+                }
                 LOG.info("network " + network.name() + ": left bridge " + bridge + " in place (Weft did not create it)");
             }
         }
@@ -313,13 +368,13 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             }
         }
         try {
-            boolean routeOut = !network.internal();
+            boolean routeOut = !network.internal() && givesDefaultRoutes(options);
             // IPv4 only: IPv6 off on the interface (as Docker does), written on the same trip into the
             // namespace that configures it
             Map<String, String> sysctls = endpoint.ipv6() != null ? Map.of()
                     : Map.of("net/ipv6/conf/" + endpoint.interfaceName() + "/disable_ipv6", "1");
             MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls,
-                    rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac));
+                    rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac, options.routing()));
             firewall.addEndpoint(endpoint, hostEnd, options.icc());
             return new JoinInfo(endpoint.interfaceName(), actual);
         } catch (RuntimeException e) {
@@ -424,14 +479,16 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
 
     /**
      * Adds or deletes {@code default via GATEWAY dev IF} in the sandbox, as the endpoint's flags
-     * say, in one netlink batch ({@link LinkPlumbing#setDefaultRoutes}); an internal network gives none.
+     * say, with the network's {@code metric}, in one netlink batch ({@link LinkPlumbing#setDefaultRoutes}); an
+     * internal network, or one with {@code no_default_route=true}, gives none.
      */
     @Override
     public void setDefaultRoutes(NetworkConfig network, BridgeOptions options, EndpointConfig endpoint,
                                  SandboxConfig sandbox) {
         try {
             kernel.inNamespace(sandbox.namespace(), rt -> {
-                LinkPlumbing.setDefaultRoutes(rt, endpoint, sandbox.name(), !network.internal());
+                LinkPlumbing.setDefaultRoutes(rt, endpoint, sandbox.name(),
+                        !network.internal() && givesDefaultRoutes(options), options.routing());
                 return null;
             });
         } catch (KernelException e) {

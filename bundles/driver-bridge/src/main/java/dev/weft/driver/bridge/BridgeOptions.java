@@ -7,13 +7,15 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The bridge driver's typed options, parsed from the user's {@code -o KEY=VALUE} map under
  * Docker's names (and netavark's, for what only netavark has), so users and tools carry over.
  * Every key is listed in {@link #KEYS}; any other key is refused, naming it. Parsing checks each
  * value on its own; what depends on the network (its families, {@code --internal}) or on the host
- * is {@link BridgeDriver#validate}'s.
+ * is {@link BridgeDriver#validate}'s. netavark's routing
+ * options are grouped in {@link RoutingOptions}.
  *
  * @param bridgeName      the Linux bridge's name, or null for {@code br-<first 12 of the network id>}
  * @param icc             sandboxes of the network may talk to each other (Docker's default: true)
@@ -30,11 +32,12 @@ import java.util.TreeMap;
  * @param outboundAddr4   netavark's {@code outbound_addr4}: the source address outbound IPv4 traffic
  *                        is translated to instead of the outgoing interface's (SNAT), or null
  * @param outboundAddr6   the same for IPv6 ({@code outbound_addr6}), or null
+ * @param routing         netavark's {@code metric}, {@code route}, {@code no_default_route} and {@code vrf}
  */
 public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, InetAddress hostBindingIpv4,
                             GatewayMode gatewayMode4, GatewayMode gatewayMode6, int mtu,
                             List<String> trustedHostInterfaces, Isolation isolation, InetAddress outboundAddr4,
-                            InetAddress outboundAddr6) {
+                            InetAddress outboundAddr6, RoutingOptions routing) {
     public static final String BRIDGE_NAME = "com.docker.network.bridge.name";
     public static final String ENABLE_ICC = "com.docker.network.bridge.enable_icc";
     public static final String ENABLE_IP_MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
@@ -48,8 +51,9 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
     public static final String OUTBOUND_ADDR6 = "outbound_addr6";
 
     /** The option keys, in one place. */
-    public static final List<String> KEYS = List.of(BRIDGE_NAME, ENABLE_ICC, ENABLE_IP_MASQUERADE, HOST_BINDING_IPV4,
-            GATEWAY_MODE_IPV4, GATEWAY_MODE_IPV6, TRUSTED_HOST_INTERFACES, MTU, ISOLATE, OUTBOUND_ADDR4, OUTBOUND_ADDR6);
+    public static final List<String> KEYS = Stream.concat(Stream.of(BRIDGE_NAME, ENABLE_ICC, ENABLE_IP_MASQUERADE,
+            HOST_BINDING_IPV4, GATEWAY_MODE_IPV4, GATEWAY_MODE_IPV6, TRUSTED_HOST_INTERFACES, MTU, ISOLATE, OUTBOUND_ADDR4,
+            OUTBOUND_ADDR6), RoutingOptions.KEYS.stream()).toList();
 
     static final int MIN_MTU = 68;
     static final int MAX_MTU = 65535;
@@ -140,7 +144,7 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
 
     public static BridgeOptions defaults() {
         return new BridgeOptions(null, true, true, null, GatewayMode.NAT, GatewayMode.NAT, 0, List.of(),
-                Isolation.ISOLATED, null, null);
+                Isolation.ISOLATED, null, null, RoutingOptions.DEFAULTS);
     }
 
     /** Parses {@code options}; refuses unknown keys and malformed values. No side effects. */
@@ -156,6 +160,7 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
         Isolation isolation = Isolation.ISOLATED;
         InetAddress outbound4 = null;
         InetAddress outbound6 = null;
+        RoutingOptions routing = RoutingOptions.DEFAULTS;
         // Sorted, so a request with several bad keys always names the same one first.
         for (Map.Entry<String, String> option : new TreeMap<>(options).entrySet()) {
             String key = option.getKey();
@@ -172,12 +177,14 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
                 case ISOLATE -> isolation = parseIsolation(value);
                 case OUTBOUND_ADDR4 -> outbound4 = parseAddress(key, value, true);
                 case OUTBOUND_ADDR6 -> outbound6 = parseAddress(key, value, false);
+                case RoutingOptions.METRIC, RoutingOptions.ROUTE, RoutingOptions.NO_DEFAULT_ROUTE, RoutingOptions.VRF ->
+                        routing = routing.with(key, value);
                 default -> throw new WeftException.InvalidRequest("driver \"" + BridgeDriver.NAME + "\" has no option \""
                         + key + "\": known options are " + String.join(", ", KEYS));
             }
         }
         return new BridgeOptions(name, icc, masquerade, hostBinding, mode4, mode6, mtu, trusted, isolation, outbound4,
-                outbound6);
+                outbound6, routing);
     }
 
     /** The gateway mode of one family. */
@@ -234,7 +241,8 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
         return a;
     }
 
-    private static String parseLinkName(String key, String value) {
+    /** A link name as the kernel takes it: 1 to 15 printable characters, no space, '/' or ':'. */
+    static String parseLinkName(String key, String value) {
         boolean ok = !value.isEmpty() && value.length() <= 15 && !value.equals(".") && !value.equals("..");
         for (int i = 0; ok && i < value.length(); i++) {
             char c = value.charAt(i);
@@ -246,7 +254,7 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
         return value;
     }
 
-    private static boolean parseBoolean(String key, String value) {
+    static boolean parseBoolean(String key, String value) {
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
@@ -279,7 +287,7 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
         throw invalid(MTU, value, "a whole number from " + MIN_MTU + " to " + MAX_MTU);
     }
 
-    private static WeftException.InvalidRequest invalid(String key, String value, String accepted) {
+    static WeftException.InvalidRequest invalid(String key, String value, String accepted) {
         return new WeftException.InvalidRequest("driver \"" + BridgeDriver.NAME + "\": option " + key + "=\"" + value
                 + "\" is not valid: expected " + accepted);
     }

@@ -2,7 +2,7 @@ package dev.weft.driver.bridge;
 
 import dev.weft.linux.Kernel;
 import dev.weft.linux.Link;
-import dev.weft.linux.Route;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -25,10 +25,20 @@ final class HostSetup {
         this.kernel = kernel;
     }
 
-    /** The MTU of the device of the host namespace's IPv4 default route, else 1500. */
+    /**
+     * The MTU a network without {@code mtu} gets (netavark 1.16's rule): that of the device of the
+     * host namespace's IPv4 default route (the one of lowest metric), else of its IPv6 one when it
+     * has no IPv4 default route, else 1500. A default route without a device (multipath) counts as none.
+     */
     int uplinkMtu() {
-        return defaultRouteDevices(AF_INET).stream().findFirst().flatMap(i -> kernel.host().link(i)).map(Link::mtu)
-                .orElse(FALLBACK_MTU);
+        for (int family : new int[] {AF_INET, AF_INET6}) {
+            Optional<Integer> mtu = defaultRouteDevices(family).stream().findFirst().flatMap(i -> kernel.host().link(i))
+                    .map(Link::mtu);
+            if (mtu.isPresent()) {
+                return mtu.get();
+            }
+        }
+        return FALLBACK_MTU;
     }
 
     void enableIpv4Forwarding() {
@@ -68,13 +78,12 @@ final class HostSetup {
         setIfDifferent("net/ipv6/conf/" + bridge + "/accept_dad", "0");
     }
 
+    /** The devices of the family's default routes, the one of the lowest metric first. */
     private Set<Integer> defaultRouteDevices(int family) {
         Set<Integer> out = new LinkedHashSet<>();
-        for (Route r : kernel.host().routes(family)) {
-            if (r.destination().isDefault() && r.device() != 0) {
-                out.add(r.device());
-            }
-        }
+        kernel.host().routes(family).stream().filter(r -> r.destination().isDefault() && r.device() != 0)
+                .sorted(Comparator.comparingLong(r -> Integer.toUnsignedLong(r.metric())))
+                .forEach(r -> out.add(r.device()));
         return out;
     }
 

@@ -119,12 +119,14 @@ final class LinkPlumbing {
      * all for an endpoint without IPv6, whose IPv6 the caller has disabled), then the default routes
      * through the gateways that the endpoint gives ({@link EndpointConfig#defaultRoute4()},
      * {@link EndpointConfig#defaultRoute6()}; none when {@code routeOut} is false: an internal
-     * network); other endpoints only get the routes of their subnets, which the kernel adds with the
-     * addresses. Returns the MAC: {@code knownMac} when the caller set it at creation (no round trip
-     * to read it back), else the kernel's.
+     * network, or one with {@code no_default_route}), with the network's {@code metric}; other endpoints
+     * only get the routes of their subnets, which the kernel adds with the addresses. Then the
+     * network's static routes ({@code -o route}) of the families the endpoint has an address of,
+     * out of its interface (they go with it). Returns the MAC: {@code knownMac} when the caller set
+     * it at creation (no round trip to read it back), else the kernel's.
      */
     static MacAddress configureSandboxEnd(Rtnetlink rt, EndpointConfig endpoint, boolean routeOut,
-                                          MacAddress knownMac) {
+                                          MacAddress knownMac, RoutingOptions routing) {
         int index = rt.index(endpoint.interfaceName());
         LinkChange up = LinkChange.of(index).up();
         if (endpoint.ipv6() == null) {
@@ -143,23 +145,29 @@ final class LinkPlumbing {
         // with the device: a link-local gateway (fe80::1) is ambiguous without one, and the kernel
         // refuses the route ("Egress device not specified")
         if (routeOut && gives(endpoint, true)) {
-            batch.addRoute(Route.defaultVia(endpoint.gateway4(), index));
+            batch.addRoute(routing.defaultRoute(endpoint.gateway4(), index));
         }
         if (routeOut && gives(endpoint, false)) {
-            batch.addRoute(Route.defaultVia(endpoint.gateway6(), index));
+            batch.addRoute(routing.defaultRoute(endpoint.gateway6(), index));
+        }
+        for (StaticRoute r : routing.routes()) {
+            if ((r.destination().isIpv4() ? endpoint.ipv4() : endpoint.ipv6()) != null) {
+                batch.addRoute(r.toRoute(index));
+            }
         }
         batch.send();
         return knownMac != null ? knownMac : rt.link(index).map(Link::mac).orElse(null);
     }
 
     /**
-     * Makes the endpoint's default routes ({@code default via GATEWAY dev IF}) what its flags say
-     * ({@code routeOut} false: none), in one batch: added for a family it gives and missing,
-     * deleted for a family it does not give and present. No other route is touched, default routes
-     * through other gateways or interfaces included. With the interface gone there is nothing to
-     * delete; adding then fails.
+     * Makes the endpoint's default routes ({@code default via GATEWAY dev IF metric METRIC}) what its
+     * flags say ({@code routeOut} false: none), in one batch: added with the network's metric for a
+     * family it gives and missing, deleted (as the kernel has it) for a family it does not give and
+     * present. No other route is touched, default routes through other gateways or interfaces
+     * included. With the interface gone there is nothing to delete; adding then fails.
      */
-    static void setDefaultRoutes(Rtnetlink rt, EndpointConfig endpoint, String sandbox, boolean routeOut) {
+    static void setDefaultRoutes(Rtnetlink rt, EndpointConfig endpoint, String sandbox, boolean routeOut,
+                                 RoutingOptions routing) {
         boolean want4 = routeOut && gives(endpoint, true), want6 = routeOut && gives(endpoint, false);
         var link = rt.link(endpoint.interfaceName());
         if (link.isEmpty()) {
@@ -179,14 +187,14 @@ final class LinkPlumbing {
             if (gateway == null) {
                 continue; // it never had one of this family
             }
-            Route ours = Route.defaultVia(gateway, index);
-            boolean there = present.stream().anyMatch(r -> r.destination().isIpv4() == v4 && gateway.equals(r.gateway()));
+            var there = present.stream().filter(r -> r.destination().isIpv4() == v4 && gateway.equals(r.gateway()))
+                    .findFirst();
             boolean want = v4 ? want4 : want6;
-            if (want && !there) {
-                batch.addRoute(ours);
+            if (want && there.isEmpty()) {
+                batch.addRoute(routing.defaultRoute(gateway, index));
                 changes++;
-            } else if (!want && there) {
-                batch.deleteRoute(ours);
+            } else if (!want && there.isPresent()) {
+                batch.deleteRoute(there.get());
                 changes++;
             }
         }

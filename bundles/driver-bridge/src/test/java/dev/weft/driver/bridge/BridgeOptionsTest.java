@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.api.WeftException;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +69,62 @@ class BridgeOptionsTest {
         assertMessage(Map.of(BridgeOptions.ENABLE_ICC, "maybe"), "expected true or false");
         assertMessage(Map.of(BridgeOptions.BRIDGE_NAME, "a-name-that-is-too-long"), "1 to 15");
         assertMessage(Map.of(BridgeOptions.MTU, "70000"), "from 68 to 65535");
+    }
+
+    @Test
+    void netavarksRoutingOptionsAreParsedUnderItsNames() {
+        BridgeOptions o = BridgeOptions.parse(Map.of("metric", "4294967295", "no_default_route", "true", "vrf", "blue",
+                "route", "10.9.0.0/24,10.1.0.254; fd00:9::/64,fd00:1::fe,20"));
+        RoutingOptions r = o.routing();
+        assertEquals(4294967295L, r.metric());
+        assertTrue(r.noDefaultRoute());
+        assertEquals("blue", r.vrf());
+        assertEquals(List.of(new StaticRoute(IpPrefix.parse("10.9.0.0/24"), IpAddresses.parse("10.1.0.254"), 0),
+                new StaticRoute(IpPrefix.parse("fd00:9::/64"), IpAddresses.parse("fd00:1::fe"), 20)), r.routes());
+        assertEquals("fd00:9::/64,fd00:1::fe,20", r.routes().get(1).toString());
+        assertEquals(-1, r.defaultRoute(IpAddresses.parse("10.1.0.1"), 3).metric(), "a u32 in an int's bits");
+        assertEquals(RoutingOptions.DEFAULTS, BridgeOptions.parse(Map.of()).routing());
+        assertFalse(BridgeOptions.parse(Map.of("no_default_route", "false")).routing().noDefaultRoute());
+        assertTrue(BridgeOptions.KEYS.containsAll(List.of("metric", "route", "no_default_route", "vrf")));
+    }
+
+    @Test
+    void badRoutingOptionsAreRefusedNamingKeyValueAndWhatIsAccepted() {
+        String metric = "driver \"bridge\": option metric=\"%s\" is not valid: expected a whole number from 0 to "
+                + "4294967295 (the default route's metric; 0 or none for the kernel's default)";
+        for (String bad : List.of("-1", "4294967296", "12345678901", "ten", "", "1.5")) {
+            assertExactly(Map.of("metric", bad), String.format(metric, bad));
+        }
+        String route = "driver \"bridge\": option route=\"%s\" is not valid: expected DEST,GATEWAY[,METRIC] with DEST a "
+                + "prefix like 10.9.0.0/16 or fd00:9::/64, GATEWAY an address of its family in one of the network's "
+                + "subnets, METRIC a whole number from 0 to 4294967295, several separated by ; (%s)";
+        assertExactly(Map.of("route", "10.9.0.0/24"), String.format(route, "10.9.0.0/24", "\"10.9.0.0/24\" has 1 part, not 2 or 3"));
+        assertExactly(Map.of("route", "10.9.0.0/24,10.1.0.1,5,6"),
+                String.format(route, "10.9.0.0/24,10.1.0.1,5,6", "\"10.9.0.0/24,10.1.0.1,5,6\" has 4 parts, not 2 or 3"));
+        assertExactly(Map.of("route", "10.9.0.0/24,gw"), String.format(route, "10.9.0.0/24,gw",
+                "gateway \"gw\" is not an IP address"));
+        assertExactly(Map.of("route", "10.9.0.0/24,fd00::1"), String.format(route, "10.9.0.0/24,fd00::1",
+                "gateway fd00::1 is not of the family of 10.9.0.0/24"));
+        assertExactly(Map.of("route", "10.9.0.0/24,10.1.0.1,x"), String.format(route, "10.9.0.0/24,10.1.0.1,x",
+                "metric \"x\" is not a whole number from 0 to 4294967295"));
+        assertMessage(Map.of("route", "10.9.0.1/24,10.1.0.1"), "destination \"10.9.0.1/24\"");
+        assertMessage(Map.of("route", "10.9.0.1/24,10.1.0.1"), "did you mean 10.9.0.0/24?");
+        assertMessage(Map.of("route", "10.9.0.0/24,10.1.0.1;"), "\"\" has 1 part, not 2 or 3");
+        assertExactly(Map.of("route", "10.9.0.0/24,10.1.0.1;10.9.0.0/24,10.1.0.2"), "driver \"bridge\": option "
+                + "route=\"10.9.0.0/24,10.1.0.1;10.9.0.0/24,10.1.0.2\" is not valid: expected one route per destination "
+                + "and metric (10.9.0.0/24 is given twice)");
+        BridgeOptions.parse(Map.of("route", "10.9.0.0/24,10.1.0.1;10.9.0.0/24,10.1.0.2,10")); // another metric: fine
+        assertExactly(Map.of("no_default_route", "sometimes"),
+                "driver \"bridge\": option no_default_route=\"sometimes\" is not valid: expected true or false");
+        assertExactly(Map.of("vrf", "a/b"), "driver \"bridge\": option vrf=\"a/b\" is not valid: expected a link name "
+                + "of 1 to 15 printable characters without space, '/' or ':'");
+        assertMessage(Map.of("vrf", ""), "option vrf=\"\" is not valid");
+        assertMessage(Map.of("vrf", "a-vrf-name-too-long"), "1 to 15");
+    }
+
+    private static void assertExactly(Map<String, String> options, String message) {
+        var e = assertThrows(WeftException.InvalidRequest.class, () -> BridgeOptions.parse(options));
+        assertEquals(message, e.getMessage());
     }
 
     private static void assertMessage(Map<String, String> options, String part) {

@@ -224,7 +224,7 @@ public final class RtnetlinkCodec {
         if (r.device() > 0) {
             b.attrU32(RTA_OIF, r.device());
         }
-        if (r.metric() > 0) {
+        if (r.metric() != 0) { // unsigned: a metric above 2147483647 is a negative int
             b.attrU32(RTA_PRIORITY, r.metric());
         }
     }

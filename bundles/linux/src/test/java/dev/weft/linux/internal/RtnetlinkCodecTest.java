@@ -479,6 +479,22 @@ class RtnetlinkCodecTest {
     }
 
     @Test
+    void metricIsAnUnsigned32BitNumber() {
+        Route r = Route.via(IpPrefix.parse("10.2.0.0/16"), IpAddresses.parse("10.1.0.1")).withMetric(4294967295L);
+        assertEquals(-1, r.metric());
+        assertEquals("10.2.0.0/16 via 10.1.0.1 metric 4294967295", r.toString());
+        assertBytes(bytes(""
+                + "34 00 00 00  18 00  05 06  01 00 00 00  00 00 00 00" // len 52
+                + "02 10 00 00  fe 03 00 01  00 00 00 00"            // AF_INET, /16, MAIN, BOOT, UNIVERSE, UNICAST
+                + "08 00 01 00  0a 02 00 00"                          // RTA_DST 10.2.0.0
+                + "08 00 05 00  0a 01 00 01"                          // RTA_GATEWAY 10.1.0.1
+                + "08 00 06 00  ff ff ff ff"                          // RTA_PRIORITY 4294967295
+        ), route(true, r));
+        assertThrows(IllegalArgumentException.class, () -> r.withMetric(4294967296L));
+        assertThrows(IllegalArgumentException.class, () -> r.withMetric(-1L));
+    }
+
+    @Test
     void onLinkGateway() {
         assertBytes(bytes(""
                 + "2c 00 00 00  18 00  05 06  01 00 00 00  00 00 00 00" // len 44

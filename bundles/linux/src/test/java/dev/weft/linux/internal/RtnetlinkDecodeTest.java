@@ -171,6 +171,19 @@ class RtnetlinkDecodeTest {
     }
 
     @Test
+    void metricAbove2147483647IsReadUnsigned() {
+        NlMessage m = one(bytes(""
+                + "34 00 00 00  18 00  02 00  05 00 00 00  39 30 00 00" // len 52
+                + "02 00 00 00  fe 03 00 01  00 00 00 00"
+                + "08 00 06 00  00 00 00 f0"                          // RTA_PRIORITY 4026531840
+                + "08 00 05 00  0a 01 00 01"                          // RTA_GATEWAY
+                + "08 00 04 00  04 00 00 00"));                       // RTA_OIF
+        Route r = RtnetlinkCodec.decodeRoute(m);
+        assertEquals(4026531840L, Integer.toUnsignedLong(r.metric()));
+        assertEquals(Route.defaultVia(IpAddresses.parse("10.1.0.1"), 4).withMetric(4026531840L), r);
+    }
+
+    @Test
     void ipv6DefaultRoute() {
         NlMessage m = one(bytes(""
                 + "48 00 00 00  18 00  02 00  05 00 00 00  39 30 00 00" // len 72

@@ -50,7 +50,8 @@ public class CreateNetwork extends WeftAction {
     @Option(name = "--internal", description = "No route out of the network and no published ports")
     boolean internal;
 
-    @Option(name = "-o", aliases = "--opt", multiValued = true, description = "Driver option KEY=VALUE (repeatable)")
+    @Option(name = "-o", aliases = "--opt", multiValued = true, description = "Driver option KEY=VALUE (repeatable; "
+            + "a repeated key keeps its last value, except route, whose values are joined with ';')")
     List<String> options;
 
     @Option(name = "--label", multiValued = true, description = "Label KEY[=VALUE] (repeatable)")
@@ -72,7 +73,7 @@ public class CreateNetwork extends WeftAction {
         // Everything is parsed before the controller is asked, so a typo changes nothing.
         NetworkSpec spec = new NetworkSpec(name, driver,
                 SubnetOptions.pair(subnets, ipRanges, gateways, auxAddresses), ipv6, internal,
-                OptionValues.keyValues("-o", options, true), OptionValues.keyValues("--label", labels, false),
+                OptionValues.driverOptions(options), OptionValues.keyValues("--label", labels, false),
                 ipamDriver, OptionValues.keyValues("--ipam-opt", ipamOptions, true));
         NetworkInfo created = controller.createNetwork(spec);
         out.println(created.id());

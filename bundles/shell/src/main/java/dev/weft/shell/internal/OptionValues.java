@@ -105,6 +105,25 @@ final class OptionValues {
         return out;
     }
 
+    /**
+     * The driver options that may be given several times ({@code -o route=A -o route=B}, as Podman
+     * users write netavark's static routes): their values are gathered in the order given, joined
+     * with {@link #GATHERED_SEPARATOR}, which is how the bridge driver reads several routes in one
+     * value. Any other repeated key keeps its last value, as Docker does.
+     */
+    static final java.util.Set<String> GATHERED_DRIVER_OPTIONS = java.util.Set.of("route");
+    static final String GATHERED_SEPARATOR = ";";
+
+    /** {@code -o KEY=VALUE} of {@code network:create}: {@link #keyValues}, with {@link #GATHERED_DRIVER_OPTIONS} gathered. */
+    static Map<String, String> driverOptions(List<String> texts) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String text : orEmpty(texts)) {
+            keyValues("-o", List.of(text), true).forEach((key, value) -> out.merge(key, value,
+                    (before, added) -> GATHERED_DRIVER_OPTIONS.contains(key) ? before + GATHERED_SEPARATOR + added : added));
+        }
+        return out;
+    }
+
     /** Published ports in Docker's {@code -p} syntax ({@link PortSpec#parse} names the value). */
     static List<PortSpec> ports(List<String> texts) {
         List<PortSpec> out = new ArrayList<>();

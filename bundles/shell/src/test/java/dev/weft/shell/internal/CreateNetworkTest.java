@@ -48,6 +48,15 @@ class CreateNetworkTest {
     }
 
     @Test
+    void aRepeatedRouteIsGatheredAndAnyOtherRepeatedKeyKeepsItsLastValue() throws Exception {
+        CreateNetwork c = command("blue");
+        c.options = List.of("route=10.9.0.0/24,10.1.0.254", "mtu=1400", "route=fd00:9::/64,fd00:1::fe,20", "mtu=1300");
+        Commands.run(c);
+        assertEquals(Map.of("route", "10.9.0.0/24,10.1.0.254;fd00:9::/64,fd00:1::fe,20", "mtu", "1300"),
+                controller.networkSpec.options());
+    }
+
+    @Test
     void withoutDriverTheSpecDefaultsToBridge() throws Exception {
         Commands.run(command("blue"));
         assertEquals("bridge", controller.networkSpec.driver());

@@ -66,12 +66,13 @@ public record EndpointRecord(String id, String network, String sandbox, State st
     /**
      * What its driver is told about it on {@code network}: its addresses with the network's gateways,
      * and the default-route flags only where it can give them (records before gw-priority set them
-     * for both families, also on internal networks).
+     * for both families, also on internal networks): not on a network that gives no default routes
+     * ({@link NetworkRecord#givesDefaultRoutes()}).
      */
     public EndpointConfig config(NetworkRecord network) {
         InetAddress gw4 = ipv4 == null ? null : network.gateway(true);
         InetAddress gw6 = ipv6 == null ? null : network.gateway(false);
-        boolean out = !network.internal() && network.mode() == SandboxMode.OWN_NAMESPACE;
+        boolean out = network.givesDefaultRoutes() && network.mode() == SandboxMode.OWN_NAMESPACE;
         return new EndpointConfig(id, interfaceName, ipv4, ipv6, gw4, gw6, out && gw4 != null && defaultRoute,
                 out && gw6 != null && defaultRoute6, mac, aliases);
     }

@@ -19,11 +19,14 @@ import java.util.Optional;
  * @param driverBundle the symbolic name of the bundle that served the driver when the network was made
  * @param ipam         the IPAM driver that allocated its pools; records written before IPAM drivers
  *                     were pluggable have none and mean the default one
+ * @param noDefaultRoutes true when its driver said at its creation that its endpoints give no default
+ *                     route ({@code NetworkDriver.givesDefaultRoutes}: netavark's {@code no_default_route});
+ *                     otherwise null, so it is absent from the file, as in records of earlier versions
  */
 public record NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
                             boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
                             Map<String, String> options, Map<String, String> labels, SandboxMode mode,
-                            boolean sandboxDefault, IpamRecord ipam) {
+                            boolean sandboxDefault, IpamRecord ipam, Boolean noDefaultRoutes) {
 
     /**
      * @param mode           how its driver gives sandboxes their stack (recorded so it is known while
@@ -37,22 +40,40 @@ public record NetworkRecord(String id, String name, String driver, String driver
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         mode = mode == null ? SandboxMode.OWN_NAMESPACE : mode;
         ipam = ipam == null ? IpamRecord.DEFAULT : ipam;
+        noDefaultRoutes = Boolean.TRUE.equals(noDefaultRoutes) ? Boolean.TRUE : null;
+    }
+
+    /** A network whose endpoints may give default routes (the form before {@code noDefaultRoutes}). */
+    public NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
+                         boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
+                         Map<String, String> options, Map<String, String> labels, SandboxMode mode,
+                         boolean sandboxDefault, IpamRecord ipam) {
+        this(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets, options, labels, mode,
+                sandboxDefault, ipam, null);
+    }
+
+    /**
+     * Whether its endpoints may give their sandbox default routes: not on an internal network, nor
+     * when its driver said no at its creation.
+     */
+    public boolean givesDefaultRoutes() {
+        return !internal && noDefaultRoutes == null;
     }
 
     public NetworkRecord withState(State s) {
         return new NetworkRecord(id, name, driver, driverBundle, s, created, ipv6, internal, predefined, subnets,
-                options, labels, mode, sandboxDefault, ipam);
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes);
     }
 
     public NetworkRecord withSubnets(List<SubnetRecord> s) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, s,
-                options, labels, mode, sandboxDefault, ipam);
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes);
     }
 
     /** The same network with its driver's mode and its predefined declaration as the driver states them now. */
     public NetworkRecord declared(SandboxMode m, boolean isDefault) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
-                options, labels, m, isDefault, ipam);
+                options, labels, m, isDefault, ipam, noDefaultRoutes);
     }
 
     /** What its driver is told about it. Nothing is parsed: a few objects around the record's values. */
