@@ -84,6 +84,24 @@ class GatewayModeKernelTest extends BridgeFixture.PerTest {
     }
 
     @Test
+    void natIpv6MasqueradesAndKeepsDirectAccessOut() throws Exception {
+        TestSandbox lan = lan();
+        f.host.ip("-6", "addr", "add", "fd00:99::1/64", "dev", hostLink("10.99.0.1"), "nodad");
+        lan.ip("-6", "addr", "add", "fd00:99::2/64", "dev", "eth0", "nodad");
+        lan.ip("-6", "route", "add", "fd00:81::/32", "via", "fd00:99::1");
+        f.network("nat6", List.of("10.81.18.0/24", "fd00:81:18::/64"), true, false, Map.of());
+        TestSandbox web = f.sandbox("web", "nat6", "8080:80");
+        try (TcpListener l = lan.listenTcp("::", 9000)) {
+            assertEquals("fd00:99::1", web.connectTcp("fd00:99::2", 9000).peerSeenBy(l), "IPv6 nat: masqueraded");
+        }
+        try (TcpListener published = web.listenTcp("::", 80)) {
+            assertTrue(lan.canConnectTcp("fd00:99::1", 8080, REACHABLE), "IPv6 nat: DNAT from the host's IPv6 address");
+            assertFalse(lan.canConnectTcp(f.ipv6(web, "nat6"), 80, SHORT), "IPv6 nat: no direct routed access");
+            assertTrue(published.port() > 0);
+        }
+    }
+
+    @Test
     void natUnprotectedLetsRoutedTrafficReachEveryPort() throws Exception {
         TestSandbox lan = lan();
         f.network("open", "10.81.3.0/24", Map.of(BridgeOptions.GATEWAY_MODE_IPV4, "nat-unprotected"));
