@@ -19,11 +19,15 @@ import java.util.Optional;
  * @param driverBundle the symbolic name of the bundle that served the driver when the network was made
  * @param ipam         the IPAM driver that allocated its pools; records written before IPAM drivers
  *                     were pluggable have none and mean the default one
+ * @param ipv4         {@code false} for an IPv6-only network; otherwise null, and absent from the file,
+ *                     as in records written before IPv6-only networks, which all have IPv4 (so the
+ *                     file of a network with IPv4 is what earlier versions wrote and read). Read it
+ *                     through {@link #hasIpv4()}.
  */
 public record NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
                             boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
                             Map<String, String> options, Map<String, String> labels, SandboxMode mode,
-                            boolean sandboxDefault, IpamRecord ipam) {
+                            boolean sandboxDefault, IpamRecord ipam, Boolean ipv4) {
 
     /**
      * @param mode           how its driver gives sandboxes their stack (recorded so it is known while
@@ -37,28 +41,49 @@ public record NetworkRecord(String id, String name, String driver, String driver
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         mode = mode == null ? SandboxMode.OWN_NAMESPACE : mode;
         ipam = ipam == null ? IpamRecord.DEFAULT : ipam;
+        ipv4 = Boolean.FALSE.equals(ipv4) ? Boolean.FALSE : null;
+    }
+
+    /** A network with IPv4 (the form before IPv6-only networks). */
+    public NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
+                         boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
+                         Map<String, String> options, Map<String, String> labels, SandboxMode mode,
+                         boolean sandboxDefault, IpamRecord ipam) {
+        this(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets, options, labels, mode,
+                sandboxDefault, ipam, null);
+    }
+
+    /** Whether it has IPv4: false only for an IPv6-only network. */
+    public boolean hasIpv4() {
+        return ipv4 == null;
+    }
+
+    /** The same network with IPv4 on or off. */
+    public NetworkRecord withIpv4(boolean enable) {
+        return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
+                options, labels, mode, sandboxDefault, ipam, enable ? null : Boolean.FALSE);
     }
 
     public NetworkRecord withState(State s) {
         return new NetworkRecord(id, name, driver, driverBundle, s, created, ipv6, internal, predefined, subnets,
-                options, labels, mode, sandboxDefault, ipam);
+                options, labels, mode, sandboxDefault, ipam, ipv4);
     }
 
     public NetworkRecord withSubnets(List<SubnetRecord> s) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, s,
-                options, labels, mode, sandboxDefault, ipam);
+                options, labels, mode, sandboxDefault, ipam, ipv4);
     }
 
     /** The same network with its driver's mode and its predefined declaration as the driver states them now. */
     public NetworkRecord declared(SandboxMode m, boolean isDefault) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
-                options, labels, m, isDefault, ipam);
+                options, labels, m, isDefault, ipam, ipv4);
     }
 
     /** What its driver is told about it. Nothing is parsed: a few objects around the record's values. */
     public NetworkConfig config() {
         return new NetworkConfig(id, name, ipv6, internal, subnets.stream().map(SubnetRecord::info).toList(), labels,
-                predefined, ipam.driver());
+                predefined, ipam.driver(), hasIpv4());
     }
 
     /** The gateway of its first IPv4 ({@code v4}) or IPv6 subnet that has one, or null. */
