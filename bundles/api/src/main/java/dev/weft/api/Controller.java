@@ -18,10 +18,15 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Controller {
 
     /**
-     * Creates a network with its driver's kernel state.
+     * Creates a network with its driver's kernel state. A subnet of the unspecified address
+     * ({@code 0.0.0.0/24}, {@code ::/64}) asks for any free subnet of that prefix length from the
+     * IPAM driver's pools ({@link NetworkSpec#subnets()}).
      * @throws WeftException.InvalidRequest bad name, malformed or inconsistent subnets, unknown option
-     *                                      or IPAM option, subnets asked of the {@code null} IPAM driver
-     * @throws WeftException.Conflict       duplicate name, subnet overlapping another network
+     *                                      or IPAM option, subnets asked of the {@code null} IPAM driver,
+     *                                      a size no pool can give, no IP family ({@code ipv4} and
+     *                                      {@code ipv6} both off), an IPv4 subnet for an IPv6-only network
+     * @throws WeftException.Conflict       duplicate name, subnet overlapping another network, no free
+     *                                      subnet left in the pools
      * @throws WeftException.Unavailable    no driver or no IPAM driver of that name
      */
     NetworkInfo createNetwork(NetworkSpec spec);

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * How a sandbox joins a network ({@code network:connect}, or the first network of {@code sandbox:create}).
  *
- * @param ipv4       a static IPv4 address in the network's subnet, or null for the next free one
+ * @param ipv4       a static IPv4 address in the network's subnet, or null for the next free one; refused
+ *                   for an IPv6-only network ({@link NetworkSpec#ipv4()} false), whose endpoints get none
  * @param ipv6       a static IPv6 address, or null
  * @param aliases    extra names of the sandbox on this network (name resolution)
  * @param ports      ports to publish through this network's driver

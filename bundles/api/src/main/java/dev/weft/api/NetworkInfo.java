@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.net.IpPrefix;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,18 @@ import java.util.Map;
  * @param ipamDriver  the IPAM driver that allocated its subnets ({@code default}, {@code null}, or a
  *                    third party's)
  * @param ipamOptions the IPAM driver options as given
- * @since 0.5.0 (ipamDriver, ipamOptions)
+ * @param ipv4        it has IPv4 ({@link NetworkSpec#ipv4()}; false: IPv6 only)
+ * @param ipamStatus  per subnet, how much of it is allocated (Docker's {@code Status.IPAM.Subnets}),
+ *                    as its IPAM driver counts it at the moment of the request; empty when the IPAM
+ *                    driver cannot tell ({@code dev.weft.spi.IpamPoolStatus}), is not installed, or
+ *                    the network has no subnets, and in {@code ControllerListener} events
+ * @since 0.5.0 (ipamDriver, ipamOptions), 0.7.0 (ipv4, ipamStatus)
  */
 public record NetworkInfo(String id, String name, String driver, String scope, Instant created, boolean ipv6,
                           boolean internal, boolean predefined, boolean available, List<SubnetInfo> subnets,
                           Map<String, String> options, Map<String, String> labels, List<EndpointInfo> endpoints,
-                          String ipamDriver, Map<String, String> ipamOptions) {
+                          String ipamDriver, Map<String, String> ipamOptions, boolean ipv4,
+                          Map<IpPrefix, SubnetStatus> ipamStatus) {
     public NetworkInfo {
         subnets = List.copyOf(subnets);
         options = Map.copyOf(options);
@@ -37,6 +44,22 @@ public record NetworkInfo(String id, String name, String driver, String scope, I
         endpoints = List.copyOf(endpoints);
         ipamDriver = ipamDriver == null ? NetworkSpec.DEFAULT_IPAM_DRIVER : ipamDriver;
         ipamOptions = ipamOptions == null ? Map.of() : Map.copyOf(ipamOptions);
+        ipamStatus = ipamStatus == null ? Map.of() : Map.copyOf(ipamStatus);
+    }
+
+    /** A network with IPv4 and no IPAM status (the form before 0.7.0). */
+    public NetworkInfo(String id, String name, String driver, String scope, Instant created, boolean ipv6,
+                       boolean internal, boolean predefined, boolean available, List<SubnetInfo> subnets,
+                       Map<String, String> options, Map<String, String> labels, List<EndpointInfo> endpoints,
+                       String ipamDriver, Map<String, String> ipamOptions) {
+        this(id, name, driver, scope, created, ipv6, internal, predefined, available, subnets, options, labels,
+                endpoints, ipamDriver, ipamOptions, true, null);
+    }
+
+    /** The same network with the IPAM status given. */
+    public NetworkInfo withIpamStatus(Map<IpPrefix, SubnetStatus> status) {
+        return new NetworkInfo(id, name, driver, scope, created, ipv6, internal, predefined, available, subnets, options,
+                labels, endpoints, ipamDriver, ipamOptions, ipv4, status);
     }
 
     /** A network of the default IPAM driver without IPAM options (the form before 0.5.0). */

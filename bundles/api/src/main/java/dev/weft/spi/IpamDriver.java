@@ -93,7 +93,8 @@ public interface IpamDriver {
      * Reserves a pool for a network.
      *
      * <p>With {@link PoolRequest#pool()} null the driver picks a free subnet of the requested family
-     * that overlaps no pool it holds in the address space. With an explicit pool it gives exactly
+     * that overlaps no pool it holds in the address space; when {@link PoolRequest#prefixLength()} is
+     * set, one of exactly that prefix length (or it refuses, see there). With an explicit pool it gives exactly
      * that subnet, or refuses with {@link IpamException.Reason#POOL_OVERLAP} naming the overlapping
      * pool in use. With a {@link PoolRequest#subPool()} (ip-range) endpoints without a preferred
      * address get theirs from it; it must lie inside the pool.
@@ -105,7 +106,8 @@ public interface IpamDriver {
      * <p>Reserves no address, not even the suggested gateway: the controller requests that next.
      *
      * @throws IpamException {@link IpamException.Reason#INVALID_REQUEST} (unknown address space or
-     *                       option, family mismatch, ip-range outside the pool or without one),
+     *                       option, family mismatch, ip-range outside the pool or without one, a prefix
+     *                       length the driver cannot give),
      *                       {@link IpamException.Reason#POOL_OVERLAP},
      *                       {@link IpamException.Reason#NO_FREE_POOL}
      */

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param id       64 hex characters; stable for the network's life, also across restarts
  * @param name     the network's name (for messages and link names chosen from it)
- * @param ipv6     dual stack
+ * @param ipv6     it has IPv6 (dual stack, or IPv6 only when {@code ipv4} is false)
  * @param internal no route out and no published ports
  * @param subnets  allocated subnets with gateways, IPv4 first
  * @param labels   the user's labels
@@ -22,14 +22,25 @@ import java.util.Map;
  *                 endpoints no addresses ({@link #withoutAddresses()}). In {@link NetworkDriver#validate}
  *                 the subnets are only those the user gave, so this is how a driver that needs
  *                 addresses learns in time that there will be none.
- * @since 0.5.0 (ipamDriver)
+ * @param ipv4     it has IPv4 (Docker's {@code EnableIPv4}; default true). False: an IPv6-only network
+ *                 ({@code network:create --ipv4=false --ipv6}): no IPv4 subnet, endpoints without an
+ *                 IPv4 address ({@link EndpointConfig#ipv4()} null). The controller has refused IPv4
+ *                 subnets, gateways and ip-ranges for it already; a driver refuses its own IPv4-only
+ *                 options for it in {@link NetworkDriver#validate}.
+ * @since 0.5.0 (ipamDriver), 0.7.0 (ipv4)
  */
 public record NetworkConfig(String id, String name, boolean ipv6, boolean internal, List<SubnetInfo> subnets,
-                            Map<String, String> labels, boolean predefined, String ipamDriver) {
+                            Map<String, String> labels, boolean predefined, String ipamDriver, boolean ipv4) {
     public NetworkConfig {
         subnets = List.copyOf(subnets);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         ipamDriver = ipamDriver == null ? IpamDriver.DEFAULT : ipamDriver;
+    }
+
+    /** A network with IPv4 (the form before 0.7.0). */
+    public NetworkConfig(String id, String name, boolean ipv6, boolean internal, List<SubnetInfo> subnets,
+                         Map<String, String> labels, boolean predefined, String ipamDriver) {
+        this(id, name, ipv6, internal, subnets, labels, predefined, ipamDriver, true);
     }
 
     /** A network of the default IPAM driver (the form before 0.5.0). */

@@ -11,8 +11,8 @@
  *     default routes between its endpoints, for their gateway priorities).</li>
  * <li>IP address management: {@link dev.weft.spi.IpamDriver} (pools and addresses, modelled on
  *     libnetwork's {@code ipamapi}), registered like network drivers under the service property
- *     {@code weft.ipam.name}, with its request and answer records, the optional capability
- *     {@link dev.weft.spi.IpamRestore}, and {@link dev.weft.spi.IpamException}. Weft's IPAM drivers
+ *     {@code weft.ipam.name}, with its request and answer records, the optional capabilities
+ *     {@link dev.weft.spi.IpamRestore} and {@link dev.weft.spi.IpamPoolStatus}, and {@link dev.weft.spi.IpamException}. Weft's IPAM drivers
  *     {@code default} and {@code null} (no addresses) live in core.</li>
  * </ul>
  *

@@ -196,7 +196,7 @@ public final class ControllerImpl implements Controller {
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
         try (Activity.Op op = activity.begin()) {
-            return views.network(networks.create(spec));
+            return views.inspected(networks.create(spec));
         }
     }
 
@@ -228,12 +228,12 @@ public final class ControllerImpl implements Controller {
 
     @Override
     public List<NetworkInfo> networks() {
-        return inventory.networks().stream().map(views::network).toList();
+        return inventory.networks().stream().map(views::inspected).toList();
     }
 
     @Override
     public Optional<NetworkInfo> network(String network) {
-        return inventory.network(network).map(views::network);
+        return inventory.network(network).map(views::inspected);
     }
 
     @Override

@@ -39,11 +39,13 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Prefix of the links this instance creates (at most 4 characters)")
     String linkPrefix() default "wf";
 
-    @AttributeDefinition(description = "Default IPv4 pools as BASE/LEN:SIZE, comma separated; empty for the built-in "
-            + "2048 /24 networks")
+    @AttributeDefinition(description = "Default address pools in Docker's shape base=CIDR,size=N;base=CIDR,size=N "
+            + "(IPv4 and IPv6 bases; the older BASE/LEN:SIZE,... is still read); empty for the built-in 2048 /24 "
+            + "networks. Set from the framework property weft.default.address.pools")
     String defaultPools() default "";
 
-    @AttributeDefinition(description = "IPv6 ULA /48 for dual-stack networks; empty: generated once and kept in the state directory")
+    @AttributeDefinition(description = "IPv6 ULA /48 for networks with IPv6 and no IPv6 subnet, unless defaultPools has "
+            + "IPv6 bases; empty: generated once and kept in the state directory")
     String ipv6Pool() default "";
 
     @AttributeDefinition(description = "nftables, or none to leave the firewall alone")

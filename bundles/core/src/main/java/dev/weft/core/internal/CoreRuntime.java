@@ -3,6 +3,7 @@ package dev.weft.core.internal;
 import dev.weft.api.Controller;
 import dev.weft.core.internal.ipam.DefaultIpam;
 import dev.weft.core.internal.ipam.DefaultPool;
+import dev.weft.core.internal.ipam.DefaultPoolList;
 import dev.weft.core.internal.ipam.NullIpam;
 import dev.weft.core.internal.store.PrivateFiles;
 import dev.weft.core.internal.store.Store;
@@ -136,16 +137,18 @@ public final class CoreRuntime {
     @Activate
     void activate(BundleContext context, CoreConfig config, Map<String, Object> properties) {
         requireInterpolated(config);
+        List<DefaultPool> pools = pools(config.defaultPools()); // a list that does not parse stops the start here
         Path stateDir = Path.of(config.stateDir());
         Path runDir = Path.of(config.runDir());
         kernel = Kernel.open(new KernelConfig(config.hostNamespace().isBlank() ? null : Path.of(config.hostNamespace()),
                 Path.of(config.netnsDir()), null));
         HostSystem system = new KernelHostSystem(kernel);
         Store store = new Store(stateDir, runDir);     // first: it creates the directories with their modes
-        IpPrefix ula = ula(stateDir, config.ipv6Pool());
+        // configured IPv6 pools replace the ULA /48, which is then neither generated nor used
+        IpPrefix ula = pools.stream().anyMatch(p -> !p.base().isIpv4()) ? null : ula(stateDir, config.ipv6Pool());
         // Bound here, not registered as services: always present, and no one else can take their names.
         ipams.addBuiltIns(context.getBundle().getVersion().toString(),
-                new DefaultIpam(pools(config.defaultPools()), ula, hostRoutes(system)), new NullIpam());
+                new DefaultIpam(pools, ula, hostRoutes(system)), new NullIpam());
         ControllerImpl started = new ControllerImpl(system, store, ipams, registry,
                 Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()));
         started.start();
@@ -195,6 +198,7 @@ public final class CoreRuntime {
         values.put("hostNamespace", c.hostNamespace());
         values.put("nftTable", c.nftTable());
         values.put("linkPrefix", c.linkPrefix());
+        values.put("defaultPools", c.defaultPools());
         values.forEach((key, value) -> {
             if (value != null && value.contains("$[")) {
                 throw new IllegalArgumentException("configuration dev.weft: " + key + " = " + value
@@ -203,21 +207,17 @@ public final class CoreRuntime {
         });
     }
 
-    /** BASE/LEN:SIZE,… or the built-in defaults. */
+    /**
+     * The default address pools ({@link DefaultPoolList}: {@code base=CIDR,size=N;…}, the older
+     * {@code BASE/LEN:SIZE,…}, or empty for the built-in ones). A list that does not parse is refused
+     * with the configuration key, the item and the shape expected.
+     */
     static List<DefaultPool> pools(String text) {
-        if (text == null || text.isBlank()) {
-            return DefaultPool.defaults();
+        try {
+            return DefaultPoolList.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("configuration dev.weft: defaultPools = " + text + ": " + e.getMessage(), e);
         }
-        List<DefaultPool> out = new ArrayList<>();
-        for (String item : text.split(",")) {
-            String[] parts = item.trim().split(":");
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("default pool \"" + item.trim()
-                        + "\" is not valid: expected BASE/LEN:SIZE like 172.17.0.0/16:24");
-            }
-            out.add(new DefaultPool(IpPrefix.parse(parts[0]), Integer.parseInt(parts[1])));
-        }
-        return out;
     }
 
     /** The configured ULA /48, or one generated at the first start and kept in the state directory. */

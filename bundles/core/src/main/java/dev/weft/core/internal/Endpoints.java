@@ -113,6 +113,11 @@ final class Endpoints {
                 throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is internal: it cannot publish ports");
             }
         }
+        if (spec.ipv4() != null && !n.hasIpv4()) {
+            throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is IPv6-only (created with --ipv4=false): "
+                    + "its endpoints get no IPv4 address, so --ip " + IpAddresses.format(spec.ipv4()) + " cannot be "
+                    + "given; drop --ip (--ip6 sets a static IPv6 address)");
+        }
         checkStatic(n, spec.ipv4(), true);
         checkStatic(n, spec.ipv6(), false);
     }

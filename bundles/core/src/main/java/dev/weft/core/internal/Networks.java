@@ -95,19 +95,21 @@ final class Networks {
             if (ipam.isNull()) {
                 checkNullIpam(spec);
             }
+            checkFamilies(spec);
             boolean addresses = handle.driver().usesAddresses() && !ipam.isNull();
             Gateways gateways = new Gateways(handle.driver().needsGateway(options, false),
                     handle.driver().needsGateway(options, true));
             List<Wanted> wanted = addresses ? subnetsWanted(spec, gateways) : List.of();
             String id = Ids.newId();
             handle.driver().validate(new NetworkConfig(id, spec.name(), spec.ipv6(), spec.internal(),
-                    draft(wanted), spec.labels(), predefined, ipam.name), options);
+                    draft(wanted), spec.labels(), predefined, ipam.name, spec.ipv4()), options);
             checkOverlaps(spec.name(), wanted);
 
             NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
                     Instant.now(), spec.ipv6(), spec.internal(), predefined, List.of(), spec.options(), spec.labels(),
                     handle.driver().sandboxMode(), sandboxDefault, new IpamRecord(ipam.name, ipam.bundle, spec.ipamOptions()),
-                    !handle.driver().givesDefaultRoutes(options));
+                    !handle.driver().givesDefaultRoutes(options))
+                    .withIpv4(spec.ipv4());
             Rollback rollback = new Rollback();
             try {
                 inventory.addNetwork(record);
@@ -215,8 +217,15 @@ final class Networks {
         }
     }
 
-    /** A subnet to allocate: as given, or (subnet null) a free one of the family. */
-    private record Wanted(SubnetSpec spec, boolean ipv6) {}
+    /**
+     * A subnet to allocate: as given, or (subnet null) a free one of the family, of prefix length
+     * {@code length} when that is not 0 (a size request: {@code --subnet 0.0.0.0/24}).
+     */
+    private record Wanted(SubnetSpec spec, boolean ipv6, int length) {
+        Wanted(SubnetSpec spec, boolean ipv6) {
+            this(spec, ipv6, 0);
+        }
+    }
 
     /** Whether the driver wants a gateway for each family ({@link dev.weft.spi.NetworkDriver#needsGateway}). */
     record Gateways(boolean v4, boolean v6) {
@@ -232,7 +241,7 @@ final class Networks {
         IpamDriver ipam = entry.driver;
         SubnetSpec s = w.spec();
         PoolAllocation pool = requestPool(network, entry, new PoolRequest(entry.spaces.local(), s.subnet(), s.ipRange(),
-                w.ipv6(), ipamOptions));
+                w.ipv6(), ipamOptions, w.length()));
         rollback.add(() -> ipam.releasePool(pool.id()));
         InetAddress gateway;
         if (!withGateway) {
@@ -249,7 +258,11 @@ final class Networks {
         return new SubnetRecord(pool.id(), pool.pool(), s.ipRange(), gateway, s.auxAddresses());
     }
 
-    /** The subnets to allocate: as given, plus a free IPv4 subnet when none is given, plus IPv6 with --ipv6. */
+    /**
+     * The subnets to allocate: as given (a size request as a free subnet of that length), plus a free
+     * IPv4 subnet when none is given (unless IPv6-only), plus a free IPv6 one with --ipv6 when none is
+     * given.
+     */
     private static List<Wanted> subnetsWanted(NetworkSpec spec, Gateways gateways) {
         List<Wanted> out = new ArrayList<>();
         boolean v4 = false, v6 = false;
@@ -258,9 +271,13 @@ final class Networks {
                 throw new WeftException.InvalidRequest("network \"" + spec.name()
                         + "\": an ip-range, gateway or aux address needs a subnet (--subnet)");
             }
-            SubnetRules.check(spec.name(), s, gateways.of(!s.subnet().isIpv4()));
             if (s.subnet().isIpv4()) {
                 v4 = true;
+                if (!spec.ipv4()) {
+                    throw new WeftException.InvalidRequest("network \"" + spec.name() + "\": subnet " + s.subnet()
+                            + " is IPv4, but the network is IPv6-only (--ipv4=false); drop the IPv4 --subnet (with its "
+                            + "--ip-range, --gateway and --aux-address) or drop --ipv4=false");
+                }
             } else {
                 v6 = true;
                 if (!spec.ipv6()) {
@@ -268,9 +285,15 @@ final class Networks {
                             + " is IPv6; add --ipv6 to make a dual-stack network");
                 }
             }
+            if (SubnetRules.isSizeRequest(s.subnet())) {
+                SubnetRules.checkSizeRequest(spec.name(), s);
+                out.add(new Wanted(new SubnetSpec(null, null, null, Map.of()), !s.subnet().isIpv4(), s.subnet().length()));
+                continue;
+            }
+            SubnetRules.check(spec.name(), s, gateways.of(!s.subnet().isIpv4()));
             out.add(new Wanted(s, !s.subnet().isIpv4()));
         }
-        if (!v4) {
+        if (!v4 && spec.ipv4()) {
             out.add(0, new Wanted(new SubnetSpec(null, null, null, Map.of()), false));
         }
         if (spec.ipv6() && !v6) {
@@ -282,6 +305,17 @@ final class Networks {
     /** Whether the recorded gateway came from IPAM: not an IPv6 link-local one outside the subnet. */
     private static boolean fromIpam(SubnetRecord s) {
         return !SubnetRules.isLinkLocalGateway(s.subnet(), s.gateway());
+    }
+
+    /**
+     * A network has IPv4, IPv6 or both: IPv6-only ({@code ipv4} false) needs {@code ipv6} (Docker:
+     * "no IP address family enabled").
+     */
+    private static void checkFamilies(NetworkSpec spec) {
+        if (!spec.ipv4() && !spec.ipv6()) {
+            throw new WeftException.InvalidRequest("network \"" + spec.name() + "\": no IP address family enabled: "
+                    + "--ipv4=false needs --ipv6 (an IPv6-only network); add --ipv6 or drop --ipv4=false");
+        }
     }
 
     /**
@@ -315,6 +349,12 @@ final class Networks {
         try {
             while (true) {
                 PoolAllocation pool = entry.driver.requestPool(request);
+                if (request.sizeOnly() && pool.pool().length() != request.prefixLength()) {
+                    skipped.add(pool.id()); // given back below
+                    throw new WeftException.InvalidRequest("network \"" + network + "\": IPAM driver \"" + entry.name
+                            + "\" gave subnet " + pool.pool() + " where a /" + request.prefixLength() + " was asked for "
+                            + "(it does not take requests for a size); give a --subnet, or choose another --ipam-driver");
+                }
                 Optional<NetworkRecord> clash = otherIpamsNetwork(network, entry, pool.pool());
                 if (clash.isEmpty()) {
                     return pool;

@@ -69,6 +69,29 @@ final class SubnetRules {
     }
 
     /**
+     * A subnet of the unspecified address with a prefix length ({@code 0.0.0.0/24}, {@code ::/64}):
+     * Docker 29's request for any free subnet of that length from the default pools, not the subnet
+     * itself. {@code 0.0.0.0/0} and {@code ::/0} are not: they are every address, and refused as such.
+     */
+    static boolean isSizeRequest(IpPrefix subnet) {
+        return subnet.address().isAnyLocalAddress() && subnet.length() > 0;
+    }
+
+    /**
+     * A size request asks for a length a network can use, and names no address in the subnet it
+     * will get: an ip-range, gateway or auxiliary address cannot be placed in it yet.
+     */
+    static void checkSizeRequest(String network, SubnetSpec s) {
+        IpPrefix subnet = s.subnet();
+        checkSize(network, subnet);
+        if (s.ipRange() != null || s.gateway() != null || !s.auxAddresses().isEmpty()) {
+            throw new WeftException.InvalidRequest("network \"" + network + "\": subnet " + subnet + " asks for any free /"
+                    + subnet.length() + ", so an ip-range, gateway or aux address cannot be placed in it; give a "
+                    + "concrete subnet with them, or drop them");
+        }
+    }
+
+    /**
      * An IPv6 link-local gateway outside its subnet: the bridge carries it (as a /64, the
      * link-local prefix), IPAM does not hand it out, and sandboxes route through it by device.
      */
@@ -98,6 +121,11 @@ final class SubnetRules {
         int width = subnet.isIpv4() ? 32 : 128;
         if (subnet.length() > longest) {
             int addresses = 1 << (width - subnet.length());
+            if (isSizeRequest(subnet)) {
+                throw new WeftException.InvalidRequest("network \"" + network + "\": subnet " + subnet + " asks for a /"
+                        + subnet.length() + ", too small for a network with a gateway (" + addresses
+                        + (addresses == 1 ? " address" : " addresses") + "); ask for a /" + longest + " or shorter");
+            }
             throw new WeftException.InvalidRequest("network \"" + network + "\": subnet " + subnet + " is too small "
                     + "for a network with a gateway (it has " + addresses + (addresses == 1 ? " address" : " addresses")
                     + " and the gateway takes one); the smallest accepted " + (subnet.isIpv4() ? "IPv4" : "IPv6")

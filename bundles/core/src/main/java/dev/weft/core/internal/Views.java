@@ -3,16 +3,23 @@ package dev.weft.core.internal;
 import dev.weft.api.EndpointInfo;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.SandboxInfo;
+import dev.weft.api.SubnetStatus;
 import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.SandboxRecord;
+import dev.weft.net.IpPrefix;
 import dev.weft.spi.EndpointConfig;
+import dev.weft.spi.IpamPoolStatus;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /** Turns records into the API's views. */
 final class Views {
+    private static final Logger LOG = Logger.getLogger(Views.class.getName());
     private final Inventory inventory;
     private final DriverRegistry drivers;
     private final IpamRegistry ipams;
@@ -41,8 +48,38 @@ final class Views {
         boolean available = drivers.available(n.driver(), n.driverBundle()) && ipams.available(n.ipam());
         return new NetworkInfo(n.id(), n.name(), n.driver(), scopeOf.apply(n.driver()), n.created(), n.ipv6(),
                 n.internal(), n.predefined(), available, n.subnets().stream().map(SubnetRecord::info).toList(),
-                n.options(), n.labels(), eps, n.ipam().driver(),
-                n.ipam().options());
+                n.options(), n.labels(), eps, n.ipam().driver(), n.ipam().options(), n.hasIpv4(), null);
+    }
+
+    /**
+     * The network as the API's queries return it: with the IPAM status of its subnets, counted by
+     * its IPAM driver now ({@link IpamPoolStatus}). Not for listener events: those are made under
+     * the controller's event lock, and an IPAM driver may take its time. A subnet the driver cannot
+     * count (it lacks the capability, is not here, or fails) has no status.
+     */
+    NetworkInfo inspected(NetworkRecord n) {
+        NetworkInfo info = network(n);
+        if (n.subnets().isEmpty()) {
+            return info;
+        }
+        Map<IpPrefix, SubnetStatus> status = new LinkedHashMap<>();
+        Optional<IpamRegistry.Handle> held = ipams.forNetwork(n.ipam());
+        if (held.isEmpty()) {
+            return info;
+        }
+        try (IpamRegistry.Handle h = held.get()) {
+            if (!(h.driver() instanceof IpamPoolStatus counter)) {
+                return info;
+            }
+            for (SubnetRecord s : n.subnets()) {
+                try {
+                    status.put(s.subnet(), counter.poolStatus(s.pool()));
+                } catch (RuntimeException e) {
+                    LOG.fine("network " + n.name() + ": no IPAM status for " + s.subnet() + ": " + e.getMessage());
+                }
+            }
+        }
+        return info.withIpamStatus(status);
     }
 
     SandboxInfo sandbox(SandboxRecord s) {

@@ -214,8 +214,11 @@ class ControllerKernelTest extends ControllerFixture.PerTest {
                 + "give a subnet like fd00:1::/64");
         refused.put("0.0.0.0/0", "subnet 0.0.0.0/0 has prefix length 0: it is every IPv4 address, loopback and multicast "
                 + "included; give a subnet like 10.1.0.0/24");
-        refused.put("::/64", "subnet ::/64 holds the unspecified address (::/128), which a network's interfaces cannot "
-                + "use; give a subnet outside ::/128, like fd00:1::/64");
+        // a subnet of the unspecified address asks for a size (Docker 29): too small a one is refused as such
+        refused.put("::/127", "subnet ::/127 asks for a /127, too small for a network with a gateway (2 addresses); "
+                + "ask for a /126 or shorter");
+        refused.put("0.0.0.0/32", "subnet 0.0.0.0/32 asks for a /32, too small for a network with a gateway (1 address); "
+                + "ask for a /30 or shorter");
         refused.put("ff05:1::/64", "subnet ff05:1::/64 holds multicast addresses (ff00::/8)");
         refused.put("127.1.0.0/24", "subnet 127.1.0.0/24 holds loopback addresses (127.0.0.0/8), which a network's "
                 + "interfaces cannot use; give a subnet outside 127.0.0.0/8, like 10.1.0.0/24");

@@ -31,6 +31,14 @@ final class ModeRules {
                         + "choose nat, nat-unprotected or routed");
             }
         }
+        if (!network.ipv4()) {
+            refuseWithoutIpv4(name, BridgeOptions.GATEWAY_MODE_IPV4, o.gatewayMode4() == GatewayMode.NAT ? null
+                    : o.gatewayMode4().value());
+            refuseWithoutIpv4(name, BridgeOptions.OUTBOUND_ADDR4, o.outboundAddr4() == null ? null
+                    : IpAddresses.format(o.outboundAddr4()));
+            refuseWithoutIpv4(name, BridgeOptions.HOST_BINDING_IPV4, o.hostBindingIpv4() == null ? null
+                    : IpAddresses.format(o.hostBindingIpv4()));
+        }
         if (!network.ipv6()) {
             refuseWithoutIpv6(name, BridgeOptions.GATEWAY_MODE_IPV6, o.gatewayMode6() == GatewayMode.NAT ? null
                     : o.gatewayMode6().value());
@@ -67,6 +75,13 @@ final class ModeRules {
                 throw new WeftException.InvalidRequest(name + option + " is not an address of the host: replies to "
                         + "traffic sent from it would never come back; give one of the host's addresses (ip -br addr)");
             }
+        }
+    }
+
+    private static void refuseWithoutIpv4(String name, String key, String value) {
+        if (value != null) {
+            throw new WeftException.InvalidRequest(name + key + "=" + value + " applies to IPv4, and the network is "
+                    + "IPv6-only (--ipv4=false); drop the option, or drop --ipv4=false");
         }
     }
 

@@ -179,6 +179,15 @@ class GatewayModeKernelTest extends BridgeFixture.PerTest {
                 Map.of(BridgeOptions.GATEWAY_MODE_IPV6, "routed")));
         assertTrue(e.getMessage().contains("gateway_mode_ipv6=routed applies to IPv6, and the network has none"),
                 e.getMessage());
+        e = assertThrows(WeftException.InvalidRequest.class, () -> f.controller().createNetwork(
+                new dev.weft.api.NetworkSpec("six", BridgeDriver.NAME, List.of(), true, false,
+                        Map.of(BridgeOptions.HOST_BINDING_IPV4, "127.0.0.1"), Map.of()).withIpv4(false)));
+        assertTrue(e.getMessage().contains("network \"six\": com.docker.network.bridge.host_binding_ipv4=127.0.0.1 applies "
+                + "to IPv4, and the network is IPv6-only (--ipv4=false)"), e.getMessage());
+        e = assertThrows(WeftException.InvalidRequest.class, () -> f.controller().createNetwork(
+                new dev.weft.api.NetworkSpec("six", BridgeDriver.NAME, List.of(), true, false,
+                        Map.of(BridgeOptions.GATEWAY_MODE_IPV4, "routed"), Map.of()).withIpv4(false)));
+        assertTrue(e.getMessage().contains("gateway_mode_ipv4=routed applies to IPv4"), e.getMessage());
         assertTrue(f.controller().networks().isEmpty(), "no network left");
         assertEquals(links, f.host.ip("-o", "link"), "no link left");
     }

@@ -17,7 +17,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "network", name = "create", description = "Creates a network and prints its id",
         detailedDescription = "Each --ip-range, --gateway and --aux-address belongs to the --subnet that "
                 + "contains it. Without --subnet the network gets a free subnet from the IPAM driver's pools "
-                + "(and an IPv6 one with --ipv6). --ipam-driver chooses who allocates the subnets and addresses: "
+                + "(and an IPv6 one with --ipv6); --subnet 0.0.0.0/24 or ::/64 asks for a free subnet of that size "
+                + "from them. --ipv4=false --ipv6 makes an IPv6-only network. --ipam-driver chooses who allocates the subnets and addresses: "
                 + "default (Weft's own), null (none: no subnets, endpoints without addresses; the bridge driver "
                 + "refuses it), or an IPAM driver another bundle installed; --ipam-opt passes it options "
                 + "(the default IPAM driver takes none).")
@@ -30,7 +31,8 @@ public class CreateNetwork extends WeftAction {
     @Completion(DriverNames.class)
     String driver;
 
-    @Option(name = "--subnet", multiValued = true, description = "Subnet in CIDR form, e.g. 10.1.0.0/24 (repeatable)")
+    @Option(name = "--subnet", multiValued = true, description = "Subnet in CIDR form, e.g. 10.1.0.0/24, or a size "
+            + "from the default pools, e.g. 0.0.0.0/24 (repeatable)")
     List<String> subnets;
 
     @Option(name = "--ip-range", multiValued = true,
@@ -44,8 +46,11 @@ public class CreateNetwork extends WeftAction {
             description = "Address reserved for another host, NAME=IP (repeatable)")
     List<String> auxAddresses;
 
-    @Option(name = "--ipv6", description = "Enable IPv6 (dual stack)")
+    @Option(name = "--ipv6", description = "Enable IPv6 (dual stack, or IPv6 only with --ipv4=false)")
     boolean ipv6;
+
+    @Option(name = "--ipv4", description = "Enable IPv4 (default true); --ipv4=false with --ipv6: an IPv6-only network")
+    Boolean ipv4;
 
     @Option(name = "--internal", description = "No route out of the network and no published ports")
     boolean internal;
@@ -71,10 +76,14 @@ public class CreateNetwork extends WeftAction {
     @Override
     void run(PrintStream out) {
         // Everything is parsed before the controller is asked, so a typo changes nothing.
+        boolean withIpv4 = ipv4 == null || ipv4;
+        if (!withIpv4) {
+            SubnetOptions.refuseIpv4(subnets, ipRanges, gateways, auxAddresses);
+        }
         NetworkSpec spec = new NetworkSpec(name, driver,
                 SubnetOptions.pair(subnets, ipRanges, gateways, auxAddresses), ipv6, internal,
                 OptionValues.driverOptions(options), OptionValues.keyValues("--label", labels, false),
-                ipamDriver, OptionValues.keyValues("--ipam-opt", ipamOptions, true));
+                ipamDriver, OptionValues.keyValues("--ipam-opt", ipamOptions, true), withIpv4);
         NetworkInfo created = controller.createNetwork(spec);
         out.println(created.id());
     }

@@ -5,7 +5,9 @@ import com.google.gson.JsonObject;
 import dev.weft.api.EndpointInfo;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.SubnetInfo;
+import dev.weft.api.SubnetStatus;
 import dev.weft.net.IpAddresses;
+import java.math.BigInteger;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,9 +18,13 @@ import java.util.TreeMap;
  * ({@code omitempty}), while an endpoint's {@code MacAddress}/{@code IPv4Address}/{@code IPv6Address}
  * are "" when it has none; a container also shows its {@code GwPriority} on the network (Docker
  * shows it in the container's {@code EndpointSettings}). Fields Docker only fills for swarm networks ({@code Peers},
- * {@code Services}) are left out as Docker leaves them out for local ones.
+ * {@code Services}) are left out as Docker leaves them out for local ones. {@code Status} (Docker 29)
+ * follows {@code Containers} when the network's IPAM driver counts its subnets, and is left out when it
+ * cannot (no subnets, the {@code null} IPAM driver, a driver without the capability).
  */
 final class NetworkJson {
+    private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
     private NetworkJson() {}
 
     static JsonObject of(NetworkInfo n) {
@@ -28,10 +34,7 @@ final class NetworkJson {
         o.addProperty("Created", Json.time(n.created()));
         o.addProperty("Scope", n.scope());
         o.addProperty("Driver", n.driver());
-        // NetworkInfo has no IPv4 switch: IPv4 is on when the network has an IPv4 subnet, or no
-        // subnets at all (host, none), where Docker reports true as well.
-        boolean ipv4 = n.subnets().isEmpty() || n.subnets().stream().anyMatch(s -> s.subnet().isIpv4());
-        o.addProperty("EnableIPv4", ipv4);
+        o.addProperty("EnableIPv4", n.ipv4());
         o.addProperty("EnableIPv6", n.ipv6());
         o.add("IPAM", ipam(n));
         o.addProperty("Internal", n.internal());
@@ -42,6 +45,9 @@ final class NetworkJson {
         o.add("ConfigFrom", configFrom);
         o.addProperty("ConfigOnly", false);
         o.add("Containers", containers(n));
+        if (!n.ipamStatus().isEmpty()) {
+            o.add("Status", status(n));
+        }
         o.add("Options", Json.object(n.options()));
         o.add("Labels", Json.object(n.labels()));
         o.addProperty("Available", n.available());
@@ -71,6 +77,33 @@ final class NetworkJson {
         }
         ipam.add("Config", config);
         return ipam;
+    }
+
+    /**
+     * Docker's {@code "Status": {"IPAM": {"Subnets": {SUBNET: {"IPsInUse", "DynamicIPsAvailable"}}}}}
+     * (Engine API 1.52), subnets in the network's order; counts saturate at 2<sup>64</sup> - 1 as
+     * Docker's {@code uint64}s do (an IPv6 /48 holds more).
+     */
+    private static JsonObject status(NetworkInfo n) {
+        JsonObject subnets = new JsonObject();
+        for (SubnetInfo s : n.subnets()) {
+            SubnetStatus st = n.ipamStatus().get(s.subnet());
+            if (st != null) {
+                JsonObject c = new JsonObject();
+                c.addProperty("IPsInUse", saturated(st.ipsInUse()));
+                c.addProperty("DynamicIPsAvailable", saturated(st.dynamicIpsAvailable()));
+                subnets.add(s.subnet().toString(), c);
+            }
+        }
+        JsonObject ipam = new JsonObject();
+        ipam.add("Subnets", subnets);
+        JsonObject status = new JsonObject();
+        status.add("IPAM", ipam);
+        return status;
+    }
+
+    private static BigInteger saturated(BigInteger count) {
+        return count.min(UINT64_MAX);
     }
 
     /** Keyed by sandbox id, as Docker keys them by container id. */

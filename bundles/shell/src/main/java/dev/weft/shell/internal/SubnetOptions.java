@@ -79,6 +79,44 @@ final class SubnetOptions {
         return out;
     }
 
+    /**
+     * For an IPv6-only network ({@code --ipv4=false}): every {@code --subnet}, {@code --ip-range},
+     * {@code --gateway} and {@code --aux-address} that is IPv4 is refused, naming it, before they are
+     * paired (the pairing would only say that it fits no subnet). What does not parse is left to
+     * {@link #pair}.
+     */
+    static void refuseIpv4(List<String> subnetTexts, List<String> rangeTexts, List<String> gatewayTexts,
+                           List<String> auxTexts) {
+        String why = "is IPv4, and the network is IPv6-only (--ipv4=false); drop it, or drop --ipv4=false";
+        for (String text : orEmpty(subnetTexts)) {
+            if (isIpv4(text)) {
+                throw invalid("--subnet", text, why);
+            }
+        }
+        for (String text : orEmpty(rangeTexts)) {
+            if (isIpv4(text)) {
+                throw invalid("--ip-range", text, why);
+            }
+        }
+        for (String text : orEmpty(gatewayTexts)) {
+            if (isIpv4(text)) {
+                throw invalid("--gateway", text, why);
+            }
+        }
+        for (String text : orEmpty(auxTexts)) {
+            if (isIpv4(text.substring(text.indexOf('=') + 1))) {
+                throw invalid("--aux-address", text, why);
+            }
+        }
+    }
+
+    /** An IPv4 address or prefix literal ({@code 10.1.0.0/24}, {@code 10.1.0.1}). */
+    private static boolean isIpv4(String text) {
+        String t = text == null ? "" : text.trim();
+        int slash = t.indexOf('/');
+        return IpAddresses.tryParse(slash < 0 ? t : t.substring(0, slash)) instanceof java.net.Inet4Address;
+    }
+
     /** {@code NAME=IP} pairs; names are unique (a second use of a name is a mistake, not an update). */
     private static Map<String, AuxAddress> auxAddresses(List<String> texts) {
         Map<String, AuxAddress> out = new LinkedHashMap<>();

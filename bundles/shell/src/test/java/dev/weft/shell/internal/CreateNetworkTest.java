@@ -57,6 +57,40 @@ class CreateNetworkTest {
     }
 
     @Test
+    void ipv4FalseMakesAnIpv6OnlyRequestAndRefusesEveryIpv4ValueNamingIt() throws Exception {
+        CreateNetwork c = command("six");
+        c.ipv4 = false;
+        c.ipv6 = true;
+        c.subnets = List.of("fd00:6::/64");
+        c.gateways = List.of("fd00:6::1");
+        Commands.run(c);
+        assertTrue(!controller.networkSpec.ipv4() && controller.networkSpec.ipv6());
+        assertTrue(command("four").ipv4 == null, "without --ipv4: on");
+
+        String[][] refused = {
+            {"--subnet", "10.6.0.0/24"}, {"--gateway", "10.6.0.1"}, {"--ip-range", "10.6.0.0/25"},
+            {"--aux-address", "router=10.6.0.9"}};
+        for (String[] r : refused) {
+            controller.networkSpec = null;
+            CreateNetwork bad = command("bad");
+            bad.ipv4 = false;
+            bad.ipv6 = true;
+            bad.subnets = new java.util.ArrayList<>(List.of("fd00:6::/64"));
+            switch (r[0]) {
+                case "--subnet" -> bad.subnets.add(r[1]);
+                case "--gateway" -> bad.gateways = List.of(r[1]);
+                case "--ip-range" -> bad.ipRanges = List.of(r[1]);
+                default -> bad.auxAddresses = List.of(r[1]);
+            }
+            Commands.Failure f = Commands.fail(bad);
+            assertEquals(r[0] + " " + r[1] + ": is IPv4, and the network is IPv6-only (--ipv4=false); drop it, or drop "
+                    + "--ipv4=false", f.message());
+            assertInstanceOf(WeftException.InvalidRequest.class, f.cause());
+            assertNull(controller.networkSpec, "the controller was not asked");
+        }
+    }
+
+    @Test
     void withoutDriverTheSpecDefaultsToBridge() throws Exception {
         Commands.run(command("blue"));
         assertEquals("bridge", controller.networkSpec.driver());

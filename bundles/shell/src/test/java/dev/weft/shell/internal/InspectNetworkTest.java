@@ -9,7 +9,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.weft.api.NetworkInfo;
+import dev.weft.api.SubnetStatus;
 import dev.weft.api.WeftException;
+import dev.weft.net.IpPrefix;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +100,44 @@ class InspectNetworkTest {
         assertEquals(List.of("a", "addresses"), new ArrayList<>(ipam.getAsJsonObject("Options").keySet()));
         assertEquals("10.1.0.50,10.1.0.40", ipam.getAsJsonObject("Options").get("addresses").getAsString());
         assertEquals("10.1.0.0/24", ipam.getAsJsonArray("Config").get(0).getAsJsonObject().get("Subnet").getAsString());
+    }
+
+    @Test
+    void showsIpamStatusAfterContainersInDockersShapeSaturatingAtUint64() throws Exception {
+        NetworkInfo b = Fixtures.blue();
+        BigInteger twoTo64 = BigInteger.ONE.shiftLeft(64);
+        controller.networks.add(b.withIpamStatus(Map.of(
+                IpPrefix.parse("10.1.0.0/24"), SubnetStatus.of(5, 123),
+                IpPrefix.parse("fd00:1::/64"), new SubnetStatus(BigInteger.valueOf(3), twoTo64.subtract(BigInteger.valueOf(3))))));
+        JsonObject n = JsonParser.parseString(Commands.run(command("blue"))).getAsJsonArray().get(0).getAsJsonObject();
+        assertEquals(List.of("Name", "Id", "Created", "Scope", "Driver", "EnableIPv4", "EnableIPv6", "IPAM", "Internal",
+                "Attachable", "Ingress", "ConfigFrom", "ConfigOnly", "Containers", "Status", "Options", "Labels",
+                "Available"), new ArrayList<>(n.keySet()));
+        JsonObject subnets = n.getAsJsonObject("Status").getAsJsonObject("IPAM").getAsJsonObject("Subnets");
+        assertEquals(List.of("10.1.0.0/24", "fd00:1::/64"), new ArrayList<>(subnets.keySet()), "in the network's order");
+        JsonObject v4 = subnets.getAsJsonObject("10.1.0.0/24");
+        assertEquals(List.of("IPsInUse", "DynamicIPsAvailable"), new ArrayList<>(v4.keySet()));
+        assertEquals(5, v4.get("IPsInUse").getAsInt());
+        assertEquals(123, v4.get("DynamicIPsAvailable").getAsInt());
+        assertEquals("18446744073709551613", subnets.getAsJsonObject("fd00:1::/64").get("DynamicIPsAvailable").toString());
+
+        controller.networks.clear();
+        controller.networks.add(b.withIpamStatus(Map.of(IpPrefix.parse("fd00:1::/64"),
+                new SubnetStatus(BigInteger.ONE, twoTo64.shiftLeft(16)))));
+        n = JsonParser.parseString(Commands.run(command("blue"))).getAsJsonArray().get(0).getAsJsonObject();
+        assertEquals("18446744073709551615", n.getAsJsonObject("Status").getAsJsonObject("IPAM").getAsJsonObject("Subnets")
+                .getAsJsonObject("fd00:1::/64").get("DynamicIPsAvailable").toString(), "a /48 saturates as Docker's uint64");
+    }
+
+    @Test
+    void anIpv6OnlyNetworkShowsEnableIpv4False() throws Exception {
+        NetworkInfo b = Fixtures.blue();
+        controller.networks.add(new NetworkInfo(b.id(), "six", b.driver(), b.scope(), b.created(), true, false, false,
+                true, b.subnets().subList(1, 2), b.options(), b.labels(), List.of(), "default", Map.of(), false, Map.of()));
+        JsonObject n = JsonParser.parseString(Commands.run(command("six"))).getAsJsonArray().get(0).getAsJsonObject();
+        assertFalse(n.get("EnableIPv4").getAsBoolean());
+        assertTrue(n.get("EnableIPv6").getAsBoolean());
+        assertFalse(n.has("Status"), "no status counted: none shown");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.weft.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,18 @@ class KarafSessionTest {
         assertEquals(Map.of("mtu", "1400", "com.docker.network.bridge.name", "br-blue"), controller.networkSpec.options());
         assertEquals(Map.of("team", "net"), controller.networkSpec.labels());
         assertTrue(controller.networkSpec.ipv6());
+    }
+
+    @Test
+    void ipv4TakesFalseAsDockersFlagDoesAndIsOnWithoutIt() throws Exception {
+        execute("network:create --ipv4=false --ipv6 six");
+        assertFalse(controller.networkSpec.ipv4());
+        assertTrue(controller.networkSpec.ipv6());
+        execute("network:create --ipv4 four");
+        assertTrue(controller.networkSpec.ipv4());
+        execute("network:create --subnet 0.0.0.0/24 plain");
+        assertTrue(controller.networkSpec.ipv4());
+        assertEquals("0.0.0.0/24", controller.networkSpec.subnets().get(0).subnet().toString(), "a size: core's to read");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.weft.spi.IpamException.Reason.ADDRESS_OUTSIDE_POOL;
 import static dev.weft.spi.IpamException.Reason.INVALID_REQUEST;
 import static dev.weft.spi.IpamException.Reason.POOL_EXHAUSTED;
 
+import dev.weft.api.SubnetStatus;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressRequest;
@@ -148,6 +149,15 @@ final class AddressPool {
     void restoreCursor(InetAddress last) {
         BigInteger next = offsetOf(last, AddressRequest.Kind.ENDPOINT).add(ONE);
         cursor = next.compareTo(lo) < 0 || next.compareTo(hi) > 0 ? lo : next;
+    }
+
+    /**
+     * Docker's subnet status: addresses in use or reserved (network, broadcast, gateway, auxiliary,
+     * endpoints), and the free addresses of the ip-range (the whole pool without one).
+     */
+    SubnetStatus status() {
+        BigInteger inRange = hi.subtract(lo).add(ONE);
+        return new SubnetStatus(BigInteger.valueOf(taken.size()), inRange.subtract(taken.countIn(lo, hi)));
     }
 
     /** Addresses handed out (reserved ones not counted). */

@@ -5,6 +5,7 @@ import static dev.weft.spi.IpamException.Reason.NO_FREE_POOL;
 import static dev.weft.spi.IpamException.Reason.POOL_OVERLAP;
 import static dev.weft.spi.IpamException.Reason.UNKNOWN_POOL;
 
+import dev.weft.api.SubnetStatus;
 import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressAllocation;
@@ -12,6 +13,7 @@ import dev.weft.spi.AddressRequest;
 import dev.weft.spi.AddressSpaces;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.IpamException;
+import dev.weft.spi.IpamPoolStatus;
 import dev.weft.spi.IpamRestore;
 import dev.weft.spi.PoolAllocation;
 import dev.weft.spi.PoolId;
@@ -33,9 +35,12 @@ import java.util.stream.Collectors;
  *
  * <p><b>Pools.</b> A request without a subnet gets the first subnet of the space's default pools,
  * in their order, that overlaps no pool in use in any address space and is not refused by
- * {@code hostConflict}; IPv6 requests use the IPv6 entries of the default pools, then the
- * configured IPv6 prefix split into /64s. A request with a subnet gets exactly that subnet unless it
- * overlaps a pool in use in the same address space; host routes are not checked for it (the user
+ * {@code hostConflict}; IPv6 requests use the IPv6 entries of the default pools, or, when there are
+ * none, the configured IPv6 prefix (the instance's ULA /48) split into /64s. A request for a size
+ * ({@link PoolRequest#prefixLength()}, Docker 29's {@code --subnet 0.0.0.0/24}) gets the first free
+ * subnet of that length from the default pools of the family whose base can hold it, whatever
+ * size those pools are split into otherwise. A request with a subnet gets exactly that subnet unless
+ * it overlaps a pool in use in the same address space; host routes are not checked for it (the user
  * asked for it, and a replay after restart must not fail).
  *
  * <p><b>Pool ids</b> are {@code SPACE/SUBNET} or {@code SPACE/SUBNET/IP-RANGE}, e.g.
@@ -50,9 +55,12 @@ import java.util.stream.Collectors;
  * depend only on the sequence of calls (deterministic). {@code hostConflict} is called with the lock
  * held: it must be quick (look up a cached route table) and must not call back into this IPAM.
  *
+ * <p><b>Status</b> ({@link IpamPoolStatus}): counted from the allocation runs, so a /8 or a /64 costs
+ * as little as a /24.
+ *
  * <p>Accepts no pool options: any option is refused, so a misspelt one is not silently ignored.
  */
-public final class DefaultIpam implements IpamDriver, IpamRestore {
+public final class DefaultIpam implements IpamDriver, IpamRestore, IpamPoolStatus {
     public static final String LOCAL = "local";
     public static final String GLOBAL = "global";
 
@@ -69,7 +77,8 @@ public final class DefaultIpam implements IpamDriver, IpamRestore {
      *
      * @param localPools   the local space's default pools, e.g. {@link DefaultPool#defaults()}
      * @param ipv6Prefix   split into /64s for IPv6 requests without a subnet (normally a ULA /48 from
-     *                     {@link DefaultPool#randomUla()}, persisted by the caller), or null for none
+     *                     {@link DefaultPool#randomUla()}, persisted by the caller), or null for none;
+     *                     not used in a space whose default pools have IPv6 entries of their own
      * @param hostConflict true when a prefix overlaps a route of the host namespace: such a subnet is
      *                     never picked automatically
      */
@@ -85,9 +94,10 @@ public final class DefaultIpam implements IpamDriver, IpamRestore {
         this.hostConflict = Objects.requireNonNull(hostConflict, "hostConflict");
     }
 
+    /** The pools, with the ULA pool after them when none of them is IPv6 (configured IPv6 pools replace it). */
     private static List<DefaultPool> withIpv6(List<DefaultPool> pools, DefaultPool ipv6) {
         List<DefaultPool> all = new ArrayList<>(pools);
-        if (ipv6 != null) {
+        if (ipv6 != null && pools.stream().noneMatch(DefaultPool::isIpv6)) {
             all.add(ipv6);
         }
         return List.copyOf(all);
@@ -111,7 +121,7 @@ public final class DefaultIpam implements IpamDriver, IpamRestore {
                             + " in use; choose another subnet or omit it to get a free one", used.prefix(), null);
                 }
             } else {
-                prefix = pickFree(request.addressSpace(), request.ipv6());
+                prefix = pickFree(request.addressSpace(), request.ipv6(), request.prefixLength());
             }
             PoolId id = poolId(request.addressSpace(), prefix, request.subPool());
             AddressPool pool = new AddressPool(id, request.addressSpace(), prefix, request.subPool());
@@ -167,6 +177,13 @@ public final class DefaultIpam implements IpamDriver, IpamRestore {
         }
     }
 
+    @Override
+    public SubnetStatus poolStatus(PoolId id) {
+        synchronized (lock) {
+            return held(id).status();
+        }
+    }
+
     /** The state of a held pool, for tests; null when not held. */
     AddressPool pool(PoolId id) {
         synchronized (lock) {
@@ -184,6 +201,17 @@ public final class DefaultIpam implements IpamDriver, IpamRestore {
                     + "\" is not supported: the default IPAM accepts no options");
         }
         String family = r.ipv6() ? "IPv6" : "IPv4";
+        if (r.prefixLength() != 0) {
+            int width = r.ipv6() ? 128 : 32;
+            if (r.pool() != null) {
+                throw new IpamException(INVALID_REQUEST, "a prefix length (/" + r.prefixLength() + ") is asked for "
+                        + "together with the subnet " + r.pool() + "; give one or the other", r.pool(), null);
+            }
+            if (r.prefixLength() > width) {
+                throw new IpamException(INVALID_REQUEST, "prefix length /" + r.prefixLength() + " is longer than an "
+                        + family + " address (" + width + " bits); ask for a length of at most " + width);
+            }
+        }
         if (r.pool() != null && r.pool().isIpv4() == r.ipv6()) {
             throw new IpamException(INVALID_REQUEST, "subnet " + r.pool() + " is not " + family + " but an "
                     + family + " pool was requested; give an " + family + " subnet", r.pool(), null);
@@ -201,13 +229,34 @@ public final class DefaultIpam implements IpamDriver, IpamRestore {
         }
     }
 
-    /** The first free subnet of the space's default pools; see the class comment. */
-    private IpPrefix pickFree(String space, boolean ipv6) {
-        List<DefaultPool> candidates = defaults.get(space).stream().filter(d -> d.isIpv6() == ipv6).toList();
+    /**
+     * The first free subnet of the space's default pools; see the class comment. With {@code length}
+     * 0 each pool is split into its own size, otherwise into subnets of {@code length}, from the
+     * pools whose base can hold one.
+     */
+    private IpPrefix pickFree(String space, boolean ipv6, int length) {
+        String family = ipv6 ? "IPv6" : "IPv4";
+        List<DefaultPool> ofFamily = defaults.get(space).stream().filter(d -> d.isIpv6() == ipv6).toList();
+        if (ofFamily.isEmpty()) {
+            throw new IpamException(NO_FREE_POOL, "no " + family + " default address pool is configured for the \""
+                    + space + "\" address space; give an " + family + " subnet or add a pool with an " + family
+                    + " base to " + DefaultPoolList.SETTING + " (" + DefaultPoolList.ENV + " for ./weft; "
+                    + DefaultPoolList.SHAPE + ")");
+        }
+        List<DefaultPool> candidates = length == 0 ? ofFamily
+                : ofFamily.stream().filter(d -> d.base().length() <= length).toList();
+        if (candidates.isEmpty()) {
+            throw new IpamException(INVALID_REQUEST, "no default address pool can give a /" + length + " subnet: the "
+                    + family + " pools are " + describe(ofFamily) + ", each smaller than a /" + length + "; ask for /"
+                    + ofFamily.stream().mapToInt(d -> d.base().length()).min().getAsInt() + " or longer, add a pool "
+                    + "with a larger base to " + DefaultPoolList.SETTING + " (" + DefaultPoolList.ENV + " for ./weft; "
+                    + DefaultPoolList.SHAPE + "), or give a subnet");
+        }
         for (DefaultPool d : candidates) {
+            int size = length == 0 ? d.size() : length;
             BigInteger start = Addresses.first(d.base());
             BigInteger end = Addresses.last(d.base());
-            BigInteger block = BigInteger.ONE.shiftLeft(Addresses.width(d.base()) - d.size());
+            BigInteger block = BigInteger.ONE.shiftLeft(Addresses.width(d.base()) - size);
             BigInteger c = start;
             while (c.compareTo(end) <= 0) {
                 BigInteger cLast = c.add(block).subtract(BigInteger.ONE);
@@ -219,22 +268,22 @@ public final class DefaultIpam implements IpamDriver, IpamRestore {
                     c = start.add(qr[0].add(qr[1].signum() == 0 ? BigInteger.ZERO : BigInteger.ONE).multiply(block));
                     continue;
                 }
-                IpPrefix p = Addresses.prefixAt(c, d.size(), ipv6);
+                IpPrefix p = Addresses.prefixAt(c, size, ipv6);
                 if (!hostConflict.test(p)) {
                     return p;
                 }
                 c = c.add(block);
             }
         }
-        String family = ipv6 ? "IPv6" : "IPv4";
-        if (candidates.isEmpty()) {
-            throw new IpamException(NO_FREE_POOL, "no " + family + " default address pool is configured for the \""
-                    + space + "\" address space; give an " + family + " subnet or configure a default pool");
-        }
-        throw new IpamException(NO_FREE_POOL, "no free " + family + " subnet left in the default address pools ("
-                + candidates.stream().map(DefaultPool::toString).collect(Collectors.joining(", "))
-                + "): each is in use or overlaps a route of the host; remove unused networks, add default "
-                + "address pools, or give a subnet");
+        throw new IpamException(NO_FREE_POOL, "no free " + family + " subnet" + (length == 0 ? "" : " of size /" + length)
+                + " left in the default address pools (" + describe(candidates) + "): each is in use or overlaps a "
+                + "route of the host; remove unused networks, add a pool to " + DefaultPoolList.SETTING + " ("
+                + DefaultPoolList.ENV + " for ./weft; " + DefaultPoolList.SHAPE + ", e.g. base=10.200.0.0/16,size=24), "
+                + "or give a subnet");
+    }
+
+    private static String describe(List<DefaultPool> pools) {
+        return pools.stream().map(DefaultPool::toString).collect(Collectors.joining(", "));
     }
 
     /** Automatic pools keep clear of every address space: a sandbox may join networks of both. */

@@ -79,6 +79,25 @@ final class OffsetRuns {
         return candidate.compareTo(to) <= 0 ? candidate : null;
     }
 
+    /**
+     * How many values of {@code [from, to]} the set holds: O(runs that meet the interval), never
+     * O(values).
+     */
+    BigInteger countIn(BigInteger from, BigInteger to) {
+        BigInteger n = BigInteger.ZERO;
+        if (from.compareTo(to) > 0) {
+            return n;
+        }
+        Map.Entry<BigInteger, BigInteger> first = runs.floorEntry(from);
+        BigInteger start = first != null && first.getValue().compareTo(from) >= 0 ? first.getKey() : from;
+        for (Map.Entry<BigInteger, BigInteger> e : runs.subMap(start, true, to, true).entrySet()) {
+            BigInteger lo = e.getKey().max(from);
+            BigInteger hi = e.getValue().min(to);
+            n = n.add(hi.subtract(lo).add(ONE));
+        }
+        return n;
+    }
+
     /** How many values the set holds. */
     long size() {
         return count;

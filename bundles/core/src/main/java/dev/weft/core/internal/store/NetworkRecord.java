@@ -22,11 +22,15 @@ import java.util.Optional;
  * @param noDefaultRoutes true when its driver said at its creation that its endpoints give no default
  *                     route ({@code NetworkDriver.givesDefaultRoutes}: netavark's {@code no_default_route});
  *                     otherwise null, so it is absent from the file, as in records of earlier versions
+ * @param ipv4         {@code false} for an IPv6-only network; otherwise null, and absent from the file,
+ *                     as in records written before IPv6-only networks, which all have IPv4 (so the
+ *                     file of a network with IPv4 is what earlier versions wrote and read). Read it
+ *                     through {@link #hasIpv4()}.
  */
 public record NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
                             boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
                             Map<String, String> options, Map<String, String> labels, SandboxMode mode,
-                            boolean sandboxDefault, IpamRecord ipam, Boolean noDefaultRoutes) {
+                            boolean sandboxDefault, IpamRecord ipam, Boolean noDefaultRoutes, Boolean ipv4) {
 
     /**
      * @param mode           how its driver gives sandboxes their stack (recorded so it is known while
@@ -41,6 +45,7 @@ public record NetworkRecord(String id, String name, String driver, String driver
         mode = mode == null ? SandboxMode.OWN_NAMESPACE : mode;
         ipam = ipam == null ? IpamRecord.DEFAULT : ipam;
         noDefaultRoutes = Boolean.TRUE.equals(noDefaultRoutes) ? Boolean.TRUE : null;
+        ipv4 = Boolean.FALSE.equals(ipv4) ? Boolean.FALSE : null;
     }
 
     /** A network whose endpoints may give default routes (the form before {@code noDefaultRoutes}). */
@@ -49,7 +54,16 @@ public record NetworkRecord(String id, String name, String driver, String driver
                          Map<String, String> options, Map<String, String> labels, SandboxMode mode,
                          boolean sandboxDefault, IpamRecord ipam) {
         this(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets, options, labels, mode,
-                sandboxDefault, ipam, null);
+                sandboxDefault, ipam, null, null);
+    }
+
+    /** A network with IPv4 (the form before IPv6-only networks). */
+    public NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
+                         boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
+                         Map<String, String> options, Map<String, String> labels, SandboxMode mode,
+                         boolean sandboxDefault, IpamRecord ipam, Boolean noDefaultRoutes) {
+        this(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets, options, labels, mode,
+                sandboxDefault, ipam, noDefaultRoutes, null);
     }
 
     /**
@@ -60,26 +74,37 @@ public record NetworkRecord(String id, String name, String driver, String driver
         return !internal && noDefaultRoutes == null;
     }
 
+    /** Whether it has IPv4: false only for an IPv6-only network. */
+    public boolean hasIpv4() {
+        return ipv4 == null;
+    }
+
+    /** The same network with IPv4 on or off. */
+    public NetworkRecord withIpv4(boolean enable) {
+        return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, enable ? null : Boolean.FALSE);
+    }
+
     public NetworkRecord withState(State s) {
         return new NetworkRecord(id, name, driver, driverBundle, s, created, ipv6, internal, predefined, subnets,
-                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes);
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4);
     }
 
     public NetworkRecord withSubnets(List<SubnetRecord> s) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, s,
-                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes);
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4);
     }
 
     /** The same network with its driver's mode and its predefined declaration as the driver states them now. */
     public NetworkRecord declared(SandboxMode m, boolean isDefault) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
-                options, labels, m, isDefault, ipam, noDefaultRoutes);
+                options, labels, m, isDefault, ipam, noDefaultRoutes, ipv4);
     }
 
     /** What its driver is told about it. Nothing is parsed: a few objects around the record's values. */
     public NetworkConfig config() {
         return new NetworkConfig(id, name, ipv6, internal, subnets.stream().map(SubnetRecord::info).toList(), labels,
-                predefined, ipam.driver());
+                predefined, ipam.driver(), hasIpv4());
     }
 
     /** The gateway of its first IPv4 ({@code v4}) or IPv6 subnet that has one, or null. */

@@ -98,12 +98,69 @@ class DefaultIpamPoolsTest {
         IpamException e = assertThrows(IpamException.class, () -> ipam.requestPool(PoolRequest.automatic(LOCAL, false)));
         assertEquals(IpamException.Reason.NO_FREE_POOL, e.reason());
         assertEquals("no free IPv4 subnet left in the default address pools (10.99.0.0/23 split into /24s): each is"
-                + " in use or overlaps a route of the host; remove unused networks, add default address pools, or"
-                + " give a subnet", e.getMessage());
+                + " in use or overlaps a route of the host; remove unused networks, add a pool to"
+                + " weft.default.address.pools (WEFT_DEFAULT_ADDRESS_POOLS for ./weft; base=CIDR,size=N;base=CIDR,size=N,"
+                + " e.g. base=10.200.0.0/16,size=24), or give a subnet", e.getMessage());
         e = assertThrows(IpamException.class, () -> ipam.requestPool(PoolRequest.automatic(LOCAL, true)));
         assertEquals(IpamException.Reason.NO_FREE_POOL, e.reason());
         assertEquals("no IPv6 default address pool is configured for the \"local\" address space; give an IPv6"
-                + " subnet or configure a default pool", e.getMessage());
+                + " subnet or add a pool with an IPv6 base to weft.default.address.pools (WEFT_DEFAULT_ADDRESS_POOLS for"
+                + " ./weft; base=CIDR,size=N;base=CIDR,size=N)", e.getMessage());
+    }
+
+    @Test
+    void whenEveryPoolIsUsedTheErrorNamesEachPoolTriedAndTheSizeAskedFor() {
+        DefaultIpam ipam = new DefaultIpam(List.of(new DefaultPool(p("10.98.0.0/24"), 26),
+                new DefaultPool(p("10.97.0.0/25"), 26)), List.of(), null, prefix -> false);
+        ipam.requestPool(PoolRequest.of(LOCAL, p("10.98.0.0/25")));
+        assertEquals(p("10.98.0.128/25"), ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 25)).pool());
+        assertEquals(p("10.97.0.0/25"), ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 25)).pool());
+        IpamException e = assertThrows(IpamException.class, () -> ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 25)));
+        assertEquals(IpamException.Reason.NO_FREE_POOL, e.reason());
+        assertTrue(e.getMessage().startsWith("no free IPv4 subnet of size /25 left in the default address pools "
+                + "(10.98.0.0/24 split into /26s, 10.97.0.0/25 split into /26s): each is in use"), e.getMessage());
+        assertTrue(e.getMessage().contains("add a pool to weft.default.address.pools"), e.getMessage());
+    }
+
+    @Test
+    void aSizeRequestTakesAnyPoolWhoseBaseHoldsItWhateverItsSplit() {
+        DefaultIpam ipam = ipam();
+        // 172.17.0.0/16 cannot hold a /15: the next pool can, though it is split into /24s
+        PoolAllocation a = ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 15));
+        assertEquals(p("172.18.0.0/15"), a.pool());
+        assertEquals("local/172.18.0.0/15", a.id().toString(), "its id is that of an explicit request: replays find it");
+        assertEquals(p("172.17.0.0/28"), ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 28)).pool());
+        assertEquals(p("172.17.0.16/28"), ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 28)).pool());
+        assertEquals(p("172.17.1.0/24"), ipam.requestPool(PoolRequest.automatic(LOCAL, false)).pool(),
+                "the pools' own split skips what size requests took");
+        assertEquals(p("fd12:3456:789a::/56"), ipam.requestPool(PoolRequest.ofSize(LOCAL, true, 56)).pool());
+        assertEquals(p("fd12:3456:789a:100::/64"), ipam.requestPool(PoolRequest.automatic(LOCAL, true)).pool());
+
+        IpamException e = assertThrows(IpamException.class, () -> ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 13)));
+        assertEquals(IpamException.Reason.INVALID_REQUEST, e.reason());
+        assertTrue(e.getMessage().startsWith("no default address pool can give a /13 subnet: the IPv4 pools are "
+                + "172.17.0.0/16 split into /24s, 172.18.0.0/15 split into /24s"), e.getMessage());
+        e = assertThrows(IpamException.class, () -> ipam.requestPool(PoolRequest.ofSize(LOCAL, true, 40)));
+        assertTrue(e.getMessage().contains("fd12:3456:789a::/48 split into /64s, each smaller than a /40; ask for /48"
+                + " or longer"), e.getMessage());
+        e = assertThrows(IpamException.class, () -> ipam.requestPool(new PoolRequest(LOCAL, p("10.1.0.0/24"), null, false,
+                Map.of(), 24)));
+        assertEquals(IpamException.Reason.INVALID_REQUEST, e.reason());
+        e = assertThrows(IpamException.class, () -> ipam.requestPool(PoolRequest.ofSize(LOCAL, false, 33)));
+        assertEquals(IpamException.Reason.INVALID_REQUEST, e.reason());
+    }
+
+    @Test
+    void configuredIpv6PoolsReplaceTheUlaAndWithoutThemTheUlaServes() {
+        DefaultIpam own = new DefaultIpam(DefaultPoolList.parse("base=10.96.0.0/16,size=24;base=fd00:96::/60,size=64"),
+                ULA, prefix -> false);
+        assertEquals(p("fd00:96::/64"), own.requestPool(PoolRequest.automatic(LOCAL, true)).pool());
+        assertEquals(p("fd00:96:0:1::/64"), own.requestPool(PoolRequest.automatic(LOCAL, true)).pool());
+        assertEquals(p("10.96.0.0/24"), own.requestPool(PoolRequest.automatic(LOCAL, false)).pool());
+
+        DefaultIpam ula = new DefaultIpam(DefaultPoolList.parse("base=10.96.0.0/16,size=24"), ULA, prefix -> false);
+        assertEquals(p("fd12:3456:789a::/64"), ula.requestPool(PoolRequest.automatic(LOCAL, true)).pool(),
+                "--ipv6 without an IPv6 subnet: the ULA /48 (Docker 27)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.weft.core.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -288,6 +289,30 @@ class StoreFormatTest {
         store.put(e);
         assertEquals(ENDPOINT.replace("\"defaultRoute6\": false", "\"defaultRoute6\": true").replace("-3", "0"),
                 Files.readString(run.resolve("endpoints/" + e.id() + ".json")));
+    }
+
+    @Test
+    void networksWithoutTheIpv4FieldHaveIpv4AndOnlyAnIpv6OnlyNetworkWritesIt() throws IOException {
+        Store store = storeWith(Map.of("n", NETWORK, "first", FIRST_NETWORK), Map.of(), Map.of());
+        for (NetworkRecord n : store.networks(problems::add)) {
+            assertTrue(n.hasIpv4(), n.name() + ": records before IPv6-only networks all have IPv4");
+            assertTrue(n.config().ipv4());
+        }
+        NetworkRecord six = store.networks(problems::add).stream().filter(n -> n.name().equals("blue")).findFirst()
+                .orElseThrow().withIpv4(false);
+        Files.delete(state.resolve("networks/n.json")); // the store names its files by id
+        store.put(six);
+        String text = Files.readString(state.resolve("networks/" + six.id() + ".json"));
+        assertEquals(NETWORK.replace("\n  }\n}", "\n  },\n  \"ipv4\": false\n}"), text);
+        NetworkRecord back = store.networks(problems::add).stream().filter(n -> n.name().equals("blue")).findFirst()
+                .orElseThrow();
+        assertEquals(six, back);
+        assertFalse(back.hasIpv4());
+        assertFalse(back.config().ipv4());
+        store.put(back.withIpv4(true));
+        assertEquals(NETWORK, Files.readString(state.resolve("networks/" + six.id() + ".json")),
+                "with IPv4 again, the text earlier versions wrote");
+        assertEquals(List.of(), problems);
     }
 
     @Test

@@ -1,0 +1,108 @@
+package dev.weft.driver.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.api.EndpointInfo;
+import dev.weft.api.EndpointSpec;
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.SubnetSpec;
+import dev.weft.api.WeftException;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import dev.weft.testkit.KernelTest;
+import dev.weft.testkit.TcpListener;
+import dev.weft.testkit.TestSandbox;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * IPv6-only bridge networks (Docker 28's {@code --ipv4=false --ipv6}), by traffic: sandboxes with no
+ * IPv4 address at all talk to each other over TCP and reach an "outside" namespace through the
+ * gateway (NAT as for dual stack); the bridge carries no IPv4 address; IPv4 requests for the network
+ * are refused with nothing changed.
+ */
+@ExtendWith(KernelTest.class)
+class Ipv6OnlyKernelTest extends BridgeFixture.PerTest {
+
+    private NetworkInfo sixOnly(String name, String subnet) {
+        return f.controller().createNetwork(new NetworkSpec(name, BridgeDriver.NAME,
+                List.of(SubnetSpec.of(IpPrefix.parse(subnet))), true, false, Map.of(), Map.of()).withIpv4(false));
+    }
+
+    @Test
+    void sandboxesWithOnlyIpv6TalkToEachOtherAndToTheOutsideThroughTheGateway() throws Exception {
+        NetworkInfo n = sixOnly("six", "fd00:86::/64");
+        assertFalse(n.ipv4());
+        assertEquals(List.of(IpPrefix.parse("fd00:86::/64")), n.subnets().stream().map(s -> s.subnet()).toList());
+        String bridge = "br-" + n.id().substring(0, 12);
+        assertEquals("", f.host.ip("-4", "addr", "show", "dev", bridge).strip(), "no IPv4 on the bridge");
+        assertTrue(f.host.ip("-6", "addr", "show", "dev", bridge).contains("fd00:86::1/64"));
+
+        TestSandbox lan = f.host.outside("lan", "fd00:99::1/64", "fd00:99::2/64");
+        TestSandbox a = f.sandbox("a", "six");
+        TestSandbox b = f.sandbox("b", "six");
+        for (TestSandbox s : List.of(a, b)) {
+            EndpointInfo e = f.endpoint(s, "six");
+            assertNull(e.ipv4());
+            assertEquals("", s.ip("-4", "addr", "show", "dev", "eth0").strip(), s.name() + " has no IPv4 address");
+            assertEquals("", s.ip("-4", "route").strip(), s.name() + " has no IPv4 route");
+            assertTrue(s.ip("-6", "route").contains("default via fd00:86::1 dev eth0"), s.ip("-6", "route"));
+        }
+        assertEquals("fd00:86::2", f.ipv6(a, "six"));
+
+        try (TcpListener l = b.listenTcp(8080)) {
+            assertEquals(f.ipv6(a, "six"), a.connectTcp(f.ipv6(b, "six"), 8080).peerSeenBy(l));
+        }
+        try (TcpListener l = lan.listenTcp(8081)) {
+            assertEquals("fd00:99::1", a.connectTcp("fd00:99::2", 8081).peerSeenBy(l),
+                    "out through the gateway, masqueraded to the host's address");
+        }
+        try (TcpListener l = f.host.listenTcp("fd00:86::1", 7070)) {
+            assertEquals(f.ipv6(b, "six"), b.connectTcp("fd00:86::1", 7070).peerSeenBy(l), "the gateway itself");
+        }
+
+        f.restart(); // the record keeps it IPv6-only; the driver restores it
+        assertFalse(f.controller().network("six").orElseThrow().ipv4());
+        try (TcpListener l = lan.listenTcp(8082)) {
+            assertEquals("fd00:99::1", b.connectTcp("fd00:99::2", 8082).peerSeenBy(l));
+        }
+        f.controller().removeSandbox(a.name());
+        f.controller().removeSandbox(b.name());
+        f.driver.drain();
+        f.controller().removeNetwork("six");
+        assertFalse(f.host.tryIp("link", "show", bridge).succeeded());
+    }
+
+    @Test
+    void ipv4RequestsForAnIpv6OnlyNetworkAreRefusedWithNothingChanged() throws Exception {
+        String links = f.host.ip("-o", "link");
+        String tables = f.nft("list", "tables");
+        WeftException e = assertThrows(WeftException.InvalidRequest.class, () -> f.controller().createNetwork(
+                new NetworkSpec("none", BridgeDriver.NAME, List.of(), false, false, Map.of(), Map.of()).withIpv4(false)));
+        assertTrue(e.getMessage().contains("no IP address family enabled"), e.getMessage());
+        e = assertThrows(WeftException.InvalidRequest.class, () -> f.controller().createNetwork(new NetworkSpec("mixed",
+                BridgeDriver.NAME, List.of(SubnetSpec.of(IpPrefix.parse("10.86.0.0/24")),
+                SubnetSpec.of(IpPrefix.parse("fd00:87::/64"))), true, false, Map.of(), Map.of()).withIpv4(false)));
+        assertTrue(e.getMessage().contains("subnet 10.86.0.0/24 is IPv4, but the network is IPv6-only"), e.getMessage());
+        assertEquals(links, f.host.ip("-o", "link"));
+        assertEquals(tables, f.nft("list", "tables"));
+        assertTrue(f.controller().networks().isEmpty());
+
+        sixOnly("six", "fd00:87::/64");
+        links = f.host.ip("-o", "link");
+        e = assertThrows(WeftException.InvalidRequest.class, () -> f.controller().createSandbox(
+                new dev.weft.api.SandboxSpec(f.host.namespaceName("c"), "six",
+                        new EndpointSpec(IpAddresses.parse("10.86.0.5"), null, List.of(), List.of()), null)));
+        assertTrue(e.getMessage().contains("is IPv6-only (created with --ipv4=false)"), e.getMessage());
+        assertEquals(links, f.host.ip("-o", "link"));
+        assertTrue(f.controller().sandboxes().isEmpty());
+        assertFalse(f.host.tryExec("ip", "netns", "pids", f.host.namespaceName("c")).succeeded(), "no namespace made");
+    }
+}
