@@ -12,8 +12,9 @@ import java.util.Map;
  * One endpoint as the controller allocated it.
  *
  * @param id             64 hex characters
- * @param interfaceName  the name its interface gets inside the sandbox: eth0 for the sandbox's first
- *                       endpoint, eth1, … for further ones
+ * @param interfaceName  the name its interface gets inside the sandbox: the one the user gave
+ *                       ({@code com.docker.network.endpoint.ifname}), else the first free of eth0, eth1, …;
+ *                       unique among the sandbox's endpoints
  * @param ipv4           its IPv4 address and prefix length, or null
  * @param ipv6           its IPv6 address, or null
  * @param gateway4       the network's IPv4 gateway, or null

@@ -335,7 +335,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         } else if (kernel.inNamespace(sandbox.namespace(), rt -> rt.link(endpoint.interfaceName()).isPresent())) {
             named = new WeftException.Conflict("sandbox \"" + sandbox.name() + "\": its namespace "
                     + sandbox.namespace().path() + " already has an interface named \"" + endpoint.interfaceName()
-                    + "\"; Weft names a sandbox's interfaces eth0, eth1, ... in the order it joins networks: remove or "
+                    + "\"; Weft names a sandbox's interfaces eth0, eth1, ... in the order it joins networks unless "
+                    + "--driver-opt com.docker.network.endpoint.ifname=NAME names one: choose another name, or remove or "
                     + "rename \"" + endpoint.interfaceName() + "\" in that namespace first");
         }
         if (named == null) {
