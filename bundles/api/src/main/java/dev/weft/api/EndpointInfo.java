@@ -2,7 +2,10 @@ package dev.weft.api;
 
 import dev.weft.net.InterfaceAddress;
 import dev.weft.net.MacAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A sandbox's attachment to a network.
@@ -21,15 +24,26 @@ import java.util.List;
  * @param gwPriority    its gateway priority ({@link EndpointSpec#gwPriority()})
  * @param defaultRoute4 it gives the sandbox its IPv4 default route (through the network's gateway)
  * @param defaultRoute6 it gives the sandbox its IPv6 default route
- * @since 0.6.0 (gwPriority, defaultRoute4, defaultRoute6)
+ * @param driverOptions the driver options it was connected with ({@link EndpointSpec#driverOptions()})
+ * @since 0.6.0 (gwPriority, defaultRoute4, defaultRoute6), 0.7.0 (driverOptions)
  */
 public record EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
                            String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
                            List<String> aliases, List<PortBinding> ports, int gwPriority, boolean defaultRoute4,
-                           boolean defaultRoute6) {
+                           boolean defaultRoute6, Map<String, String> driverOptions) {
     public EndpointInfo {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         ports = ports == null ? List.of() : List.copyOf(ports);
+        driverOptions = driverOptions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(driverOptions));
+    }
+
+    /** An endpoint without driver options (the form before 0.7.0). */
+    public EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
+                        String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
+                        List<String> aliases, List<PortBinding> ports, int gwPriority, boolean defaultRoute4,
+                        boolean defaultRoute6) {
+        this(id, network, networkId, sandbox, sandboxId, interfaceName, mac, ipv4, ipv6, aliases, ports, gwPriority,
+                defaultRoute4, defaultRoute6, Map.of());
     }
 
     /** An endpoint with gateway priority 0 that gives no default route (the form before 0.6.0). */

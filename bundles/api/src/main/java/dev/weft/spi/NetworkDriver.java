@@ -116,6 +116,25 @@ public interface NetworkDriver<O> {
         return true;
     }
 
+    /**
+     * Checks an endpoint's driver options ({@link EndpointConfig#driverOptions()}: {@code --driver-opt
+     * KEY=VALUE} without the controller's own keys) before anything is allocated for it, refusing keys it
+     * does not know and malformed values with {@link dev.weft.api.WeftException.InvalidRequest} naming
+     * the key, the value and what is accepted. Called only with a non-empty map. No side effects. The
+     * default knows no endpoint option and refuses every key (Docker's drivers ignore unknown ones;
+     * Weft refuses them, as it does network options).
+     *
+     * @since 0.7.0
+     */
+    default void validateEndpoint(NetworkConfig network, O options, Map<String, String> driverOptions) {
+        if (!driverOptions.isEmpty()) {
+            throw new dev.weft.api.WeftException.InvalidRequest("network \"" + network.name() + "\": unknown endpoint "
+                    + "driver option" + (driverOptions.size() > 1 ? "s " : " ") + String.join(", ", driverOptions.keySet())
+                    + "; its driver takes none (the controller's own: " + dev.weft.api.EndpointDriverOptions.IFNAME
+                    + ", " + dev.weft.api.EndpointDriverOptions.SYSCTLS + ")");
+        }
+    }
+
     /** Creates the network's kernel state (e.g. a bridge and its firewall structure). */
     void createNetwork(NetworkConfig network, O options);
 

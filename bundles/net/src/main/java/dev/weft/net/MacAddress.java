@@ -65,6 +65,37 @@ public final class MacAddress {
         return (bytes[0] & 0x03) == 0x02;
     }
 
+    /** True for a group (multicast or broadcast) address: the lowest bit of the first byte set. */
+    public boolean isMulticast() {
+        return (bytes[0] & 0x01) != 0;
+    }
+
+    /** True for {@code 00:00:00:00:00:00}. */
+    public boolean isZero() {
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Why this address cannot be an interface's own ({@code --mac-address}), or null when it can: a
+     * multicast (or broadcast) address and the all-zeros address are refused, as the kernel's
+     * {@code is_valid_ether_addr} does.
+     */
+    public String interfaceAddressProblem() {
+        if (isMulticast()) {
+            return "a multicast MAC cannot be an interface's address (the lowest bit of the first octet is set); "
+                    + "expected a unicast address like 02:42:ac:11:00:02";
+        }
+        if (isZero()) {
+            return "the all-zeros MAC cannot be an interface's address; expected a unicast address like 02:42:ac:11:00:02";
+        }
+        return null;
+    }
+
     public byte[] bytes() {
         return bytes.clone();
     }

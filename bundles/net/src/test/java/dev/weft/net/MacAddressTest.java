@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,24 @@ class MacAddressTest {
         assertTrue(MacAddress.parse("02:42:0a:01:00:02").isLocalUnicast());
         assertFalse(MacAddress.parse("00:16:3e:01:00:02").isLocalUnicast());
         assertFalse(MacAddress.parse("03:00:00:00:00:01").isLocalUnicast());
+    }
+
+    @Test
+    void multicastAndAllZerosCannotBeAnInterfacesAddress() {
+        assertTrue(MacAddress.parse("01:00:5e:00:00:01").isMulticast());
+        assertTrue(MacAddress.parse("ff:ff:ff:ff:ff:ff").isMulticast(), "broadcast is a group address");
+        assertFalse(MacAddress.parse("02:42:0a:01:00:02").isMulticast());
+        assertTrue(MacAddress.parse("00:00:00:00:00:00").isZero());
+        assertFalse(MacAddress.parse("00:00:00:00:00:01").isZero());
+        assertEquals("a multicast MAC cannot be an interface's address (the lowest bit of the first octet is set); "
+                + "expected a unicast address like 02:42:ac:11:00:02",
+                MacAddress.parse("33:33:00:00:00:01").interfaceAddressProblem());
+        assertEquals("the all-zeros MAC cannot be an interface's address; expected a unicast address like "
+                + "02:42:ac:11:00:02", MacAddress.parse("00:00:00:00:00:00").interfaceAddressProblem());
+        assertNull(MacAddress.parse("00:16:3e:01:00:02").interfaceAddressProblem(), "a global unicast one is fine");
+        for (int i = 0; i < 64; i++) {
+            assertNull(MacAddress.randomLocal().interfaceAddressProblem());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.weft.core.internal;
 
+import dev.weft.api.EndpointDriverOptions;
 import dev.weft.api.EndpointSpec;
 import dev.weft.api.Failures;
 import dev.weft.api.PortBinding;
@@ -26,7 +27,9 @@ import dev.weft.spi.PoolId;
 import dev.weft.spi.SandboxConfig;
 import dev.weft.spi.SandboxMode;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -73,6 +76,7 @@ final class Endpoints {
     }
 
     /** Checks what can be checked before anything is changed (used by sandbox creation too). */
+    @SuppressWarnings("unchecked")
     void validate(NetworkRecord n, SandboxRecord s, EndpointSpec spec, NetworkDriver<?> driver) {
         if (n.state() != State.READY) {
             throw new WeftException.Conflict("network \"" + n.name() + "\" is being " + (n.state() == State.CREATING
@@ -120,6 +124,46 @@ final class Endpoints {
         }
         checkStatic(n, spec.ipv4(), true);
         checkStatic(n, spec.ipv6(), false);
+        checkInterface(n, s, spec, driver);
+        Map<String, String> own = EndpointDriverOptions.forDriver(spec.driverOptions());
+        if (!own.isEmpty()) {
+            NetworkDriver<Object> d = (NetworkDriver<Object>) driver;
+            d.validateEndpoint(n.config(), d.parseOptions(n.options()), own);
+        }
+    }
+
+    /**
+     * The settings of the interface itself ({@code --mac-address}, the interface's name and sysctls)
+     * need a driver that gives the sandbox an interface; a name asked for must be free in the sandbox.
+     * Whether a MAC is one an interface can have, and the syntax of the name and the sysctls,
+     * {@link EndpointSpec} has checked. A MAC another endpoint has is accepted, as Docker does (an
+     * interface may be on another layer-2 segment).
+     */
+    private void checkInterface(NetworkRecord n, SandboxRecord s, EndpointSpec spec, NetworkDriver<?> driver) {
+        List<String> asked = new ArrayList<>();
+        if (spec.mac() != null) {
+            asked.add("--mac-address");
+        }
+        for (String key : List.of(EndpointDriverOptions.IFNAME, EndpointDriverOptions.SYSCTLS)) {
+            if (spec.driverOptions().containsKey(key)) {
+                asked.add("driver option " + key);
+            }
+        }
+        if (!asked.isEmpty() && !driver.usesAddresses()) {
+            throw new WeftException.InvalidRequest("network \"" + n.name() + "\" (driver \"" + n.driver() + "\") gives "
+                    + "its sandboxes no interface of their own, so " + String.join(" and ", asked) + " cannot apply: "
+                    + "drop " + (asked.size() > 1 ? "them" : "it"));
+        }
+        String ifname = spec.interfaceName();
+        if (ifname != null) {
+            inventory.endpointsOf(s.id()).stream().filter(e -> ifname.equals(e.interfaceName())).findFirst()
+                    .ifPresent(e -> {
+                        String other = inventory.network(e.network()).map(NetworkRecord::name).orElse(e.network());
+                        throw new WeftException.Conflict("driver option " + EndpointDriverOptions.IFNAME + "=" + ifname
+                                + ": sandbox \"" + s.name() + "\" already has an interface named " + ifname
+                                + " (its endpoint on network \"" + other + "\"); choose another name");
+                    });
+        }
     }
 
     private static void checkStatic(NetworkRecord n, InetAddress a, boolean v4) {
@@ -188,9 +232,11 @@ final class Endpoints {
                     bound = HostPorts.withoutHostPorts(spec.ports());
                 }
             }
-            String ifname = driver.usesAddresses() ? nextInterfaceName(s) : null;
-            EndpointRecord draft = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname, v4, v6, null, false,
-                    spec.aliases(), bound, false, spec.gwPriority());
+            String ifname = !driver.usesAddresses() ? null
+                    : spec.interfaceName() != null ? spec.interfaceName() : nextInterfaceName(s);
+            // a MAC given by the user is recorded from the start: the driver gets it in the config
+            EndpointRecord draft = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname, v4, v6, spec.mac(),
+                    false, spec.aliases(), bound, false, spec.gwPriority(), spec.driverOptions());
             // the default routes it ranks first for (gw-priority), recorded before they are taken
             // off their givers: a crash in between leaves records that explain the kernel
             DefaultGateways.Routes ranked = gateways.ranksFirst(n, s, draft);
@@ -211,7 +257,7 @@ final class Endpoints {
             JoinInfo joined = driver.join(network, options, config, sandbox);
             rollback.add(() -> driver.leave(network, options, config, sandbox));
             CrashPoints.reach("endpoint-joined");
-            EndpointRecord done = e.joined(joined.mac());
+            EndpointRecord done = e.joined(joined.mac() != null ? joined.mac() : e.mac());
 
             if (!bound.isEmpty()) {
                 @SuppressWarnings("unchecked")

@@ -103,6 +103,6 @@ final class Views {
         EndpointConfig c = e.config(n.get()); // its default-route flags only where it can give them
         return Optional.of(new EndpointInfo(e.id(), n.get().name(), e.network(), s.get().name(), e.sandbox(),
                 e.interfaceName(), c.mac(), c.ipv4(), c.ipv6(), e.aliases(), e.ports(), e.gwPriority(),
-                c.defaultRoute4(), c.defaultRoute6()));
+                c.defaultRoute4(), c.defaultRoute6(), e.options()));
     }
 }

@@ -47,8 +47,10 @@ import org.osgi.service.component.annotations.Reference;
  * instance's host namespace ({@code br-<first 12 of the id>}, or {@link BridgeOptions#BRIDGE_NAME}),
  * carrying the gateway addresses and a random MAC of its own (so it does not take its ports' as
  * they come and go); each endpoint a veth pair whose sandbox end is born inside the
- * sandbox under its final name, with a MAC derived from its IPv4 address ({@code 02:42:…}) and
- * the network's MTU on both ends; the host end ({@code <linkPrefix>v<first 10 of the endpoint id>})
+ * sandbox under its final name (or the one the user gave), with the user's MAC or a random locally
+ * administered one (Docker 28; recorded, so a restore keeps it), the user's per-interface sysctls and
+ * the network's MTU on both ends, and announces its addresses (gratuitous ARP, unsolicited neighbour
+ * advertisement) once it carries traffic; the host end ({@code <linkPrefix>v<first 10 of the endpoint id>})
  * is a hairpin port of the bridge. NAT, published ports and isolation are its {@link Firewaller}'s
  * (Weft's nf_tables tables, or nothing when the instance's firewall mode is {@code none}); what NAT
  * cannot reach ({@code [::1]}) is core's relay's ({@link PortMapper#RELAY}).
@@ -348,9 +350,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         deleter.awaitGone(hostEnd); // a reconnect of the same endpoint id: its old veth must be gone first
         String bridge = bridgeName(network, options);
         int mtu = mtu(network, options, bridge);
-        MacAddress mac = endpoint.mac() != null ? endpoint.mac()
-                : endpoint.ipv4() != null && endpoint.ipv4().address() instanceof Inet4Address a4 ? MacAddress.fromIpv4(a4)
-                : null;
+        // the user's, or the one recorded (restore); else a random one, as Docker 28 does: an address
+        // reused by a new endpoint then comes with a new MAC, which the join announces
+        MacAddress mac = endpoint.mac() != null ? endpoint.mac() : MacAddress.randomLocal();
         try {
             createVeth(host, vethSpec(network, endpoint, sandbox, hostEnd, mtu, mac,
                     bridgeIndexes.computeIfAbsent(network.id(), id -> host.index(bridge))), hostEnd);
@@ -369,12 +371,12 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         }
         try {
             boolean routeOut = !network.internal() && givesDefaultRoutes(options);
-            // IPv4 only: IPv6 off on the interface (as Docker does), written on the same trip into the
-            // namespace that configures it
-            Map<String, String> sysctls = endpoint.ipv6() != null ? Map.of()
-                    : Map.of("net/ipv6/conf/" + endpoint.interfaceName() + "/disable_ipv6", "1");
-            MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls,
-                    rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac, options.routing()));
+            Map<String, String> sysctls = LinkPlumbing.sandboxSysctls(endpoint);
+            MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls, rt -> {
+                MacAddress m = LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac, options.routing());
+                LinkPlumbing.announce(rt, host, endpoint, hostEnd, m);
+                return m;
+            });
             firewall.addEndpoint(endpoint, hostEnd, options.icc());
             return new JoinInfo(endpoint.interfaceName(), actual);
         } catch (RuntimeException e) {
@@ -400,7 +402,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         } else if (kernel.inNamespace(sandbox.namespace(), rt -> rt.link(endpoint.interfaceName()).isPresent())) {
             named = new WeftException.Conflict("sandbox \"" + sandbox.name() + "\": its namespace "
                     + sandbox.namespace().path() + " already has an interface named \"" + endpoint.interfaceName()
-                    + "\"; Weft names a sandbox's interfaces eth0, eth1, ... in the order it joins networks: remove or "
+                    + "\"; Weft names a sandbox's interfaces eth0, eth1, ... in the order it joins networks unless "
+                    + "--driver-opt com.docker.network.endpoint.ifname=NAME names one: choose another name, or remove or "
                     + "rename \"" + endpoint.interfaceName() + "\" in that namespace first");
         }
         if (named == null) {

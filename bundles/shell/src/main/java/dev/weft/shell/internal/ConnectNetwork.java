@@ -45,6 +45,18 @@ public class ConnectNetwork extends WeftAction {
                     + "sandbox's network with the highest gives its default route")
     String gwPriority;
 
+    @Option(name = "--mac-address",
+            description = "MAC address of the sandbox's interface on this network, e.g. 02:42:ac:11:00:02 (unicast, "
+                    + "not all zeros; default: the driver's choice, a random one on the bridge)")
+    String macAddress;
+
+    @Option(name = "--driver-opt", multiValued = true,
+            description = "Endpoint driver option KEY=VALUE (repeatable): com.docker.network.endpoint.ifname=NAME "
+                    + "names the interface in the sandbox; com.docker.network.endpoint.sysctls="
+                    + "net.ipv4.conf.IFNAME.KEY=VALUE,... sets its sysctls (IFNAME stands for its name); other keys "
+                    + "go to this network's driver")
+    List<String> driverOpts;
+
     @Argument(index = 0, name = "network", required = true, description = "Name or id of the network")
     @Completion(NetworkNames.class)
     String network;
@@ -55,7 +67,7 @@ public class ConnectNetwork extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        EndpointSpec spec = OptionValues.endpoint(ip, ip6, aliases, publish, gwPriority);
+        EndpointSpec spec = OptionValues.endpoint(ip, ip6, aliases, publish, gwPriority, macAddress, driverOpts);
         controller.connect(network, sandbox, spec);
     }
 }

@@ -21,9 +21,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 @Command(scope = "sandbox", name = "create", description = "Creates a sandbox (network namespace) and prints its id",
         detailedDescription = "The namespace is created as /run/netns/NAME (so 'ip netns exec NAME cmd' runs in it) "
-                + "unless --netns adopts an existing one. --ip, --ip6, --alias, --gw-priority and --publish apply to "
-                + "the network given with --network, which also takes Docker's long form "
-                + "name=NETWORK[,alias=A][,ip=IP][,ip6=IP6][,gw-priority=N]. Of a sandbox's networks with a gateway, "
+                + "unless --netns adopts an existing one. --ip, --ip6, --alias, --gw-priority, --mac-address, "
+                + "--driver-opt and --publish apply to the network given with --network, which also takes Docker's "
+                + "long form name=NETWORK[,alias=A][,ip=IP][,ip6=IP6][,gw-priority=N][,mac-address=MAC]. Of a sandbox's networks with a gateway, "
                 + "the one with the highest --gw-priority gives it its default route (IPv4 and IPv6 each; on a tie "
                 + "the one connected first): see network:connect.")
 public class CreateSandbox extends WeftAction {
@@ -33,7 +33,7 @@ public class CreateSandbox extends WeftAction {
 
     @Option(name = "--network",
             description = "First network: a network's name, host, none or container:NAME (default: bridge, or none "
-                    + "without the bridge driver); or name=NETWORK,gw-priority=N,ip=IP,ip6=IP6,alias=A")
+                    + "without the bridge driver); or name=NETWORK,gw-priority=N,ip=IP,ip6=IP6,alias=A,mac-address=MAC")
     @Completion(NetworkModes.class)
     String network;
 
@@ -56,6 +56,18 @@ public class CreateSandbox extends WeftAction {
                     + "sandbox's network with the highest gives its default route")
     String gwPriority;
 
+    @Option(name = "--mac-address",
+            description = "MAC address of the sandbox's interface on the network, e.g. 02:42:ac:11:00:02 (unicast, "
+                    + "not all zeros; default: the driver's choice, a random one on the bridge)")
+    String macAddress;
+
+    @Option(name = "--driver-opt", multiValued = true,
+            description = "Endpoint driver option KEY=VALUE (repeatable): com.docker.network.endpoint.ifname=NAME "
+                    + "names the interface in the sandbox; com.docker.network.endpoint.sysctls="
+                    + "net.ipv4.conf.IFNAME.KEY=VALUE,... sets its sysctls (IFNAME stands for its name); other keys "
+                    + "go to the network's driver")
+    List<String> driverOpts;
+
     @Option(name = "--netns",
             description = "Adopt this existing namespace instead of creating one, e.g. /proc/PID/ns/net")
     String netns;
@@ -65,7 +77,8 @@ public class CreateSandbox extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        OptionValues.NetworkArg first = OptionValues.network(network, ip, ip6, aliases, publish, gwPriority);
+        OptionValues.NetworkArg first = OptionValues.network(network, ip, ip6, aliases, publish, gwPriority,
+                macAddress, driverOpts);
         Path namespace = netns == null ? null : OptionValues.absolutePath("--netns", netns);
         SandboxInfo created = controller.createSandbox(new SandboxSpec(name, first.network(), first.endpoint(),
                 namespace));

@@ -5,6 +5,7 @@ import dev.weft.api.PortSpec;
 import dev.weft.api.WeftException;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
+import dev.weft.net.MacAddress;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -150,8 +151,34 @@ final class OptionValues {
      * {@code --gw-priority} (null: 0).
      */
     static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish, String gwPriority) {
+        return endpoint(ip, ip6, aliases, publish, gwPriority, null, List.of());
+    }
+
+    /**
+     * As {@link #endpoint(String, String, List, List, String)}, with {@code --mac-address} (null: the
+     * driver's choice) and {@code --driver-opt KEY=VALUE} (repeatable; the keys the controller knows
+     * are checked by {@link EndpointSpec}, the others by the network's driver).
+     */
+    static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish, String gwPriority,
+                                 String mac, List<String> driverOpts) {
         return new EndpointSpec(ip == null ? null : ipv4("--ip", ip), ip6 == null ? null : ipv6("--ip6", ip6),
-                aliases(aliases), ports(publish), gwPriority == null ? 0 : gwPriority("--gw-priority", gwPriority));
+                aliases(aliases), ports(publish), gwPriority == null ? 0 : gwPriority("--gw-priority", gwPriority),
+                mac == null ? null : mac("--mac-address", mac), keyValues("--driver-opt", driverOpts, true));
+    }
+
+    /** A MAC address an interface can have ({@code --mac-address}): six hex pairs, unicast, not all zeros. */
+    static MacAddress mac(String option, String text) {
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid(option, text, "not a MAC address; expected six hex pairs like 02:42:ac:11:00:02");
+        }
+        String problem = mac.interfaceAddressProblem();
+        if (problem != null) {
+            throw invalid(option, text, problem);
+        }
+        return mac;
     }
 
     /** A gateway priority ({@code --gw-priority}, Docker's): a whole number, negative allowed. */
@@ -174,8 +201,14 @@ final class OptionValues {
      */
     static NetworkArg network(String text, String ip, String ip6, List<String> aliases, List<String> publish,
                               String gwPriority) {
+        return network(text, ip, ip6, aliases, publish, gwPriority, null, List.of());
+    }
+
+    /** As above, with {@code --mac-address} (also {@code mac-address=} in the long form) and {@code --driver-opt}. */
+    static NetworkArg network(String text, String ip, String ip6, List<String> aliases, List<String> publish,
+                              String gwPriority, String mac, List<String> driverOpts) {
         if (text == null || !text.contains("=")) {
-            return new NetworkArg(text, endpoint(ip, ip6, aliases, publish, gwPriority));
+            return new NetworkArg(text, endpoint(ip, ip6, aliases, publish, gwPriority, mac, driverOpts));
         }
         String name = null;
         List<String> longAliases = new ArrayList<>(orEmpty(aliases));
@@ -184,6 +217,7 @@ final class OptionValues {
         flags.put("ip", ip);
         flags.put("ip6", ip6);
         flags.put("gw-priority", gwPriority);
+        flags.put("mac-address", mac);
         for (String part : text.split(",", -1)) {
             int eq = part.indexOf('=');
             String key = eq < 0 ? part.trim() : part.substring(0, eq).trim();
@@ -200,7 +234,7 @@ final class OptionValues {
                     name = value;
                 }
                 case "alias" -> longAliases.add(value);
-                case "ip", "ip6", "gw-priority" -> {
+                case "ip", "ip6", "gw-priority", "mac-address" -> {
                     if (flags.get(key) != null) {
                         throw invalid("--network", text, key + " is also given as --" + key + "; give it once");
                     }
@@ -209,14 +243,15 @@ final class OptionValues {
                     }
                 }
                 default -> throw invalid("--network", text, "unknown key \"" + key + "\"; known keys: name, alias, ip, "
-                        + "ip6, gw-priority");
+                        + "ip6, gw-priority, mac-address (give driver options with --driver-opt)");
             }
         }
         if (name == null) {
             throw invalid("--network", text, "no name=; expected e.g. name=blue,gw-priority=10");
         }
         return new NetworkArg(name, endpoint(single.getOrDefault("ip", ip), single.getOrDefault("ip6", ip6), longAliases,
-                publish, single.getOrDefault("gw-priority", gwPriority)));
+                publish, single.getOrDefault("gw-priority", gwPriority), single.getOrDefault("mac-address", mac),
+                driverOpts));
     }
 
     /** A sandbox's first network and how it joins it. */

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * A sandbox for {@code sandbox:inspect}. Field names follow Docker's conventions (capitalised,
- * {@code EndpointID}, {@code MacAddress}, "" for a missing address, {@code GwPriority} as in a
+ * {@code EndpointID}, {@code MacAddress}, "" for a missing address, {@code GwPriority} and {@code DriverOpts} as in a
  * container's {@code EndpointSettings}); endpoints are a list in the order they joined (the first is
  * eth0); Weft's {@code DefaultRoutes} lists the families ({@code "IPv4"}, {@code "IPv6"}) whose
  * default route the endpoint gives the sandbox; published ports use the shape of a container's
@@ -46,6 +46,9 @@ final class SandboxJson {
         e.aliases().forEach(aliases::add);
         o.add("Aliases", aliases);
         o.addProperty("GwPriority", e.gwPriority());
+        JsonObject driverOpts = new JsonObject();
+        e.driverOptions().forEach(driverOpts::addProperty);
+        o.add("DriverOpts", driverOpts);
         JsonArray defaults = new JsonArray();
         if (e.defaultRoute4()) {
             defaults.add("IPv4");

@@ -26,7 +26,7 @@ final class Fixtures {
                 MacAddress.parse("02:42:0a:01:00:02"), InterfaceAddress.parse("10.1.0.2/24"),
                 InterfaceAddress.parse("fd00:1::2/64"), List.of("www"),
                 List.of(new PortBinding("tcp", null, 8080, 80), new PortBinding("udp", IpAddresses.parse("127.0.0.1"), 5353, 53)),
-                10, true, false);
+                10, true, false, Map.of("com.docker.network.endpoint.ifname", "web0"));
     }
 
     /** Dual stack: an IPv4 subnet with range, gateway and an aux address, an IPv6 subnet with gateway only. */

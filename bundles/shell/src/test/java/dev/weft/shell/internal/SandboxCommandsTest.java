@@ -166,9 +166,10 @@ class SandboxCommandsTest {
         assertEquals("--network name=blue,gw-priority=7: gw-priority is also given as --gw-priority; give it once",
                 Commands.fail(twice).message());
         CreateSandbox unknown = create("web");
-        unknown.network = "name=blue,mac-address=02:42:ac:11:00:02";
-        assertEquals("--network name=blue,mac-address=02:42:ac:11:00:02: unknown key \"mac-address\"; known keys: name, "
-                + "alias, ip, ip6, gw-priority", Commands.fail(unknown).message());
+        unknown.network = "name=blue,driver-opt=a=b";
+        assertEquals("--network name=blue,driver-opt=a=b: unknown key \"driver-opt\"; known keys: name, "
+                + "alias, ip, ip6, gw-priority, mac-address (give driver options with --driver-opt)",
+                Commands.fail(unknown).message());
         CreateSandbox nameless = create("web");
         nameless.network = "gw-priority=1";
         assertEquals("--network gw-priority=1: no name=; expected e.g. name=blue,gw-priority=10",
@@ -216,7 +217,8 @@ class SandboxCommandsTest {
         assertEquals("2026-11-22T10:15:30.123456789Z", s.get("Created").getAsString());
         JsonObject e = s.getAsJsonArray("Endpoints").get(0).getAsJsonObject();
         assertEquals(List.of("Network", "NetworkID", "EndpointID", "Interface", "MacAddress", "IPv4Address", "IPv6Address",
-                "Aliases", "GwPriority", "DefaultRoutes", "Ports"), new ArrayList<>(e.keySet()));
+                "Aliases", "GwPriority", "DriverOpts", "DefaultRoutes", "Ports"), new ArrayList<>(e.keySet()));
+        assertEquals(JsonParser.parseString("{\"com.docker.network.endpoint.ifname\":\"web0\"}"), e.get("DriverOpts"));
         assertEquals(10, e.get("GwPriority").getAsInt());
         assertEquals(JsonParser.parseString("[\"IPv4\"]"), e.get("DefaultRoutes"), "IPv6's is another endpoint's");
         assertEquals("blue", e.get("Network").getAsString());

@@ -128,7 +128,7 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
         String hostEnd = hostEndName(endpoint);
         LinkSpec spec = withMtu(LinkSpec.veth(hostEnd, endpoint.interfaceName(), sandbox.namespace()), options)
                 .master(bridgeName(network)).alias(context.ownershipMark(endpoint.id())).up();
-        if (endpoint.mac() != null) { // a MAC recorded earlier (restore) is kept
+        if (endpoint.mac() != null) { // the user's (--mac-address), or one recorded earlier (restore): kept
             spec.peer().mac(endpoint.mac());
         }
         try {
@@ -140,7 +140,9 @@ public final class SampleDriver implements NetworkDriver<SampleOptions>, Restora
             throw e;
         }
         try {
-            MacAddress mac = kernel.inNamespace(sandbox.namespace(), rt -> configureSandboxEnd(rt, endpoint));
+            // the user's per-interface sysctls (EndpointConfig.sysctls), written before the interface is configured
+            MacAddress mac = kernel.inNamespace(sandbox.namespace(), endpoint.sysctls(),
+                    rt -> configureSandboxEnd(rt, endpoint));
             return new JoinInfo(endpoint.interfaceName(), mac);
         } catch (RuntimeException e) {
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
