@@ -83,6 +83,8 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     private final Firewaller firewall;
     private final VethDeleter deleter;
     private final FlowReaper reaper;
+    /** Gratuitous ARP and unsolicited neighbour advertisements after joins, off the user's path. */
+    private final Announcer announcer;
     /** Core's relay: published ports at {@code [::1]} and host IPv6 addresses, which NAT cannot reach. */
     private final PortMapper relay;
     /** The bridge of every network created or restored since activation, by network id. */
@@ -107,6 +109,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         this.hostSetup = new HostSetup(kernel);
         this.deleter = new VethDeleter(kernel.host(), context);
         this.reaper = new FlowReaper(kernel.conntrack(), context);
+        this.announcer = new Announcer(kernel, context);
         this.firewall = Firewaller.of(context, kernel, hostSetup, reaper);
         this.relay = context.portMapper(PortMapper.RELAY).orElseThrow(() -> new IllegalStateException(
                 "the runtime offers no port mapper \"" + PortMapper.RELAY + "\": the bridge driver needs it for ports at [::1]"));
@@ -117,6 +120,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     public void close() {
         deleter.close();
         reaper.close();
+        announcer.close();
     }
 
     @Override
@@ -372,12 +376,12 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         try {
             boolean routeOut = !network.internal() && givesDefaultRoutes(options);
             Map<String, String> sysctls = LinkPlumbing.sandboxSysctls(endpoint);
-            MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls, rt -> {
-                MacAddress m = LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac, options.routing());
-                LinkPlumbing.announce(rt, host, endpoint, hostEnd, m);
-                return m;
-            });
+            MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls,
+                    rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac, options.routing()));
             firewall.addEndpoint(endpoint, hostEnd, options.icc());
+            if (endpoint.ipv4() != null || endpoint.ipv6() != null) {
+                announcer.submit(sandbox.namespace(), endpoint.interfaceName(), actual, hostEnd);
+            }
             return new JoinInfo(endpoint.interfaceName(), actual);
         } catch (RuntimeException e) {
             host.deleteLinkIfExists(hostEnd); // takes the sandbox end with it
@@ -601,10 +605,11 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
         firewall.reapply();
     }
 
-    /** Waits until detached veths and the conntrack entries of removed flows are deleted (tests, benchmarks). */
+    /** Waits until detached veths and the conntrack entries of removed flows are deleted and joined interfaces announced (tests, benchmarks). */
     public void drain() {
         deleter.drain();
         reaper.drain();
+        announcer.drain();
     }
 
     /** The nft script this driver renders for the networks it knows now (golden documents). */

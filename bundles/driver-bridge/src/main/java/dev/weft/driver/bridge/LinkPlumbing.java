@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /** Addresses (IP and MAC) and routes of bridges and sandbox interfaces, as rtnetlink batches. */
@@ -27,9 +26,6 @@ final class LinkPlumbing {
     private static final int AF_INET6 = 10;
     /** The prefix length of fe80::/64, the link-local prefix a link-local gateway is added with. */
     private static final int LINK_LOCAL_PREFIX = 64;
-    /** {@code IFF_RUNNING}: operationally up, set by the kernel's link watcher. */
-    private static final int IFF_RUNNING = 0x40;
-    private static final long ANNOUNCE_WAIT_NANOS = 200_000_000L;
 
     private LinkPlumbing() {}
 
@@ -169,7 +165,7 @@ final class LinkPlumbing {
      * The sysctls written inside the sandbox when its end of the veth is there and still down, in
      * this order: IPv6 off on an IPv4-only interface (as Docker does); the kernel's own announcement
      * of the interface's addresses when its MAC is set ({@code arp_notify} for IPv4, {@code
-     * ndisc_notify} for IPv6, see {@link #announce}); then the user's
+     * ndisc_notify} for IPv6, see {@link Announcer}); then the user's
      * ({@link EndpointConfig#sysctls()}), which may override them.
      */
     static Map<String, String> sandboxSysctls(EndpointConfig endpoint) {
@@ -185,35 +181,6 @@ final class LinkPlumbing {
         }
         out.putAll(endpoint.sysctls());
         return out;
-    }
-
-    /**
-     * Tells the neighbours on the bridge the interface's addresses and MAC at once (a gratuitous ARP
-     * for its IPv4 address, an unsolicited neighbour advertisement for each IPv6 one, as Docker 28
-     * sends), so that a neighbour that knew a reused address under another MAC stops sending to the
-     * old one. The kernel sends them when a MAC is set on an interface with {@code arp_notify} and
-     * {@code ndisc_notify} on ({@link #sandboxSysctls}): here the same MAC again. Not when the link
-     * comes up: the kernel's announcement at that moment is lost, since the host end becomes a
-     * forwarding port of the bridge only when the kernel's link watcher has seen its carrier, just
-     * after; so this waits until the host end reports running (set by that watcher, right before it
-     * tells the bridge), 200 ms at most, and announces then (one netlink request each). An endpoint
-     * without addresses announces nothing.
-     */
-    static void announce(Rtnetlink sandbox, Rtnetlink host, EndpointConfig endpoint, String hostEnd, MacAddress mac) {
-        if (mac == null || endpoint.ipv4() == null && endpoint.ipv6() == null) {
-            return;
-        }
-        long deadline = System.nanoTime() + ANNOUNCE_WAIT_NANOS;
-        boolean running;
-        while (!(running = host.link(hostEnd).map(l -> (l.flags() & IFF_RUNNING) != 0).orElse(false))
-                && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(100_000);
-        }
-        if (!running) {
-            LOG.info("endpoint " + endpoint.shortId() + ": " + hostEnd + " not running after 200 ms; announcing its "
-                    + "addresses anyway");
-        }
-        sandbox.setLink(LinkChange.of(endpoint.interfaceName()).mac(mac));
     }
 
     /**

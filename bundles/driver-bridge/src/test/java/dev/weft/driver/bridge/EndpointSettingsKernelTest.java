@@ -130,9 +130,9 @@ class EndpointSettingsKernelTest extends BridgeFixture.PerTest {
         return s.ip("neigh", "show", address).strip();
     }
 
-    /** The neighbour entry once it shows {@code mac}, or as it is after 300 ms (packets in flight settle in microseconds). */
+    /** The neighbour entry once it shows {@code mac}, or as it is after 2 s (the announcement is sent off the join's path, within milliseconds). */
     private static String awaitNeighbour(TestSandbox s, String address, String mac) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofMillis(300).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         String entry = neighbour(s, address);
         while (!entry.contains("lladdr " + mac) && System.nanoTime() < end) {
             Thread.sleep(10);

@@ -1,0 +1,93 @@
+package dev.weft.driver.bridge;
+
+import dev.weft.linux.Kernel;
+import dev.weft.linux.KernelException;
+import dev.weft.linux.LinkChange;
+import dev.weft.net.MacAddress;
+import dev.weft.net.NetNamespace;
+import dev.weft.spi.DeferredPolicy;
+import dev.weft.spi.DeferredWork;
+import dev.weft.spi.DriverContext;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Logger;
+
+/**
+ * Tells the neighbours on a bridge a joined interface's addresses and MAC (a gratuitous ARP for its
+ * IPv4 address, an unsolicited neighbour advertisement for each IPv6 one, as Docker 28 does), so
+ * that a neighbour that knew a reused address under another MAC stops sending to the old one. The
+ * kernel sends them when a MAC is set on an interface with {@code arp_notify} and
+ * {@code ndisc_notify} on ({@link LinkPlumbing#sandboxSysctls}): here the same MAC again. Not when
+ * the link comes up: the kernel's announcement at that moment is lost, since the host end becomes a
+ * forwarding port of the bridge only when the kernel's link watcher has seen its carrier, which may
+ * be a while later; so this waits until the host end reports running (set by that watcher right
+ * before it tells the bridge), 200 ms at most from the join.
+ *
+ * <p>Off the user's path, on a {@link DeferredWork} queue that does not wait for quiet (Docker,
+ * too, announces from the background): the join returns without waiting for the link watcher,
+ * and the neighbours learn within milliseconds. An interface gone meanwhile (its sandbox removed)
+ * is skipped.
+ */
+final class Announcer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Announcer.class.getName());
+    /** At once, without waiting for a quiet moment: the point is to be early. */
+    static final DeferredPolicy POLICY = DeferredPolicy.named("bridge-announcer").maxWait(0);
+    /** {@code IFF_RUNNING}: operationally up, set by the kernel's link watcher. */
+    private static final int IFF_RUNNING = 0x40;
+    private static final long WAIT_NANOS = 200_000_000L;
+
+    /** One joined interface to announce. */
+    record Announcement(NetNamespace namespace, String interfaceName, MacAddress mac, String hostEnd, long joinedAt) {}
+
+    private final Kernel kernel;
+    private final DeferredWork<Announcement> queue;
+
+    Announcer(Kernel kernel, DriverContext context) {
+        this.kernel = kernel;
+        this.queue = context.deferredWork(POLICY, this::announce);
+    }
+
+    /** Queues the announcement of an interface just joined (nothing for one without a MAC). */
+    void submit(NetNamespace namespace, String interfaceName, MacAddress mac, String hostEnd) {
+        if (mac != null) {
+            queue.submit(new Announcement(namespace, interfaceName, mac, hostEnd, System.nanoTime()));
+        }
+    }
+
+    private void announce(List<Announcement> due) {
+        for (Announcement a : due) {
+            long deadline = a.joinedAt() + WAIT_NANOS;
+            while (!running(a.hostEnd()) && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            try {
+                kernel.inNamespace(a.namespace(), rt -> {
+                    rt.setLink(LinkChange.of(a.interfaceName()).mac(a.mac()));
+                    return null;
+                });
+            } catch (KernelException e) {
+                if (!e.isNotFound()) {
+                    LOG.info("could not announce " + a.interfaceName() + " in " + a.namespace().path() + ": "
+                            + e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                // its sandbox is being removed: its namespace may be gone already; nothing to tell
+                LOG.fine("could not announce " + a.interfaceName() + " in " + a.namespace().path() + ": " + e);
+            }
+        }
+    }
+
+    private boolean running(String hostEnd) {
+        return kernel.host().link(hostEnd).map(l -> (l.flags() & IFF_RUNNING) != 0).orElse(true);
+    }
+
+    /** Announces what is queued now and waits for it (tests, benchmarks, shutdown). */
+    void drain() {
+        queue.drain();
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}
