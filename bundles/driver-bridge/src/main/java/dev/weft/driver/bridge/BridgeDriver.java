@@ -379,8 +379,9 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             MacAddress actual = kernel.inNamespace(sandbox.namespace(), sysctls,
                     rt -> LinkPlumbing.configureSandboxEnd(rt, endpoint, routeOut, mac, options.routing()));
             firewall.addEndpoint(endpoint, hostEnd, options.icc());
-            if (endpoint.ipv4() != null || endpoint.ipv6() != null) {
-                announcer.submit(sandbox.namespace(), endpoint.interfaceName(), actual, hostEnd);
+            if (announcer.recentlyReleased(network.id(), address(endpoint.ipv4()), address(endpoint.ipv6()))) {
+                announcer.submit(sandbox.namespace(), endpoint.interfaceName(), actual, hostEnd,
+                        LinkPlumbing.announceSysctls(endpoint));
             }
             return new JoinInfo(endpoint.interfaceName(), actual);
         } catch (RuntimeException e) {
@@ -481,6 +482,7 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
             });
         }
         failures.run(() -> firewall.removeEndpoint(endpoint, hostEnd, options.icc()));
+        announcer.released(network.id(), address(endpoint.ipv4()), address(endpoint.ipv6()));
         failures.throwIfAny("endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
     }
 
@@ -615,6 +617,10 @@ public final class BridgeDriver implements NetworkDriver<BridgeOptions>, Externa
     /** The nft script this driver renders for the networks it knows now (golden documents). */
     public String firewallScript() {
         return firewall.script();
+    }
+
+    private static InetAddress address(dev.weft.net.InterfaceAddress a) {
+        return a == null ? null : a.address();
     }
 
     // ---- shared with BridgeRestore

@@ -163,23 +163,35 @@ final class LinkPlumbing {
 
     /**
      * The sysctls written inside the sandbox when its end of the veth is there and still down, in
-     * this order: IPv6 off on an IPv4-only interface (as Docker does); the kernel's own announcement
-     * of the interface's addresses when its MAC is set ({@code arp_notify} for IPv4, {@code
-     * ndisc_notify} for IPv6, see {@link Announcer}); then the user's
-     * ({@link EndpointConfig#sysctls()}), which may override them.
+     * this order: IPv6 off on an IPv4-only interface (as Docker does), then the user's
+     * ({@link EndpointConfig#sysctls()}).
      */
     static Map<String, String> sandboxSysctls(EndpointConfig endpoint) {
-        String name = endpoint.interfaceName();
         Map<String, String> out = new LinkedHashMap<>();
         if (endpoint.ipv6() == null) {
-            out.put("net/ipv6/conf/" + name + "/disable_ipv6", "1");
-        } else {
-            out.put("net/ipv6/conf/" + name + "/ndisc_notify", "1");
+            out.put("net/ipv6/conf/" + endpoint.interfaceName() + "/disable_ipv6", "1");
         }
+        out.putAll(endpoint.sysctls());
+        return out;
+    }
+
+    /**
+     * The sysctls that make the kernel announce the interface's addresses when its MAC is set
+     * ({@code arp_notify} for IPv4, {@code ndisc_notify} for IPv6), written by the {@link Announcer}
+     * just before it does, off the join's path: on at link-up, they cost the join about a
+     * millisecond here for an announcement the bridge drops anyway (its port is not forwarding
+     * yet). A key the user set ({@link EndpointConfig#sysctls()}) is left as the user set it.
+     */
+    static Map<String, String> announceSysctls(EndpointConfig endpoint) {
+        String name = endpoint.interfaceName();
+        Map<String, String> out = new LinkedHashMap<>();
         if (endpoint.ipv4() != null) {
             out.put("net/ipv4/conf/" + name + "/arp_notify", "1");
         }
-        out.putAll(endpoint.sysctls());
+        if (endpoint.ipv6() != null) {
+            out.put("net/ipv6/conf/" + name + "/ndisc_notify", "1");
+        }
+        out.keySet().removeAll(endpoint.sysctls().keySet());
         return out;
     }
 
