@@ -28,8 +28,9 @@ import org.osgi.annotation.versioning.ProviderType;
  *     allocator holds with a listening socket of the relay; it ignores the others (an IPv4 host
  *     address, sctp), which are the driver's NAT's alone. An IPv6 client is relayed from the host
  *     namespace to the endpoint's IPv6 address when it has one, else its IPv4 address, at the binding's
- *     container port; an IPv4 client (there only when no NAT rule took it) is reset, its datagrams
- *     dropped. A held port that is not mapped (before {@code mapPorts}, after {@code unmapPorts}, after
+ *     container port; an IPv4 client is relayed to the endpoint's IPv6 address when the endpoint has
+ *     no IPv4 (no NAT rule can take it there, as docker-proxy does for IPv6-only containers), and
+ *     otherwise (there only when no NAT rule took it) reset, its datagrams dropped. A held port that is not mapped (before {@code mapPorts}, after {@code unmapPorts}, after
  *     a restart until the driver maps it again) resets and drops every client.</li>
  * </ul>
  *

@@ -81,6 +81,38 @@ class Ipv6OnlyKernelTest extends BridgeFixture.PerTest {
     }
 
     @Test
+    void aPublishedPortReachesTheIpv6OnlySandboxFromIpv6ByDnatAndFromIpv4ThroughTheRelay() throws Exception {
+        sixOnly("six", "fd00:87::/64");
+        TestSandbox lan = f.host.outside("lan", "10.99.0.1/24", "10.99.0.2/24");
+        f.host.ip("-6", "addr", "add", "fd00:99::1/64", "dev", hostLink("10.99.0.1"), "nodad");
+        lan.ip("-6", "addr", "add", "fd00:99::2/64", "dev", "eth0", "nodad");
+        TestSandbox web = f.sandbox("web", "six", "8080:80");
+        assertEquals("fd00:87::2", f.ipv6(web, "six"));
+        String v6 = f.nft("list", "map", "inet", BridgeFixture.TABLE, "pub6_any");
+        assertTrue(v6.contains("tcp . 8080 : fd00:87::2 . 80"), "IPv6 by DNAT: " + v6);
+        java.time.Duration wait = java.time.Duration.ofSeconds(5);
+        try (TcpListener l = web.listenTcp("::", 80)) {
+            // each client must arrive at the sandbox's listener (a relay that resets would still
+            // have completed the client's handshake)
+            lan.connectTcp("fd00:99::1", 8080);
+            assertEquals("fd00:99::2", l.awaitConnection(wait), "IPv6 client, by DNAT: the client's own address");
+            // no IPv4 DNAT can reach a sandbox without IPv4: the runtime's relay takes IPv4 clients to
+            // its IPv6 address, as docker-proxy does
+            lan.connectTcp("10.99.0.1", 8080);
+            assertEquals("fd00:87::1", l.awaitConnection(wait), "IPv4 client, relayed from the host");
+            f.host.connectTcp("127.0.0.1", 8080);
+            assertEquals("fd00:87::1", l.awaitConnection(wait), "127.0.0.1, relayed");
+            f.host.connectTcp("::1", 8080);
+            assertEquals("fd00:87::1", l.awaitConnection(wait), "[::1], relayed");
+        }
+    }
+
+    /** The host's link that carries {@code address}. */
+    private String hostLink(String address) {
+        return f.host.ip("-o", "addr", "show", "to", address).strip().split("\\s+")[1];
+    }
+
+    @Test
     void ipv4RequestsForAnIpv6OnlyNetworkAreRefusedWithNothingChanged() throws Exception {
         String links = f.host.ip("-o", "link");
         String tables = f.nft("list", "tables");

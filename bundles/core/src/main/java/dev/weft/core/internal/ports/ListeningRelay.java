@@ -24,6 +24,8 @@ abstract class ListeningRelay<C extends SelectableChannel> implements RelayLoop.
     private final int readyOps;
     /** Where new flows go; null while the port is not mapped. */
     private volatile InetSocketAddress target;
+    /** IPv4 clients are relayed (the target's endpoint has no IPv4); else they are refused. */
+    private volatile boolean ipv4Clients;
     private Selector selector;
 
     /** @param readyOps what the listening socket is selected for */
@@ -38,6 +40,20 @@ abstract class ListeningRelay<C extends SelectableChannel> implements RelayLoop.
         InetSocketAddress before = target;
         target = to;
         return before;
+    }
+
+    @Override
+    public void ipv4Clients(boolean relayed) {
+        ipv4Clients = relayed;
+    }
+
+    /**
+     * Whether a client from {@code from} is refused: while the port has no target, and an IPv4
+     * client unless the endpoint has no IPv4 ({@link #ipv4Clients(boolean)}): otherwise IPv4 here
+     * means Weft's DNAT rules are missing, and such a client is refused, never relayed.
+     */
+    boolean refuses(java.net.InetAddress from, InetSocketAddress to) {
+        return to == null || (from instanceof Inet4Address && !ipv4Clients);
     }
 
     /** Where new flows go now; null while the port is not mapped. */

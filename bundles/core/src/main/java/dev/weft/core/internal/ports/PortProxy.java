@@ -36,8 +36,10 @@ import java.util.logging.Logger;
  *   <li>IPv6 clients are relayed to the port's target ({@link Port#relayTo}), set by
  *       {@link RelayMapper} to the endpoint's IPv6 address when it has one, else its IPv4
  *       address, same container port;</li>
- *   <li>IPv4 arrives only when no DNAT rule took it (Weft's ruleset flushed): a TCP connection is
- *       reset at once, a datagram dropped; and so is every client while the port has no target.</li>
+ *   <li>IPv4 arrives only when no DNAT rule took it: for an endpoint without IPv4 (an IPv6-only
+ *       network) it is relayed to the endpoint's IPv6 address, as docker-proxy does; otherwise
+ *       Weft's ruleset was flushed, and a TCP connection is reset at once, a datagram dropped; and
+ *       so is every client while the port has no target.</li>
  * </ul>
  * One selector thread serves every port of the runtime (no thread or process per port); it starts
  * with the first port and stops in {@link #close}. Every socket is made in the runtime's host
@@ -65,6 +67,14 @@ public final class PortProxy implements RelayLoop, AutoCloseable {
          * shortly after, on the loop.
          */
         void relayTo(InetSocketAddress target);
+
+        /**
+         * As {@link #relayTo(InetSocketAddress)}; {@code ipv4Clients} true relays IPv4 clients too
+         * (an endpoint without IPv4: no DNAT can reach it from an IPv4 client), false refuses them.
+         */
+        default void relayTo(InetSocketAddress target, boolean ipv4Clients) {
+            relayTo(target);
+        }
 
         @Override
         void close();
@@ -148,6 +158,12 @@ public final class PortProxy implements RelayLoop, AutoCloseable {
             @Override
             public int port() {
                 return bound;
+            }
+
+            @Override
+            public void relayTo(InetSocketAddress target, boolean ipv4Clients) {
+                relay.ipv4Clients(ipv4Clients);
+                relayTo(target);
             }
 
             @Override

@@ -41,6 +41,13 @@ interface RelayLoop {
          */
         InetSocketAddress target(InetSocketAddress target);
 
+        /**
+         * Whether IPv4 clients are relayed too (true for an endpoint without IPv4, which no IPv4 DNAT
+         * can reach), or refused (false, the default: IPv4 here means Weft's DNAT rules are missing).
+         * Any thread.
+         */
+        void ipv4Clients(boolean relayed);
+
         /** Ends every flow relayed so far (a TCP connection is reset); the socket keeps listening. */
         void endFlows();
 

@@ -59,15 +59,15 @@ public final class RelayMapper implements PortMapper, HostPorts.Holder {
             this.port = port;
         }
 
-        synchronized void map(String endpointId, InetSocketAddress target) {
+        synchronized void map(String endpointId, InetSocketAddress target, boolean ipv4Clients) {
             endpoint = endpointId;
-            port.relayTo(target);
+            port.relayTo(target, ipv4Clients);
         }
 
         synchronized void unmap(String endpointId) {
             if (endpointId.equals(endpoint)) {
                 endpoint = null;
-                port.relayTo(null);
+                port.relayTo(null, false);
             }
         }
     }
@@ -121,7 +121,8 @@ public final class RelayMapper implements PortMapper, HostPorts.Holder {
                         + endpoint.shortId() + " is not held by the relay; its ports must be reserved first");
             }
             InetSocketAddress target = to == null ? null : new InetSocketAddress(to, b.containerPort());
-            changes.add(() -> slot.map(endpoint.id(), target));
+            boolean ipv4Clients = endpoint.ipv4() == null; // IPv6-only: IPv4 clients have no DNAT to it
+            changes.add(() -> slot.map(endpoint.id(), target, ipv4Clients));
         }
         changes.forEach(Runnable::run);
     }

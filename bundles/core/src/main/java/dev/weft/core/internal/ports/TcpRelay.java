@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  * from the host namespace to the target, and bytes are copied both ways. A half-close is passed on
  * (a client's FIN becomes a FIN to the target, and the other way), and a side is not read while the
  * other side's buffer is full. An error on either side resets both. IPv4 clients (only there when
- * no DNAT rule took them) are reset at once, and so is every client while there is no target. Runs
+ * no DNAT rule took them) are reset at once unless the endpoint has no IPv4 (then they are relayed
+ * to its IPv6 address, as docker-proxy does), and so is every client while there is no target. Runs
  * on the loop's thread only, except {@link #target(InetSocketAddress)}.
  */
 final class TcpRelay extends ListeningRelay<ServerSocketChannel> {
@@ -63,8 +64,8 @@ final class TcpRelay extends ListeningRelay<ServerSocketChannel> {
         InetSocketAddress target = target();
         try {
             InetSocketAddress from = (InetSocketAddress) client.getRemoteAddress();
-            if (from.getAddress() instanceof Inet4Address || target == null) {
-                reset(client); // IPv4 here means Weft's DNAT rules are missing: refuse, never relay
+            if (refuses(from.getAddress(), target)) {
+                reset(client);
                 return;
             }
             client.configureBlocking(false);

@@ -59,8 +59,8 @@ final class UdpRelay extends ListeningRelay<DatagramChannel> {
                 return;
             }
             InetSocketAddress to = target();
-            if (((InetSocketAddress) from).getAddress() instanceof Inet4Address || to == null) {
-                continue; // IPv4 here means Weft's DNAT rules are missing: drop, never relay
+            if (refuses(((InetSocketAddress) from).getAddress(), to)) {
+                continue; // no target, or IPv4 where Weft's DNAT rules are missing: drop, never relay
             }
             Flow flow = flows.get(from);
             try {
