@@ -229,8 +229,6 @@ final class Networks {
 
     /** Whether the driver wants a gateway for each family ({@link dev.weft.spi.NetworkDriver#needsGateway}). */
     record Gateways(boolean v4, boolean v6) {
-        static final Gateways BOTH = new Gateways(true, true);
-
         boolean of(boolean ipv6) {
             return ipv6 ? v6 : v4;
         }

@@ -8,8 +8,10 @@ import dev.weft.net.NetNamespace;
 import dev.weft.spi.DeferredPolicy;
 import dev.weft.spi.DeferredWork;
 import dev.weft.spi.DriverContext;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -54,7 +56,7 @@ final class Announcer implements AutoCloseable {
     private final Kernel kernel;
     private final DeferredWork<Announcement> queue;
     /** Addresses that left an interface recently, "network id/address" to when. */
-    private final Map<String, Long> released = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> released = new ConcurrentHashMap<>();
 
     Announcer(Kernel kernel, DriverContext context) {
         this.kernel = kernel;
@@ -62,9 +64,9 @@ final class Announcer implements AutoCloseable {
     }
 
     /** Remembers that these addresses (nulls skipped) of {@code network} left an interface now. */
-    void released(String network, java.net.InetAddress... addresses) {
+    void released(String network, InetAddress... addresses) {
         long now = System.nanoTime();
-        for (java.net.InetAddress a : addresses) {
+        for (InetAddress a : addresses) {
             if (a != null) {
                 released.put(network + "/" + a.getHostAddress(), now);
             }
@@ -80,10 +82,10 @@ final class Announcer implements AutoCloseable {
      * the joined interface announced. A fresh address (IPAM hands them out in order, so reuse is
      * rare) goes unannounced: no broadcast to every sandbox on the bridge, no work per join.
      */
-    boolean recentlyReleased(String network, java.net.InetAddress... addresses) {
+    boolean recentlyReleased(String network, InetAddress... addresses) {
         long now = System.nanoTime();
         boolean any = false;
-        for (java.net.InetAddress a : addresses) {
+        for (InetAddress a : addresses) {
             Long at = a == null ? null : released.remove(network + "/" + a.getHostAddress());
             any |= at != null && now - at <= REMEMBER_NANOS;
         }
