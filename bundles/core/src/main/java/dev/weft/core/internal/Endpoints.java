@@ -122,6 +122,17 @@ final class Endpoints {
                     + "its endpoints get no IPv4 address, so --ip " + IpAddresses.format(spec.ipv4()) + " cannot be "
                     + "given; drop --ip (--ip6 sets a static IPv6 address)");
         }
+        if (!n.hasIpv4()) {
+            for (dev.weft.api.PortSpec p : spec.ports()) {
+                if (p.hostIp() instanceof java.net.Inet4Address && !p.hostIp().isAnyLocalAddress()) {
+                    throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is IPv6-only (created with "
+                            + "--ipv4=false): port " + p + " names the IPv4 host address "
+                            + IpAddresses.format(p.hostIp()) + ", which nothing can forward to a sandbox without IPv4; "
+                            + "publish on every address (IPv4 clients are relayed to the sandbox's IPv6 address) or "
+                            + "on an IPv6 host address");
+                }
+            }
+        }
         checkStatic(n, spec.ipv4(), true);
         checkStatic(n, spec.ipv6(), false);
         checkInterface(n, s, spec, driver);

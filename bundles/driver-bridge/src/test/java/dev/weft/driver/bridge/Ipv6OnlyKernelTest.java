@@ -136,5 +136,14 @@ class Ipv6OnlyKernelTest extends BridgeFixture.PerTest {
         assertEquals(links, f.host.ip("-o", "link"));
         assertTrue(f.controller().sandboxes().isEmpty());
         assertFalse(f.host.tryExec("ip", "netns", "pids", f.host.namespaceName("c")).succeeded(), "no namespace made");
+
+        e = assertThrows(WeftException.InvalidRequest.class, () -> f.sandbox("p", "six", "127.0.0.1:8081:81"));
+        assertEquals("network \"six\" is IPv6-only (created with --ipv4=false): port 127.0.0.1:8081:81/tcp names the "
+                + "IPv4 host address 127.0.0.1, which nothing can forward to a sandbox without IPv4; publish on every "
+                + "address (IPv4 clients are relayed to the sandbox's IPv6 address) or on an IPv6 host address",
+                e.getMessage());
+        assertEquals(links, f.host.ip("-o", "link"));
+        assertTrue(f.controller().sandboxes().isEmpty());
+        assertFalse(f.host.tryExec("ip", "netns", "pids", f.host.namespaceName("p")).succeeded(), "no namespace made");
     }
 }
