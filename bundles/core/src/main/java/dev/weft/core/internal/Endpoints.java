@@ -4,6 +4,7 @@ import dev.weft.api.EndpointDriverOptions;
 import dev.weft.api.EndpointSpec;
 import dev.weft.api.Failures;
 import dev.weft.api.PortBinding;
+import dev.weft.api.PortSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.WeftException;
 import dev.weft.core.internal.ports.HostPorts;
@@ -26,6 +27,7 @@ import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.PoolId;
 import dev.weft.spi.SandboxConfig;
 import dev.weft.spi.SandboxMode;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,14 +119,14 @@ final class Endpoints {
                 throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is internal: it cannot publish ports");
             }
         }
-        if (spec.ipv4() != null && !n.hasIpv4()) {
-            throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is IPv6-only (created with --ipv4=false): "
-                    + "its endpoints get no IPv4 address, so --ip " + IpAddresses.format(spec.ipv4()) + " cannot be "
-                    + "given; drop --ip (--ip6 sets a static IPv6 address)");
-        }
         if (!n.hasIpv4()) {
-            for (dev.weft.api.PortSpec p : spec.ports()) {
-                if (p.hostIp() instanceof java.net.Inet4Address && !p.hostIp().isAnyLocalAddress()) {
+            if (spec.ipv4() != null) {
+                throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is IPv6-only (created with "
+                        + "--ipv4=false): its endpoints get no IPv4 address, so --ip " + IpAddresses.format(spec.ipv4())
+                        + " cannot be given; drop --ip (--ip6 sets a static IPv6 address)");
+            }
+            for (PortSpec p : spec.ports()) {
+                if (p.hostIp() instanceof Inet4Address && !p.hostIp().isAnyLocalAddress()) {
                     throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is IPv6-only (created with "
                             + "--ipv4=false): port " + p + " names the IPv4 host address "
                             + IpAddresses.format(p.hostIp()) + ", which nothing can forward to a sandbox without IPv4; "

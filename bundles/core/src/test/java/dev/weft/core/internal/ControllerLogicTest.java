@@ -13,10 +13,6 @@ import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.api.WeftException;
-import dev.weft.core.internal.ipam.DefaultIpam;
-import dev.weft.core.internal.ipam.DefaultPool;
-import dev.weft.core.internal.ipam.NullIpam;
-import dev.weft.core.internal.store.Store;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.EndpointConfig;
@@ -32,7 +28,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -134,25 +129,15 @@ class ControllerLogicTest {
         system = new FakeHostSystem(dir);
         drivers = new DriverRegistry();
         driver = new Recording();
-        drivers.add("null", "dev.weft.driver-null", "0.1.0", new NoInterfaceDriver("null", "none", SandboxMode.NO_INTERFACE) { },
-                "null");
         drivers.add("host", "dev.weft.driver-host", "0.1.0", new NoInterfaceDriver("host", "host",
                 SandboxMode.HOST_NAMESPACE) { }, "host");
         drivers.add("rec", "test.rec", "1.0.0", driver, "rec");
-        IpamRegistry ipams = new IpamRegistry();
-        ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:7:7::/48"), p -> false),
-                new NullIpam());
-        controller = new ControllerImpl(system, new Store(dir.resolve("state"), dir.resolve("run")), ipams, drivers,
-                dir.resolve("etc-netns"), dir.resolve("resolv.conf"));
-        controller.start();
+        controller = FakeRuntime.start(dir, system, drivers, new IpamRegistry(), IpPrefix.parse("fd42:7:7::/48"));
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        controller.close();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        FakeRuntime.stop(controller, dir);
     }
 
     private void blue() {

@@ -14,27 +14,20 @@ import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.api.SubnetStatus;
 import dev.weft.api.WeftException;
-import dev.weft.core.internal.ipam.DefaultIpam;
-import dev.weft.core.internal.ipam.DefaultPool;
-import dev.weft.core.internal.ipam.NullIpam;
-import dev.weft.core.internal.store.Store;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressAllocation;
 import dev.weft.spi.AddressRequest;
 import dev.weft.spi.AddressSpaces;
 import dev.weft.spi.IpamDriver;
-import dev.weft.spi.NoInterfaceDriver;
 import dev.weft.spi.PoolAllocation;
 import dev.weft.spi.PoolId;
 import dev.weft.spi.PoolRequest;
-import dev.weft.spi.SandboxMode;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,22 +59,14 @@ class IpFamiliesAndSizesTest {
         system = new FakeHostSystem(dir);
         DriverRegistry drivers = new DriverRegistry();
         driver = new FakeDriver(true);
-        drivers.add("null", "dev.weft.driver-null", "0.1.0", new NoInterfaceDriver("null", "none", SandboxMode.NO_INTERFACE) { },
-                "null");
         drivers.add("fake", "test.fake", "1.0.0", driver, "fake");
         ipams = new IpamRegistry();
-        ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), ULA, p -> false), new NullIpam());
-        controller = new ControllerImpl(system, new Store(dir.resolve("state"), dir.resolve("run")), ipams, drivers,
-                dir.resolve("etc-netns"), dir.resolve("resolv.conf"));
-        controller.start();
+        controller = FakeRuntime.start(dir, system, drivers, ipams, ULA);
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        controller.close();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        FakeRuntime.stop(controller, dir);
     }
 
     private static NetworkSpec spec(String name, boolean ipv6, String... subnets) {

@@ -202,14 +202,14 @@ public record BridgeOptions(String bridgeName, boolean icc, boolean masquerade, 
         return gatewayMode(ipv6) != GatewayMode.ISOLATED;
     }
 
+    /** {@code IF1:IF2:…}, duplicates once; an empty value names none. */
     private static List<String> parseInterfaces(String value) {
+        if (value.isEmpty()) {
+            return List.of();
+        }
         List<String> out = new java.util.ArrayList<>();
         for (String part : value.split(":", -1)) {
-            String name = part.trim();
-            if (name.isEmpty() && value.isEmpty()) {
-                break; // an empty value: no trusted interface
-            }
-            name = parseLinkName(TRUSTED_HOST_INTERFACES, name);
+            String name = parseLinkName(TRUSTED_HOST_INTERFACES, part.trim());
             if (!out.contains(name)) {
                 out.add(name);
             }

@@ -5,11 +5,8 @@ import dev.weft.driver.bridge.BridgeOptions.Isolation;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * Renders the structure of Weft's two tables ({@code inet <table>} and {@code bridge <table>})
@@ -180,7 +177,7 @@ final class FirewallScript {
         }
         if (!open.isEmpty()) {
             s.append("\t\t# the host reaching 127.0.0.1:published port (needs route_localnet=1 on the bridge)\n")
-             .append("\t\tip saddr 127.0.0.0/8 oifname ").append(names(open, n -> true)).append(" masquerade\n");
+             .append("\t\tip saddr 127.0.0.0/8 oifname ").append(names(open)).append(" masquerade\n");
         }
         s.append("\t}\n");
 
@@ -191,12 +188,12 @@ final class FirewallScript {
             List<Net> others = nets.stream().filter(o -> o != n).toList();
             if (n.isolation() == Isolation.STRICT && !others.isEmpty()) {
                 s.append("\t\t# isolate=strict: nothing to or from another network, not even through a published port\n")
-                 .append("\t\tiifname ").append(q(n.bridge())).append(" oifname ").append(names(others, o -> true)).append(" drop\n")
-                 .append("\t\tiifname ").append(names(others, o -> true)).append(" oifname ").append(q(n.bridge())).append(" drop\n");
+                 .append("\t\tiifname ").append(q(n.bridge())).append(" oifname ").append(names(others)).append(" drop\n")
+                 .append("\t\tiifname ").append(names(others)).append(" oifname ").append(q(n.bridge())).append(" drop\n");
             }
         }
         if (!open.isEmpty()) {
-            s.append("\t\tct status dnat oifname ").append(names(open, n -> true)).append(" accept\n");
+            s.append("\t\tct status dnat oifname ").append(names(open)).append(" accept\n");
         }
         for (Net n : nets) {
             s.append("\t\tiifname ").append(q(n.bridge())).append(" oifname ").append(q(n.bridge())).append(" accept\n");
@@ -204,8 +201,8 @@ final class FirewallScript {
         List<Net> unisolated = open.stream().filter(n -> n.isolation() == Isolation.OPEN).toList();
         if (unisolated.size() > 1) {
             s.append("\t\t# isolate=false networks reach each other\n")
-             .append("\t\tiifname ").append(names(unisolated, n -> true)).append(" oifname ")
-             .append(names(unisolated, n -> true)).append(" accept\n");
+             .append("\t\tiifname ").append(names(unisolated)).append(" oifname ")
+             .append(names(unisolated)).append(" accept\n");
         }
         for (Net n : nets) {
             if (n.internal()) {
@@ -217,7 +214,7 @@ final class FirewallScript {
         }
         if (!nets.isEmpty()) {
             s.append("\t\t# nothing new into a bridge from elsewhere: not from the LAN, not from another bridge\n")
-             .append("\t\toifname ").append(names(nets, n -> true)).append(" drop\n");
+             .append("\t\toifname ").append(names(nets)).append(" drop\n");
         }
         s.append("\t}\n");
         s.append("}\n");
@@ -235,14 +232,14 @@ final class FirewallScript {
      * from other bridges is left to the isolation rules and the final drop.
      */
     private static void inbound(StringBuilder s, Net n, List<Net> nets) {
-        String fromOutside = "iifname != " + names(nets, o -> true) + " oifname " + q(n.bridge());
+        String fromOutside = "iifname != " + names(nets) + " oifname " + q(n.bridge());
         for (boolean v6 : new boolean[] {false, true}) {
             List<IpPrefix> prefixes = v6 ? n.v6() : n.v4();
             if (prefixes.isEmpty()) {
                 continue;
             }
             String ip = v6 ? "ip6" : "ip";
-            String daddr = ip + " daddr " + set(prefixes);
+            String daddr = ip + " daddr " + oneOrSet(prefixes.stream().map(IpPrefix::toString).toList());
             String direct = ip + " daddr . meta l4proto . th dport @" + (v6 ? "pub6_direct" : "pub_direct");
             switch (n.mode(v6)) {
                 case NAT_UNPROTECTED -> s.append("\t\t# nat-unprotected: every port reached directly by routing\n")
@@ -254,25 +251,14 @@ final class FirewallScript {
                 case NAT -> {
                     if (!n.trusted().isEmpty()) {
                         s.append("\t\t# trusted_host_interfaces: published ports at the sandbox's own address\n")
-                         .append("\t\tiifname ").append(quotedSet(n.trusted())).append(" oifname ").append(q(n.bridge()))
+                         .append("\t\tiifname ").append(oneOrSet(n.trusted().stream().map(FirewallScript::q).toList()))
+                         .append(" oifname ").append(q(n.bridge()))
                          .append(' ').append(daddr).append(' ').append(direct).append(" accept\n");
                     }
                 }
                 case ISOLATED -> { } // internal only: dropped above
             }
         }
-    }
-
-    /** One prefix, or several as an anonymous set. */
-    private static String set(List<IpPrefix> prefixes) {
-        List<String> text = prefixes.stream().map(IpPrefix::toString).toList();
-        return text.size() == 1 ? text.get(0) : String.join(", ", text).transform(t -> "{ " + t + " }");
-    }
-
-    private static String quotedSet(List<String> names) {
-        List<String> quoted = new ArrayList<>();
-        names.forEach(n -> quoted.add(q(n)));
-        return quoted.size() == 1 ? quoted.get(0) : "{ " + String.join(", ", quoted) + " }";
     }
 
     private static void bridgeTable(StringBuilder s, String table) {
@@ -290,10 +276,14 @@ final class FirewallScript {
          .append("}\n");
     }
 
-    /** One name quoted, or several as an anonymous set. */
-    private static String names(List<Net> nets, Predicate<Net> which) {
-        List<String> names = nets.stream().filter(which).map(n -> q(n.bridge())).toList();
-        return names.size() == 1 ? names.get(0) : names.stream().collect(Collectors.joining(", ", "{ ", " }"));
+    /** The networks' bridge names, quoted: one as it is, several as an anonymous set. */
+    private static String names(List<Net> nets) {
+        return oneOrSet(nets.stream().map(n -> q(n.bridge())).toList());
+    }
+
+    /** One item as it is, or several as an anonymous set ({@code { a, b }}). */
+    private static String oneOrSet(List<String> items) {
+        return items.size() == 1 ? items.get(0) : "{ " + String.join(", ", items) + " }";
     }
 
     private static String q(String name) {

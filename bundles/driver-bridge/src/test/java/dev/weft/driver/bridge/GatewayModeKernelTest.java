@@ -33,6 +33,15 @@ class GatewayModeKernelTest extends BridgeFixture.PerTest {
         return lan;
     }
 
+    /** {@link #lan()} with IPv6 too: the host at fd00:99::1, routing fd00:81::/32 through it. */
+    private TestSandbox dualStackLan() {
+        TestSandbox lan = lan();
+        f.host.ip("-6", "addr", "add", "fd00:99::1/64", "dev", hostLink("10.99.0.1"), "nodad");
+        lan.ip("-6", "addr", "add", "fd00:99::2/64", "dev", "eth0", "nodad");
+        lan.ip("-6", "route", "add", "fd00:81::/32", "via", "fd00:99::1");
+        return lan;
+    }
+
     @Test
     void routedOpensThePublishedPortAtTheSandboxsOwnAddressAndNothingElse() throws Exception {
         TestSandbox lan = lan();
@@ -63,10 +72,7 @@ class GatewayModeKernelTest extends BridgeFixture.PerTest {
 
     @Test
     void routedIpv6BesideNatIpv4() throws Exception {
-        TestSandbox lan = lan();
-        f.host.ip("-6", "addr", "add", "fd00:99::1/64", "dev", hostLink("10.99.0.1"), "nodad");
-        lan.ip("-6", "addr", "add", "fd00:99::2/64", "dev", "eth0", "nodad");
-        lan.ip("-6", "route", "add", "fd00:81::/32", "via", "fd00:99::1");
+        TestSandbox lan = dualStackLan();
         f.network("dual", List.of("10.81.2.0/24", "fd00:81:2::/64"), true, false,
                 Map.of(BridgeOptions.GATEWAY_MODE_IPV6, "routed"));
         TestSandbox web = f.sandbox("web", "dual", "8080:80");
@@ -85,10 +91,7 @@ class GatewayModeKernelTest extends BridgeFixture.PerTest {
 
     @Test
     void natIpv6MasqueradesAndKeepsDirectAccessOut() throws Exception {
-        TestSandbox lan = lan();
-        f.host.ip("-6", "addr", "add", "fd00:99::1/64", "dev", hostLink("10.99.0.1"), "nodad");
-        lan.ip("-6", "addr", "add", "fd00:99::2/64", "dev", "eth0", "nodad");
-        lan.ip("-6", "route", "add", "fd00:81::/32", "via", "fd00:99::1");
+        TestSandbox lan = dualStackLan();
         f.network("nat6", List.of("10.81.18.0/24", "fd00:81:18::/64"), true, false, Map.of());
         TestSandbox web = f.sandbox("web", "nat6", "8080:80");
         try (TcpListener l = lan.listenTcp("::", 9000)) {

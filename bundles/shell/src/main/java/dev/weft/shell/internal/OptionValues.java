@@ -148,16 +148,9 @@ final class OptionValues {
 
     /**
      * How a sandbox joins a network: {@code --ip}, {@code --ip6}, {@code --alias}, {@code -p} and
-     * {@code --gw-priority} (null: 0).
-     */
-    static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish, String gwPriority) {
-        return endpoint(ip, ip6, aliases, publish, gwPriority, null, List.of());
-    }
-
-    /**
-     * As {@link #endpoint(String, String, List, List, String)}, with {@code --mac-address} (null: the
-     * driver's choice) and {@code --driver-opt KEY=VALUE} (repeatable; the keys the controller knows
-     * are checked by {@link EndpointSpec}, the others by the network's driver).
+     * {@code --gw-priority} (null: 0), {@code --mac-address} (null: the driver's choice) and
+     * {@code --driver-opt KEY=VALUE} (repeatable; the keys the controller knows are checked by
+     * {@link EndpointSpec}, the others by the network's driver).
      */
     static EndpointSpec endpoint(String ip, String ip6, List<String> aliases, List<String> publish, String gwPriority,
                                  String mac, List<String> driverOpts) {
@@ -195,16 +188,10 @@ final class OptionValues {
 
     /**
      * {@code --network} of {@code sandbox:create} in Docker's long form,
-     * {@code name=NAME[,alias=A][,ip=IP][,ip6=IP6][,gw-priority=N]} ({@code docker run --network}),
+     * {@code name=NAME[,alias=A][,ip=IP][,ip6=IP6][,gw-priority=N][,mac-address=MAC]} ({@code docker run --network}),
      * with the endpoint flags given beside it ({@code --ip}, …): null network when {@code text}
      * is null; a value without {@code =} is a network's name. A setting given both ways is refused.
      */
-    static NetworkArg network(String text, String ip, String ip6, List<String> aliases, List<String> publish,
-                              String gwPriority) {
-        return network(text, ip, ip6, aliases, publish, gwPriority, null, List.of());
-    }
-
-    /** As above, with {@code --mac-address} (also {@code mac-address=} in the long form) and {@code --driver-opt}. */
     static NetworkArg network(String text, String ip, String ip6, List<String> aliases, List<String> publish,
                               String gwPriority, String mac, List<String> driverOpts) {
         if (text == null || !text.contains("=")) {
