@@ -86,6 +86,20 @@ public interface NetworkDriver<O> {
     }
 
     /**
+     * Where the network's gateway of one family comes from ({@link GatewayAddress}): the host's
+     * address picked by IPAM when none is given (the default), only the user's {@code --gateway}
+     * (a router on another LAN, macvlan's), or none at all. Called after {@link #parseOptions},
+     * before anything is allocated; the controller asks only this, so a driver overriding it need not
+     * override {@link #needsGateway}. No side effects. The default: {@link GatewayAddress#ALLOCATED}
+     * when {@link #needsGateway} says true, else {@link GatewayAddress#NONE}.
+     *
+     * @since 0.8.0
+     */
+    default GatewayAddress gatewayAddress(O options, boolean ipv6) {
+        return needsGateway(options, ipv6) ? GatewayAddress.ALLOCATED : GatewayAddress.NONE;
+    }
+
+    /**
      * Parses and checks the network options. Refuses unknown keys and malformed values with
      * {@link dev.weft.api.WeftException.InvalidRequest} naming the key, the value and what is
      * accepted. No side effects.
