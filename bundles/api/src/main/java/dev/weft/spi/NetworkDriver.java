@@ -149,6 +149,20 @@ public interface NetworkDriver<O> {
         }
     }
 
+    /**
+     * What people should know about a network with these options that its configuration does not
+     * show, by topic: a short key ({@code HostAccess}) to a sentence or two saying what holds and
+     * what to do about it (macvlan's: the host cannot reach its own macvlan sandboxes, and how to
+     * add a host-side link that can). {@code network:inspect} shows them as {@code "Remarks"}. Called
+     * for the API's queries of a network that exists, after {@link #parseOptions}; not for events.
+     * No side effects, prompt (no kernel access needed). The default: none.
+     *
+     * @since 0.8.0
+     */
+    default Map<String, String> remarks(NetworkConfig network, O options) {
+        return Map.of();
+    }
+
     /** Creates the network's kernel state (e.g. a bridge and its firewall structure). */
     void createNetwork(NetworkConfig network, O options);
 
