@@ -168,6 +168,34 @@ class MacvlanNetworksKernelTest extends MacvlanFixture.PerTest {
         assertFalse(a.tryIp("link", "show", "eth1").succeeded(), "left: its link is gone");
     }
 
+    /**
+     * The kernel passes no frames between a parent and its macvlan links: the host does not reach
+     * its sandboxes through p0, even with an address of the subnet on it, as network:inspect's
+     * remarks say; a host-side macvlan link on the same parent, as they suggest, does.
+     */
+    @Test
+    void inspectSaysTheHostCannotReachItsSandboxesAndHowAHostSideMacvlanDoes() {
+        NetworkInfo n = f.network("mv", SUBNET4, GW4, Map.of());
+        assertTrue(n.remarks().get(MacvlanDriver.REMARK_HOST_ACCESS).contains("cannot reach")
+                && n.remarks().get(MacvlanDriver.REMARK_HOST_ACCESS).contains("ip link add mv-host link p0 type macvlan"),
+                n.remarks().toString());
+        assertTrue(f.controller().network("mv").orElseThrow().remarks().get(MacvlanDriver.REMARK_NAME_RESOLUTION)
+                .contains("not served"));
+        TestSandbox a = f.sandbox("a", "mv");
+        String ipA = f.ipv4(a, "mv");
+        try (TcpListener l = a.listenTcp(7000)) {
+            f.host.addAddress("p0", "10.70.0.250/24");
+            assertFalse(f.host.canConnectTcp(ipA, 7000, SHORT), "the host does not reach its macvlan child through p0");
+            f.host.ip("addr", "del", "10.70.0.250/24", "dev", "p0");
+            f.host.ip("link", "add", "mv-host", "link", "p0", "type", "macvlan", "mode", "bridge");
+            f.host.addAddress("mv-host", "10.70.0.250/24");
+            f.host.ip("link", "set", "mv-host", "up");
+            try (TcpConnection c = f.host.connectTcp(ipA, 7000)) {
+                assertEquals("10.70.0.250", c.peerSeenBy(l), "a host-side macvlan link reaches it");
+            }
+        }
+    }
+
     private BigInteger inUse(String network) {
         return f.controller().network(network).orElseThrow().ipamStatus().values().iterator().next().ipsInUse();
     }
