@@ -143,7 +143,7 @@ final class Parents {
                         + "=" + o.parent() + " needs the 802.1Q sub-interface " + o.parent() + " (VLAN " + o.vlanId()
                         + " on " + o.lowerParent() + "), and this kernel has no 802.1Q VLAN support (the kernel "
                         + "refused link type \"vlan\": " + e.errnoName() + "; it needs CONFIG_VLAN_8021Q / module 8021q); "
-                        + "make the sub-interface some other way and name it, or use a parent without a VLAN");
+                        + "use a parent without a VLAN, or a kernel with 802.1Q support");
             }
             throw e;
         }
