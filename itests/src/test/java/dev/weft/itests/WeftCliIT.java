@@ -75,7 +75,8 @@ class WeftCliIT {
         Weft.Result r = weft.run("bundle:list", "-s");
         assertEquals(0, r.exit(), r::toString);
         for (String bundle : List.of("dev.weft.linux", "dev.weft.local-cli", "dev.weft.core", "dev.weft.shell",
-                "dev.weft.driver-null", "dev.weft.driver-host", "dev.weft.driver-bridge")) {
+                "dev.weft.driver-null", "dev.weft.driver-host", "dev.weft.driver-container", "dev.weft.driver-bridge",
+                "dev.weft.driver-macvlan")) {
             assertTrue(r.out().lines().anyMatch(l -> l.contains("Active") && l.strip().endsWith(" " + bundle)),
                     () -> bundle + " is not active: " + r);
         }

@@ -114,8 +114,8 @@ final class Endpoints {
                 throw new WeftException.InvalidRequest("network \"" + n.name() + "\" (driver \"" + n.driver()
                         + "\") cannot publish ports (-p " + spec.ports().stream().map(PortSpec::toString)
                         .collect(Collectors.joining(", -p ")) + "): its driver maps no host "
-                        + "port to a sandbox (on a macvlan network a sandbox has its own address on the LAN, and other "
-                        + "machines reach its ports there directly); drop -p here, or also connect the sandbox to a "
+                        + "port to a sandbox (its sandboxes are reached at their own addresses, where the network lets "
+                        + "others reach them, as a macvlan sandbox on its LAN); drop -p here, or also connect the sandbox to a "
                         + "network whose driver publishes ports (e.g. bridge) and publish them there");
             }
             if (n.internal()) {

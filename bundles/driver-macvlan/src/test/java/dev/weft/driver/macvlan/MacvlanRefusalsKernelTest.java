@@ -97,7 +97,7 @@ class MacvlanRefusalsKernelTest extends MacvlanFixture.PerTest {
         BigInteger inUse = f.controller().network("mv").orElseThrow().ipamStatus().values().iterator().next().ipsInUse();
         refusedLeavingNothing(WeftException.InvalidRequest.class, () -> f.sandbox("web", "mv",
                         new EndpointSpec(null, null, List.of(), List.of(PortSpec.parse("8080:80")))),
-                "network \"mv\" (driver \"macvlan\") cannot publish ports (-p 8080:80/tcp)", "own address on the LAN",
+                "network \"mv\" (driver \"macvlan\") cannot publish ports (-p 8080:80/tcp)", "reached at their own addresses",
                 "bridge");
         assertTrue(f.controller().sandbox(f.host.namespaceName("web")).isEmpty());
         assertEquals(inUse, f.controller().network("mv").orElseThrow().ipamStatus().values().iterator().next().ipsInUse());
