@@ -104,7 +104,7 @@ cli_part() {
   start_ms=$(( (t1 - t0) / 1000 ))
   if "$root/weft" driver:list 2>/dev/null | grep -qw macvlan; then
     cli_macvlan=1
-    "$root/weft" network:create -d macvlan -o parent=mvp0 -o macvlan_mode=bridge --subnet 10.77.0.0/16 mv >/dev/null || return 1
+    "$root/weft" network:create -d macvlan -o parent=mvp0 -o macvlan_mode=bridge --subnet 10.77.0.0/16 --gateway 10.77.0.1 mv >/dev/null || return 1
   else
     cli_macvlan=0
     log "./weft driver:list has no macvlan driver: the ./weft part times the bridge only"

@@ -8,6 +8,7 @@ import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.linux.Kernel;
+import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.NetworkDriver;
@@ -35,7 +36,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>weft: a network {@code mv} of driver {@code macvlan} ({@code parent=mvp0},
- *       {@code macvlan_mode=bridge}, subnet {@value #SUBNET}, gateway the LAN's) and, for
+ *       {@code macvlan_mode=bridge}, subnet {@value #SUBNET}, {@code --gateway} the LAN's: a macvlan
+ *       network has a gateway only when it is given, Docker 29's rule) and, for
  *       comparison, a bridge network {@code br} (10.90.0.0/16), both in one runtime. Each iteration
  *       creates a sandbox on {@code mv} and removes it, then the same on {@code br} (the order
  *       alternating): setup is {@code createSandbox} (namespace included), teardown
@@ -101,7 +103,7 @@ public final class MacvlanBench {
             w.network("br", BRIDGE_SUBNET);
             if (macvlan != null) {
                 w.runtime.addDriver(DRIVER, "dev.weft.driver-macvlan", "bench", macvlan);
-                w.controller.createNetwork(new NetworkSpec("mv", DRIVER, List.of(SubnetSpec.of(IpPrefix.parse(SUBNET))),
+                w.controller.createNetwork(new NetworkSpec("mv", DRIVER, List.of(new SubnetSpec(IpPrefix.parse(SUBNET), null, IpAddresses.parse(GATEWAY), Map.of())),
                         false, false, Map.of("parent", PARENT, "macvlan_mode", "bridge"), Map.of()));
             }
             json.put("weft", weft(w, macvlan, n, warmup));
@@ -315,15 +317,17 @@ public final class MacvlanBench {
                 "route add default via " + GATEWAY);
     }
 
-    /** {@code ip -d link show eth0} inside {@code ns}, the words saying what it is ("macvlan mode bridge"). */
+    /** What eth0 inside {@code ns} is ("macvlan mode bridge, mtu 1500") and its default route, from {@code ip}. */
     private static String macvlanMode(String ns) throws Exception {
         String details = Tools.run("ip", "-n", ns, "-d", "-o", "link", "show", "eth0");
+        String route = Tools.run("ip", "-n", ns, "route", "show", "default").strip();
         int at = details.indexOf("macvlan mode ");
         if (at < 0) {
             return "not a macvlan: " + details.strip();
         }
         String[] words = details.substring(at).split("\\s+");
-        return words[0] + " " + words[1] + " " + words[2] + ", mtu " + mtu(details);
+        return words[0] + " " + words[1] + " " + words[2] + ", mtu " + mtu(details) + ", "
+                + (route.isEmpty() ? "no default route" : route.replaceAll("\\s+", " "));
     }
 
     private static String mtu(String details) {
