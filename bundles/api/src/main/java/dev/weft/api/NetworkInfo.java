@@ -30,13 +30,17 @@ import java.util.Map;
  *                    as its IPAM driver counts it at the moment of the request; empty when the IPAM
  *                    driver cannot tell ({@code dev.weft.spi.IpamPoolStatus}), is not installed, or
  *                    the network has no subnets, and in {@code ControllerListener} events
- * @since 0.5.0 (ipamDriver, ipamOptions), 0.7.0 (ipv4, ipamStatus)
+ * @param remarks     what its driver says people should know about it, by topic (a sentence each; e.g.
+ *                    macvlan's: the host cannot reach its sandboxes), from
+ *                    {@code dev.weft.spi.NetworkDriver#remarks}; empty when there are none, when the driver
+ *                    is not here, and in {@code ControllerListener} events
+ * @since 0.5.0 (ipamDriver, ipamOptions), 0.7.0 (ipv4, ipamStatus), 0.8.0 (remarks)
  */
 public record NetworkInfo(String id, String name, String driver, String scope, Instant created, boolean ipv6,
                           boolean internal, boolean predefined, boolean available, List<SubnetInfo> subnets,
                           Map<String, String> options, Map<String, String> labels, List<EndpointInfo> endpoints,
                           String ipamDriver, Map<String, String> ipamOptions, boolean ipv4,
-                          Map<IpPrefix, SubnetStatus> ipamStatus) {
+                          Map<IpPrefix, SubnetStatus> ipamStatus, Map<String, String> remarks) {
     public NetworkInfo {
         subnets = List.copyOf(subnets);
         options = Map.copyOf(options);
@@ -45,6 +49,17 @@ public record NetworkInfo(String id, String name, String driver, String scope, I
         ipamDriver = ipamDriver == null ? NetworkSpec.DEFAULT_IPAM_DRIVER : ipamDriver;
         ipamOptions = ipamOptions == null ? Map.of() : Map.copyOf(ipamOptions);
         ipamStatus = ipamStatus == null ? Map.of() : Map.copyOf(ipamStatus);
+        remarks = remarks == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(remarks));
+    }
+
+    /** A network without remarks (the form before 0.8.0). */
+    public NetworkInfo(String id, String name, String driver, String scope, Instant created, boolean ipv6,
+                       boolean internal, boolean predefined, boolean available, List<SubnetInfo> subnets,
+                       Map<String, String> options, Map<String, String> labels, List<EndpointInfo> endpoints,
+                       String ipamDriver, Map<String, String> ipamOptions, boolean ipv4,
+                       Map<IpPrefix, SubnetStatus> ipamStatus) {
+        this(id, name, driver, scope, created, ipv6, internal, predefined, available, subnets, options, labels,
+                endpoints, ipamDriver, ipamOptions, ipv4, ipamStatus, null);
     }
 
     /** A network with IPv4 and no IPAM status (the form before 0.7.0). */
@@ -59,7 +74,13 @@ public record NetworkInfo(String id, String name, String driver, String scope, I
     /** The same network with the IPAM status given. */
     public NetworkInfo withIpamStatus(Map<IpPrefix, SubnetStatus> status) {
         return new NetworkInfo(id, name, driver, scope, created, ipv6, internal, predefined, available, subnets, options,
-                labels, endpoints, ipamDriver, ipamOptions, ipv4, status);
+                labels, endpoints, ipamDriver, ipamOptions, ipv4, status, remarks);
+    }
+
+    /** The same network with its driver's remarks. */
+    public NetworkInfo withRemarks(Map<String, String> driverRemarks) {
+        return new NetworkInfo(id, name, driver, scope, created, ipv6, internal, predefined, available, subnets, options,
+                labels, endpoints, ipamDriver, ipamOptions, ipv4, ipamStatus, driverRemarks);
     }
 
     /** A network of the default IPAM driver without IPAM options (the form before 0.5.0). */

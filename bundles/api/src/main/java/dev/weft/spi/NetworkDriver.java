@@ -86,6 +86,20 @@ public interface NetworkDriver<O> {
     }
 
     /**
+     * Where the network's gateway of one family comes from ({@link GatewayAddress}): the host's
+     * address picked by IPAM when none is given (the default), only the user's {@code --gateway}
+     * (a router on another LAN, macvlan's), or none at all. Called after {@link #parseOptions},
+     * before anything is allocated; the controller asks only this, so a driver overriding it need not
+     * override {@link #needsGateway}. No side effects. The default: {@link GatewayAddress#ALLOCATED}
+     * when {@link #needsGateway} says true, else {@link GatewayAddress#NONE}.
+     *
+     * @since 0.8.0
+     */
+    default GatewayAddress gatewayAddress(O options, boolean ipv6) {
+        return needsGateway(options, ipv6) ? GatewayAddress.ALLOCATED : GatewayAddress.NONE;
+    }
+
+    /**
      * Parses and checks the network options. Refuses unknown keys and malformed values with
      * {@link dev.weft.api.WeftException.InvalidRequest} naming the key, the value and what is
      * accepted. No side effects.
@@ -133,6 +147,20 @@ public interface NetworkDriver<O> {
                     + "; its driver takes none (the controller's own: " + dev.weft.api.EndpointDriverOptions.IFNAME
                     + ", " + dev.weft.api.EndpointDriverOptions.SYSCTLS + ")");
         }
+    }
+
+    /**
+     * What people should know about a network with these options that its configuration does not
+     * show, by topic: a short key ({@code HostAccess}) to a sentence or two saying what holds and
+     * what to do about it (macvlan's: the host cannot reach its own macvlan sandboxes, and how to
+     * add a host-side link that can). {@code network:inspect} shows them as {@code "Remarks"}. Called
+     * for the API's queries of a network that exists, after {@link #parseOptions}; not for events.
+     * No side effects, prompt (no kernel access needed). The default: none.
+     *
+     * @since 0.8.0
+     */
+    default Map<String, String> remarks(NetworkConfig network, O options) {
+        return Map.of();
     }
 
     /** Creates the network's kernel state (e.g. a bridge and its firewall structure). */

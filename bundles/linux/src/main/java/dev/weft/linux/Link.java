@@ -13,12 +13,21 @@ import dev.weft.net.MacAddress;
  * @param master     the master's index (e.g. the bridge a port is enslaved to), 0 for none
  * @param alias      the interface alias (Weft's ownership tag), or null
  * @param group      the link group
- * @param peerIndex  IFLA_LINK: for a veth, the peer's index (in the peer's namespace), else 0
+ * @param peerIndex  IFLA_LINK: for a veth, the peer's index (in the peer's namespace); for a macvlan or
+ *                   vlan, its parent's index (in the parent's namespace); else 0
  * @param peerNetnsId the peer's namespace id as seen from here, or -1 when in the same namespace
  * @param slaveKind  the master's kind for a port ({@code bridge}), or null
+ * @param macvlanMode for a macvlan link its mode ({@code IFLA_MACVLAN_MODE}), else null
  */
 public record Link(int index, String name, String kind, int flags, int mtu, MacAddress mac, int master,
-                   String alias, int group, int peerIndex, int peerNetnsId, String slaveKind) {
+                   String alias, int group, int peerIndex, int peerNetnsId, String slaveKind,
+                   MacvlanMode macvlanMode) {
+
+    /** A link that is not a macvlan. */
+    public Link(int index, String name, String kind, int flags, int mtu, MacAddress mac, int master,
+                String alias, int group, int peerIndex, int peerNetnsId, String slaveKind) {
+        this(index, name, kind, flags, mtu, mac, master, alias, group, peerIndex, peerNetnsId, slaveKind, null);
+    }
 
     public static final int IFF_UP = 0x1;
     public static final int IFF_LOWER_UP = 0x10000;

@@ -113,7 +113,11 @@ final class Endpoints {
         if (!spec.ports().isEmpty()) {
             if (!(driver instanceof ExternalConnectivity<?>)) {
                 throw new WeftException.InvalidRequest("network \"" + n.name() + "\" (driver \"" + n.driver()
-                        + "\") cannot publish ports: -p needs a network whose driver publishes ports, e.g. bridge");
+                        + "\") cannot publish ports (-p " + spec.ports().stream().map(PortSpec::toString)
+                        .collect(Collectors.joining(", -p ")) + "): its driver maps no host "
+                        + "port to a sandbox (on a macvlan network a sandbox has its own address on the LAN, and other "
+                        + "machines reach its ports there directly); drop -p here, or also connect the sandbox to a "
+                        + "network whose driver publishes ports (e.g. bridge) and publish them there");
             }
             if (n.internal()) {
                 throw new WeftException.InvalidRequest("network \"" + n.name() + "\" is internal: it cannot publish ports");

@@ -10,6 +10,7 @@ import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressRequest;
+import dev.weft.spi.GatewayAddress;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.IpamException;
 import dev.weft.spi.NetworkConfig;
@@ -97,8 +98,8 @@ final class Networks {
             }
             checkFamilies(spec);
             boolean addresses = handle.driver().usesAddresses() && !ipam.isNull();
-            Gateways gateways = new Gateways(handle.driver().needsGateway(options, false),
-                    handle.driver().needsGateway(options, true));
+            Gateways gateways = new Gateways(handle.driver().gatewayAddress(options, false),
+                    handle.driver().gatewayAddress(options, true));
             List<Wanted> wanted = addresses ? subnetsWanted(spec, gateways) : List.of();
             String id = Ids.newId();
             handle.driver().validate(new NetworkConfig(id, spec.name(), spec.ipv6(), spec.internal(),
@@ -227,23 +228,23 @@ final class Networks {
         }
     }
 
-    /** Whether the driver wants a gateway for each family ({@link dev.weft.spi.NetworkDriver#needsGateway}). */
-    record Gateways(boolean v4, boolean v6) {
-        boolean of(boolean ipv6) {
+    /** Where each family's gateway comes from ({@link dev.weft.spi.NetworkDriver#gatewayAddress}). */
+    record Gateways(GatewayAddress v4, GatewayAddress v6) {
+        GatewayAddress of(boolean ipv6) {
             return ipv6 ? v6 : v4;
         }
     }
 
     private SubnetRecord allocate(String network, IpamRegistry.Entry entry, Map<String, String> ipamOptions, Wanted w,
-                                  boolean withGateway, Rollback rollback) {
+                                  GatewayAddress gatewayFrom, Rollback rollback) {
         IpamDriver ipam = entry.driver;
         SubnetSpec s = w.spec();
         PoolAllocation pool = requestPool(network, entry, new PoolRequest(entry.spaces.local(), s.subnet(), s.ipRange(),
                 w.ipv6(), ipamOptions, w.length()));
         rollback.add(() -> ipam.releasePool(pool.id()));
         InetAddress gateway;
-        if (!withGateway) {
-            gateway = null; // the driver gives the host no address on this network
+        if (gatewayFrom == GatewayAddress.NONE || gatewayFrom == GatewayAddress.IF_GIVEN && s.gateway() == null) {
+            gateway = null; // the host has no address on this network, and no router was named
         } else if (s.gateway() != null && SubnetRules.isLinkLocalGateway(pool.pool(), s.gateway())) {
             gateway = s.gateway(); // outside the pool: not IPAM's to hand out
         } else {

@@ -76,6 +76,14 @@ public final class Standalone implements AutoCloseable {
     }
 
     /**
+     * Unregisters a driver added with {@link #addDriver}, as the whiteboard does when its bundle
+     * stops: its networks stay, unavailable, until it is added again (then its restore runs).
+     */
+    public void removeDriver(String name, String bundle) {
+        drivers.remove(name + "/" + bundle);
+    }
+
+    /**
      * Registers an IPAM driver as the whiteboard would; the leases of its networks are replayed
      * into it before it returns.
      */

@@ -4,6 +4,7 @@ import dev.weft.api.SubnetSpec;
 import dev.weft.api.WeftException;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
+import dev.weft.spi.GatewayAddress;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
@@ -36,14 +37,15 @@ final class SubnetRules {
     private SubnetRules() {}
 
     /**
-     * Checks a requested subnet; {@code withGateway} false when the network's driver gives that
-     * family no gateway ({@link dev.weft.spi.NetworkDriver#needsGateway}): then any size down to
-     * one address is accepted and a {@code --gateway} is refused.
+     * Checks a requested subnet against where its gateway comes from
+     * ({@link dev.weft.spi.NetworkDriver#gatewayAddress}): without a gateway (none at all, or none
+     * given where only a given one counts) any size down to one address is accepted, and with
+     * {@link GatewayAddress#NONE} a {@code --gateway} is refused.
      */
-    static void check(String network, SubnetSpec s, boolean withGateway) {
+    static void check(String network, SubnetSpec s, GatewayAddress gatewayFrom) {
         IpPrefix subnet = s.subnet();
         checkAddresses(network, subnet);
-        if (withGateway) {
+        if (gatewayFrom == GatewayAddress.ALLOCATED || gatewayFrom == GatewayAddress.IF_GIVEN && s.gateway() != null) {
             checkSize(network, subnet);
         } else if (s.gateway() != null) {
             throw new WeftException.InvalidRequest("network \"" + network + "\": gateway " + IpAddresses.format(s.gateway())

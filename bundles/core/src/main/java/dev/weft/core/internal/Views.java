@@ -58,7 +58,7 @@ final class Views {
      * count (it lacks the capability, is not here, or fails) has no status.
      */
     NetworkInfo inspected(NetworkRecord n) {
-        NetworkInfo info = network(n);
+        NetworkInfo info = network(n).withRemarks(remarks(n));
         if (n.subnets().isEmpty()) {
             return info;
         }
@@ -80,6 +80,25 @@ final class Views {
             }
         }
         return info.withIpamStatus(status);
+    }
+
+    /**
+     * The driver's remarks about the network ({@link dev.weft.spi.NetworkDriver#remarks}); none when
+     * the driver is not here or fails (logged).
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, String> remarks(NetworkRecord n) {
+        Optional<DriverRegistry.Handle> held = drivers.forNetwork(n.driver(), n.driverBundle());
+        if (held.isEmpty()) {
+            return Map.of();
+        }
+        try (DriverRegistry.Handle h = held.get()) {
+            dev.weft.spi.NetworkDriver<Object> driver = (dev.weft.spi.NetworkDriver<Object>) h.driver();
+            return driver.remarks(n.config(), driver.parseOptions(n.options()));
+        } catch (RuntimeException e) {
+            LOG.fine("network " + n.name() + ": no remarks from driver " + n.driver() + ": " + e.getMessage());
+            return Map.of();
+        }
     }
 
     SandboxInfo sandbox(SandboxRecord s) {

@@ -46,7 +46,7 @@ class EndpointOptionsLogicTest {
     private ControllerImpl controller;
 
     /** A driver that knows the endpoint option {@code color} and records the endpoints it joins. */
-    static final class Recording implements NetworkDriver<Map<String, String>> {
+    static class Recording implements NetworkDriver<Map<String, String>> {
         final List<EndpointConfig> joined = new CopyOnWriteArrayList<>();
 
         @Override

@@ -6,6 +6,7 @@ import dev.weft.linux.AddressInfo;
 import dev.weft.linux.Link;
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
+import dev.weft.linux.MacvlanMode;
 import dev.weft.linux.Route;
 import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpPrefix;
@@ -45,6 +46,9 @@ public final class RtnetlinkCodec {
         if (spec.macValue() != null) {
             b.attr(IFLA_ADDRESS, spec.macValue().bytes());
         }
+        if (spec.lowerIndex() > 0) {
+            b.attrU32(IFLA_LINK, spec.lowerIndex());
+        }
         if (masterIndex > 0) {
             b.attrU32(IFLA_MASTER, masterIndex);
         }
@@ -78,6 +82,14 @@ public final class RtnetlinkCodec {
             }
             oneQueue(b);
             b.endNest(p);
+            b.endNest(data);
+        } else if (spec.macvlanModeValue() != null) {
+            int data = b.nest(IFLA_INFO_DATA);
+            b.attrU32(IFLA_MACVLAN_MODE, spec.macvlanModeValue().value());
+            b.endNest(data);
+        } else if (spec.vlanIdValue() != null) {
+            int data = b.nest(IFLA_INFO_DATA);
+            b.attrU16(IFLA_VLAN_ID, spec.vlanIdValue());
             b.endNest(data);
         }
         b.endNest(info);
@@ -242,10 +254,15 @@ public final class RtnetlinkCodec {
         NlAttrs a = m.attrs(IFINFOMSG_LEN);
         NlAttrs info = a.nested(IFLA_LINKINFO);
         byte[] mac = a.bytes(IFLA_ADDRESS);
-        return new Link(index, a.string(IFLA_IFNAME), info.string(IFLA_INFO_KIND), flags, a.u32(IFLA_MTU, 0),
+        String kind = info.string(IFLA_INFO_KIND);
+        MacvlanMode mode = null;
+        if ("macvlan".equals(kind)) {
+            mode = MacvlanMode.of(info.nested(IFLA_INFO_DATA).u32(IFLA_MACVLAN_MODE, 0));
+        }
+        return new Link(index, a.string(IFLA_IFNAME), kind, flags, a.u32(IFLA_MTU, 0),
                 mac != null && mac.length == 6 ? MacAddress.of(mac) : null, a.u32(IFLA_MASTER, 0),
                 a.string(IFLA_IFALIAS), a.u32(IFLA_GROUP, 0), a.u32(IFLA_LINK, 0),
-                a.u32(IFLA_LINK_NETNSID, -1), info.string(IFLA_INFO_SLAVE_KIND));
+                a.u32(IFLA_LINK_NETNSID, -1), info.string(IFLA_INFO_SLAVE_KIND), mode);
     }
 
     /** Decodes an RTM_NEWADDR message. */

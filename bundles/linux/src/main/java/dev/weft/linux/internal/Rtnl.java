@@ -33,6 +33,8 @@ public final class Rtnl {
     public static final int IFLA_BRPORT_MODE = 4;
     // veth.h
     public static final int VETH_INFO_PEER = 1;
+    // if_link.h: IFLA_MACVLAN_* (inside IFLA_INFO_DATA of kind macvlan); IFLA_VLAN_* (kind vlan)
+    public static final int IFLA_MACVLAN_MODE = 1, IFLA_VLAN_ID = 1;
 
     // if_addr.h
     public static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_FLAGS = 8;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.weft.linux.LinkChange;
 import dev.weft.linux.LinkSpec;
+import dev.weft.linux.MacvlanMode;
 import dev.weft.linux.Route;
 import dev.weft.linux.internal.NlMessageBuilder.Expect;
 import dev.weft.linux.internal.NlMessageBuilder.Message;
@@ -204,6 +205,70 @@ class RtnetlinkCodecTest {
                 + "08 00 03 00  64 6d 30 00"                          // IFLA_IFNAME "dm0\0"
                 + "10 00 12 00  0a 00 01 00  64 75 6d 6d  79 00 00 00" // LINKINFO { KIND "dummy\0" }
         ), encode(b -> RtnetlinkCodec.newLink(b, LinkSpec.of("dummy", "dm0"), NO_NAMESPACE, 0)));
+    }
+
+    // ---- RTM_NEWLINK: macvlan and vlan (IFLA_LINK 5; IFLA_MACVLAN_MODE 1, MACVLAN_MODE_BRIDGE 4,
+    // PRIVATE 1, VEPA 2, PASSTHRU 8; IFLA_VLAN_ID 1, a u16) ----
+
+    @Test
+    void newMacvlanBornInTheSandboxOnAParentOfTheHost() {
+        LinkSpec spec = LinkSpec.macvlan("eth0", 2, MacvlanMode.BRIDGE).mtu(1500).mac(MAC).in(SANDBOX);
+        NlMessageBuilder b = new NlMessageBuilder();
+        RtnetlinkCodec.newLink(b, spec, ns -> {
+            assertSame(SANDBOX, ns);
+            return 7;
+        }, 0);
+        assertBytes(bytes(""
+                + "6c 00 00 00  10 00  05 06  01 00 00 00  00 00 00 00" // len 108, RTM_NEWLINK, CREATE|EXCL|ACK
+                + "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00" // ifinfomsg: not up
+                + "09 00 03 00  65 74 68 30  00 00 00 00"             // IFLA_IFNAME "eth0\0" + 3 pad
+                + "08 00 04 00  dc 05 00 00"                          // IFLA_MTU 1500
+                + "0a 00 01 00  02 42 0a 01  00 02 00 00"             // IFLA_ADDRESS 02:42:0a:01:00:02 + 2 pad
+                + "08 00 05 00  02 00 00 00"                          // IFLA_LINK 2: the parent, in the socket's namespace
+                + "08 00 1c 00  07 00 00 00"                          // IFLA_NET_NS_FD 7: born in the sandbox
+                + "1c 00 12 00"                                       // IFLA_LINKINFO len 28
+                + "  0c 00 01 00  6d 61 63 76  6c 61 6e 00"           //   IFLA_INFO_KIND "macvlan\0"
+                + "  0c 00 02 00"                                     //   IFLA_INFO_DATA len 12
+                + "    08 00 01 00  04 00 00 00"                      //     IFLA_MACVLAN_MODE BRIDGE (4)
+        ), b.toByteArray());
+        assertEquals(List.of(new Message(1, Rtnl.RTM_NEWLINK, 0, Expect.ACK)), b.messages());
+    }
+
+    @Test
+    void macvlanModesAreTheKernelsValues() {
+        for (MacvlanMode mode : MacvlanMode.values()) {
+            byte[] out = encode(b -> RtnetlinkCodec.newLink(b, LinkSpec.macvlan("m", 9, mode), NO_NAMESPACE, 0));
+            assertEquals(mode.value(), out[out.length - 4], mode.name());
+            assertEquals(mode, MacvlanMode.of(mode.value()));
+        }
+        assertEquals(List.of(1, 2, 4, 8, 16), java.util.Arrays.stream(MacvlanMode.values()).map(MacvlanMode::value).toList());
+        assertEquals(null, MacvlanMode.of(3));
+    }
+
+    @Test
+    void newVlanTagsItsParent() {
+        assertBytes(bytes(""
+                + "50 00 00 00  10 00  05 06  01 00 00 00  00 00 00 00" // len 80
+                + "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
+                + "0a 00 03 00  70 30 2e 31  30 00 00 00"             // IFLA_IFNAME "p0.10\0" + 2 pad
+                + "08 00 05 00  02 00 00 00"                          // IFLA_LINK 2
+                + "1c 00 12 00"                                       // IFLA_LINKINFO len 28
+                + "  09 00 01 00  76 6c 61 6e  00 00 00 00"           //   IFLA_INFO_KIND "vlan\0" + 3 pad
+                + "  0c 00 02 00"                                     //   IFLA_INFO_DATA len 12
+                + "    06 00 01 00  0a 00 00 00"                      //     IFLA_VLAN_ID 10 (u16) + 2 pad
+        ), encode(b -> RtnetlinkCodec.newLink(b, LinkSpec.vlan("p0.10", 2, 10), NO_NAMESPACE, 0)));
+    }
+
+    @Test
+    void macvlanAndVlanSpecsRefuseWhatTheKernelWould() {
+        assertThrows(IllegalArgumentException.class, () -> LinkSpec.macvlan("m", 0, MacvlanMode.BRIDGE));
+        assertThrows(NullPointerException.class, () -> LinkSpec.macvlan("m", 2, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LinkSpec.vlan("v", 2, 4095));
+        assertTrue(e.getMessage().contains("4095") && e.getMessage().contains("1-4094"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LinkSpec.vlan("v", 2, 0));
+        LinkSpec copy = LinkSpec.macvlan("m", 3, MacvlanMode.VEPA).alias("a").copyWithoutAlias();
+        assertEquals(3, copy.lowerIndex());
+        assertEquals(MacvlanMode.VEPA, copy.macvlanModeValue());
     }
 
     // ---- RTM_NEWLINK: change (masterIndex -1 = leave the master alone) ----

@@ -65,6 +65,24 @@ class RtnetlinkDecodeTest {
     }
 
     @Test
+    void macvlanInASandboxWithItsParentInTheHost() {
+        NlMessage m = one(bytes(""
+                + "60 00 00 00  10 00  02 00  01 00 00 00  39 30 00 00" // len 96, RTM_NEWLINK, MULTI
+                + "00 00  01 00  02 00 00 00  43 10 01 00  00 00 00 00" // ARPHRD_ETHER, index 2, UP|…|LOWER_UP
+                + "09 00 03 00  65 74 68 30  00 00 00 00"             // IFLA_IFNAME "eth0\0"
+                + "08 00 04 00  dc 05 00 00"                          // IFLA_MTU 1500
+                + "08 00 05 00  04 00 00 00"                          // IFLA_LINK 4 (the parent's index, in the host)
+                + "1c 00 12 00"                                       // IFLA_LINKINFO len 28
+                + "  0c 00 01 00  6d 61 63 76  6c 61 6e 00"           //   IFLA_INFO_KIND "macvlan\0"
+                + "  0c 00 02 00"                                     //   IFLA_INFO_DATA len 12
+                + "    08 00 01 00  02 00 00 00"                      //     IFLA_MACVLAN_MODE VEPA (2)
+                + "08 00 25 00  00 00 00 00"));                       // IFLA_LINK_NETNSID 0
+        Link l = RtnetlinkCodec.decodeLink(m);
+        assertEquals(new Link(2, "eth0", "macvlan", 0x11043, 1500, null, 0, null, 0, 4, 0, null,
+                dev.weft.linux.MacvlanMode.VEPA), l);
+    }
+
+    @Test
     void loopbackWithoutLinkInfo() {
         NlMessage m = one(bytes(""
                 + "44 00 00 00  10 00  00 00  02 00 00 00  00 00 00 00" // len 68, RTM_NEWLINK

@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * shows it in the container's {@code EndpointSettings}). Fields Docker only fills for swarm networks ({@code Peers},
  * {@code Services}) are left out as Docker leaves them out for local ones. {@code Status} (Docker 29)
  * follows {@code Containers} when the network's IPAM driver counts its subnets, and is left out when it
- * cannot (no subnets, the {@code null} IPAM driver, a driver without the capability).
+ * cannot (no subnets, the {@code null} IPAM driver, a driver without the capability). Weft's
+ * {@code Remarks} (what the network's driver says people should know, topic to sentence, e.g. that
+ * the host cannot reach a macvlan network's sandboxes) comes last, only when there are some.
  */
 final class NetworkJson {
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -51,6 +53,9 @@ final class NetworkJson {
         o.add("Options", Json.object(n.options()));
         o.add("Labels", Json.object(n.labels()));
         o.addProperty("Available", n.available());
+        if (!n.remarks().isEmpty()) {
+            o.add("Remarks", Json.object(n.remarks()));
+        }
         return o;
     }
 
