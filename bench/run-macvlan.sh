@@ -3,7 +3,7 @@
 # (in process) and through ./weft, each next to a bridge endpoint in the same run, next to
 # netavark's macvlan and a macvlan made by hand with ip, all on the same kind of parent; then
 # iperf3 sandbox -> LAN over Weft's macvlan against a bare macvlan (target Weft / bare >= 0.95).
-#   bench/run-macvlan.sh [N=50 [WARMUP=50 [IPERF_SECONDS=10 [ROUNDS=3]]]] > report.md      (root)
+#   bench/run-macvlan.sh [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=3]]]] > report.md      (root)
 # The Markdown report goes to stdout; Maven, progress and the runtime's output to stderr.
 # Environment: WEFT_MACVLAN_KEEP (a directory to copy the JSON files into, to re-render the report
 # with `java -cp … dev.weft.bench.MacvlanReport DIR`).
@@ -16,8 +16,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-N=${1:-50}
-WARMUP=${2:-50}
+N=${1:-100}
+WARMUP=${2:-100}
 IPERF_SECONDS=${3:-10}
 ROUNDS=${4:-3}
 CLI_WARMUP=5
@@ -156,7 +156,7 @@ log "left behind:$left"
 
 export META_DATE="started $start_date" META_KERNEL="$(uname -r)" META_CORES="$(nproc)" \
   META_LOAD_START="$load_start" META_LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)" \
-  META_COMMIT="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- bench bundles || echo ' (with uncommitted changes)')" \
+  META_COMMIT="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- bench bundles karaf-feature distribution || echo ' (with uncommitted changes)')" \
   META_COMMAND="bench/run-macvlan.sh $N $WARMUP $IPERF_SECONDS $ROUNDS" \
   META_LEFTOVERS="${left# }" META_FAILURES="${failures# }"
 /usr/bin/python3 -c '

@@ -57,7 +57,7 @@ import java.util.Map;
  * When the macvlan driver is not on the classpath ({@value #DRIVER_CLASS}), the Weft rows are
  * skipped (the JSON says so) and the rest runs.
  *
- * <pre>MacvlanBench OUT.json [N=50 [WARMUP=50 [IPERF_SECONDS=10 [ROUNDS=3]]]]</pre>
+ * <pre>MacvlanBench OUT.json [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=3]]]]</pre>
  */
 public final class MacvlanBench {
     static final String DRIVER_CLASS = "dev.weft.driver.macvlan.MacvlanDriver";
@@ -79,13 +79,13 @@ public final class MacvlanBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: MacvlanBench OUT.json [N=50 [WARMUP=50 [IPERF_SECONDS=10 [ROUNDS=3]]]]");
+            System.err.println("usage: MacvlanBench OUT.json [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=3]]]]");
             System.exit(2);
         }
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         Path out = Path.of(args[0]);
-        int n = arg(args, 1, 50);
-        int warmup = arg(args, 2, 50);
+        int n = arg(args, 1, 100);
+        int warmup = arg(args, 2, 100);
         int seconds = arg(args, 3, 10);
         int rounds = arg(args, 4, 3);
         Map<String, Object> json = new LinkedHashMap<>();
