@@ -133,9 +133,9 @@ public final class MacvlanReport {
         out.println("- eth0 as seen in the sandboxes: Weft " + str(ip, "weft") + "; bare " + str(ip, "bare")
                 + "; netavark " + str(nv, "eth0") + ".");
         out.printf("- Warm-up: Weft in process %s iterations, `./weft` %s, netavark and by hand %s. `./weft start` to the"
-                + " first answered command: %s ms. Weft's background work after the in-process loop drained %s ms later.%n",
+                + " first answered command: %s ms. Weft's background work after the in-process loop drained %.0f ms later.%n",
                 str(weft, "warmup"), str(cli, "warmup"), str(nv, "warmup"), str(cli, "start_ms"),
-                str(weft, "background_drain_after_loop_ms"));
+                weft.has("background_drain_after_loop_ms") ? weft.get("background_drain_after_loop_ms").getAsDouble() : Double.NaN);
         notes.forEach(n -> out.println("- " + n));
         if (meta.has("failures")) {
             out.println("- **Failures**: " + str(meta, "failures"));
