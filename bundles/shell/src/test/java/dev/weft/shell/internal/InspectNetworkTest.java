@@ -174,6 +174,18 @@ class InspectNetworkTest {
         assertEquals("", c.get("IPv6Address").getAsString());
     }
 
+    /** A driver's remarks come last, as {@code "Remarks"}, and only when there are some. */
+    @Test
+    void remarksOfTheDriverComeLastWhenThereAreSome() throws Exception {
+        controller.networks.add(Fixtures.blue().withRemarks(Map.of("HostAccess", "The host cannot reach them.",
+                "NameResolution", "Names are not served.")));
+        JsonObject n = JsonParser.parseString(Commands.run(command("blue"))).getAsJsonArray().get(0).getAsJsonObject();
+        List<String> keys = new ArrayList<>(n.keySet());
+        assertEquals("Remarks", keys.get(keys.size() - 1));
+        assertEquals("The host cannot reach them.", n.getAsJsonObject("Remarks").get("HostAccess").getAsString());
+        assertEquals("Names are not served.", n.getAsJsonObject("Remarks").get("NameResolution").getAsString());
+    }
+
     @Test
     void unknownNamePrintsWhatWasFoundAndFails() {
         controller.networks.add(Fixtures.blue());
