@@ -3,7 +3,7 @@
 # (in process) and through ./weft, each next to a bridge endpoint in the same run, next to
 # netavark's macvlan and a macvlan made by hand with ip, all on the same kind of parent; then
 # iperf3 sandbox -> LAN over Weft's macvlan against a bare macvlan (target Weft / bare >= 0.95).
-#   bench/run-macvlan.sh [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=3]]]] > report.md      (root)
+#   bench/run-macvlan.sh [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=5]]]] > report.md      (root)
 # The Markdown report goes to stdout; Maven, progress and the runtime's output to stderr.
 # Environment: WEFT_MACVLAN_KEEP (a directory to copy the JSON files into, to re-render the report
 # with `java -cp … dev.weft.bench.MacvlanReport DIR`).
@@ -19,7 +19,7 @@ root=$(dirname "$here")
 N=${1:-100}
 WARMUP=${2:-100}
 IPERF_SECONDS=${3:-10}
-ROUNDS=${4:-3}
+ROUNDS=${4:-5}
 CLI_WARMUP=5
 log() { echo "run-macvlan: $*" >&2; }
 [[ $(id -u) -eq 0 ]] || { echo "run-macvlan.sh: must run as root (namespaces, links)" >&2; exit 2; }

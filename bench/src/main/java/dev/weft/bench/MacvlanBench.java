@@ -57,7 +57,7 @@ import java.util.Map;
  * When the macvlan driver is not on the classpath ({@value #DRIVER_CLASS}), the Weft rows are
  * skipped (the JSON says so) and the rest runs.
  *
- * <pre>MacvlanBench OUT.json [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=3]]]]</pre>
+ * <pre>MacvlanBench OUT.json [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=5]]]]</pre>
  */
 public final class MacvlanBench {
     static final String DRIVER_CLASS = "dev.weft.driver.macvlan.MacvlanDriver";
@@ -79,7 +79,7 @@ public final class MacvlanBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: MacvlanBench OUT.json [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=3]]]]");
+            System.err.println("usage: MacvlanBench OUT.json [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=5]]]]");
             System.exit(2);
         }
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
@@ -87,7 +87,7 @@ public final class MacvlanBench {
         int n = arg(args, 1, 100);
         int warmup = arg(args, 2, 100);
         int seconds = arg(args, 3, 10);
-        int rounds = arg(args, 4, 3);
+        int rounds = arg(args, 4, 5);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", "this checkout, Java " + System.getProperty("java.version"));
         json.put("netavark", firstLineOf(NETAVARK, "--version"));
@@ -354,6 +354,7 @@ public final class MacvlanBench {
             return null;
         });
         TestSandbox bare = w.testSandbox(bareNs);
+        m.put("bare_link", host.call(() -> Tools.run("ip", "-n", bareNs, "-d", "-o", "link", "show", "eth0").strip()));
         m.put("bare", "ip link add link " + PARENT + " name eth0 netns NS type macvlan mode bridge; " + BARE_IP
                 + "/16, default via " + GATEWAY + "; eth0: " + host.call(() -> macvlanMode(bareNs)));
         TestSandbox weft = null;
@@ -362,6 +363,7 @@ public final class MacvlanBench {
             SandboxInfo s = w.controller.createSandbox(new SandboxSpec(name, "mv", EndpointSpec.defaults(), null));
             weft = w.testSandbox(name);
             String weftNs = name;
+            m.put("weft_link", host.call(() -> Tools.run("ip", "-n", weftNs, "-d", "-o", "link", "show", "eth0").strip()));
             m.put("weft", "sandbox on network mv, " + s.endpoints().get(0).ipv4().address().getHostAddress() + "; eth0: "
                     + host.call(() -> macvlanMode(weftNs)));
         }
