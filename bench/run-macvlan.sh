@@ -102,12 +102,18 @@ cli_part() {
   "$root/weft" start >&2 || return 1
   t1=$(now_us)
   start_ms=$(( (t1 - t0) / 1000 ))
-  if "$root/weft" driver:list 2>/dev/null | grep -qw macvlan; then
+  # ./weft start returns once Weft answers; boot-feature drivers may register a moment later
+  local waited
+  for ((waited = 0; waited < 30; waited++)); do
+    "$root/weft" driver:list 2>/dev/null | grep -qw '^macvlan' && break
+    sleep 1
+  done
+  if "$root/weft" driver:list 2>/dev/null | grep -qw '^macvlan'; then
     cli_macvlan=1
     "$root/weft" network:create -d macvlan -o parent=mvp0 -o macvlan_mode=bridge --subnet 10.77.0.0/16 --gateway 10.77.0.1 mv >/dev/null || return 1
   else
     cli_macvlan=0
-    log "./weft driver:list has no macvlan driver: the ./weft part times the bridge only"
+    log "./weft driver:list has no macvlan driver 30 s after the start: the ./weft part times the bridge only"
   fi
   "$root/weft" network:create --subnet 10.90.0.0/16 br >/dev/null || return 1
   for f in mv-setup mv-teardown br-setup br-teardown; do : > "$work/$f.us"; done
