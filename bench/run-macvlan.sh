@@ -31,13 +31,15 @@ for b in /usr/lib/podman/netavark iperf3 ip; do
 done
 
 # --- build: the bench, and the distribution for ./weft when it is missing or older than the sources
+#     (sources only: the bench's build rewrites bundles/*/target)
 cd "$root"
 mvn -B -q -o -pl bench -am package -DskipTests >&2 \
   || mvn -B -q -pl bench -am package -DskipTests >&2 \
   || { echo "run-macvlan.sh: build failed" >&2; exit 1; }
 CP="$here/target/classes:$(cat "$here/target/classpath.txt")"
 dist=$(ls distribution/target/weft-*.tar.gz 2>/dev/null | head -1 || true)
-if [[ -z $dist ]] || [[ -n $(find bundles karaf-feature distribution/src -newer "$dist" -type f -print -quit 2>/dev/null) ]]; then
+if [[ -z $dist ]] || [[ -n $(find pom.xml bundles/*/pom.xml bundles/*/src karaf-feature/pom.xml karaf-feature/src distribution/pom.xml distribution/src \
+                         -newer "$dist" -type f -print -quit 2>/dev/null) ]]; then
   log "building the distribution for ./weft"
   mvn -B -q -o -DskipTests package -pl distribution -am >&2 || mvn -B -q -DskipTests package -pl distribution -am >&2 \
     || { echo "run-macvlan.sh: distribution build failed" >&2; exit 1; }
