@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestSandbox;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -53,7 +54,8 @@ class WeftRuntimeIT {
             Weft.Result networks = ok(weft.run("network:list"));
             assertEquals(Map.of("bridge", "yes", "host", "yes", "none", "yes"), networks(networks), networks::toString);
             Weft.Result drivers = ok(weft.run("driver:list"));
-            assertEquals(Map.of("bridge", "yes", "host", "yes", "null", "yes"), drivers(drivers), drivers::toString);
+            assertEquals(Map.of("bridge", "yes", "container", "yes", "host", "yes", "null", "yes"), drivers(drivers),
+                    drivers::toString);
             // listed from the moment its record is written; its bridge follows within milliseconds
             poll("the predefined bridge network's bridge weft0", Duration.ofSeconds(5), () -> it.hostLinks().contains("weft0"));
 
@@ -91,6 +93,16 @@ class WeftRuntimeIT {
             assertTrue(ok(weft.run("sandbox:list")).out().lines().anyMatch(l -> l.startsWith(h.name() + " ")
                     && l.contains("host")), "a sandbox on host once its driver is back");
             ok(weft.run("sandbox:remove", h.name()));
+            // container: the mode goes with its driver's feature, and comes back with it
+            ok(weft.run("feature:uninstall", "weft-driver-container"));
+            poll("the container driver gone", Duration.ofSeconds(10),
+                    () -> !drivers(weft.run("driver:list")).containsKey("container"));
+            TestSandbox sharer = it.sandbox("sharer");
+            assertRefused(weft.run("sandbox:create", "--network", "container:web", sharer.name()),
+                    "needs the network driver \"container\", which is not installed");
+            ok(weft.run("feature:install", "weft-driver-container"));
+            poll("the container driver back", Duration.ofSeconds(10),
+                    () -> drivers(weft.run("driver:list")).containsKey("container"));
 
             publishOnTheDefaultBridgeAndReapplyAfterAFlush(it);
 
@@ -243,10 +255,15 @@ class WeftRuntimeIT {
             ok(weft.run("sandbox:create", "--network", "s1", a.name()));
             ok(weft.run("sandbox:create", "--network", "s1", b.name()));
             ok(weft.run("sandbox:create", "--network", "none", c.name()));
+            TestSandbox s = it.sandbox("s"); // shares a's namespace (Docker's --network container:a)
+            ok(weft.run("sandbox:create", "--network", "container:" + a.name(), s.name()));
             String networks = ok(weft.run("network:list")).out();
             String sandboxes = ok(weft.run("sandbox:list")).out();
+            assertTrue(sandboxes.lines().anyMatch(l -> l.startsWith(s.name() + " ") && l.contains("container:" + a.name())),
+                    sandboxes);
             List<String> namespaces = it.sandboxNamespaces();
-            assertEquals(List.of(a.name(), b.name(), c.name()), namespaces);
+            assertEquals(List.of(a.name(), b.name(), c.name(), s.name()), namespaces);
+            assertEquals(inode(a), inode(s), "s's name pins a's namespace");
 
             killDashNine(it);
             // While the runtime is down, someone removes b's namespace (its veth goes with it).
@@ -260,9 +277,12 @@ class WeftRuntimeIT {
             assertEquals(networks, ok(weft.run("network:list")).out(), "networks after the restart");
             String after = ok(weft.run("sandbox:list")).out();
             assertEquals(without(sandboxes, b.name()), after, "sandboxes after the restart");
-            assertEquals(List.of(a.name(), c.name()), it.sandboxNamespaces(), "namespaces after the restart");
+            assertEquals(List.of(a.name(), c.name(), s.name()), it.sandboxNamespaces(), "namespaces after the restart");
             assertEquals(linksWhileDown, it.hostLinks(), "links after the restart: none duplicated, none leaked");
             assertTrue(ipv4Of(a).contains("10.92.0.2/24"), () -> ipv4Of(a));
+            assertTrue(ipv4Of(s).contains("10.92.0.2/24"), () -> "the share survives kill -9: " + ipv4Of(s));
+            assertEquals(inode(a), inode(s));
+            assertRefused(weft.run("sandbox:remove", a.name()), "sandbox \"" + a.name() + "\" is shared by " + s.name());
 
             // A crash between a kernel change and its record (core's crash point), then a normal start.
             weft.with("WEFT_JAVA_OPTS", "-Dweft.test.crash-at=endpoint-joined");
@@ -278,7 +298,8 @@ class WeftRuntimeIT {
             it.start();
             awaitSample(weft);
             assertEquals(after, ok(weft.run("sandbox:list")).out(), "the half-made sandbox is not listed");
-            assertEquals(List.of(a.name(), c.name()), it.sandboxNamespaces(), "the half-made sandbox's namespace is gone");
+            assertEquals(List.of(a.name(), c.name(), s.name()), it.sandboxNamespaces(),
+                    "the half-made sandbox's namespace is gone");
             assertEquals(linksWhileDown, settledHostLinks(it), "the half-made endpoint's veth is gone");
 
             // A crash after the bridge driver's element batch for the first sandbox of a new
@@ -496,6 +517,10 @@ class WeftRuntimeIT {
 
     private static String without(String table, String name) {
         return String.join("", table.lines().filter(l -> !l.startsWith(name + " ")).map(l -> l + "\n").toList());
+    }
+
+    private static long inode(TestSandbox s) throws IOException {
+        return ((Number) Files.getAttribute(s.path(), "unix:ino")).longValue();
     }
 
     private static String ipv4Of(TestSandbox s) {

@@ -62,9 +62,21 @@ public interface Controller {
      * sandbox of the same name waits for that, and the endpoints' addresses are reused only after
      * it. {@link #awaitRemoval} waits for the namespace. Of several calls removing one sandbox at
      * the same time exactly one removes it; the others throw {@link WeftException.NotFound} ("was
-     * already removed by another request").
+     * already removed by another request"). A sandbox whose namespace others share ({@code --network
+     * container:NAME}) is not removed: {@link WeftException.Conflict} names the sharers. Removing a
+     * sharer removes only its name of the namespace.
      */
-    void removeSandbox(String sandbox);
+    default void removeSandbox(String sandbox) {
+        removeSandbox(sandbox, false);
+    }
+
+    /**
+     * {@link #removeSandbox(String)}; with {@code force}, a sandbox whose namespace others share is
+     * removed after its sharers (Docker's {@code rm --force} of a container others joined).
+     *
+     * @since 0.8.0
+     */
+    void removeSandbox(String sandbox, boolean force);
 
     /**
      * Waits until the namespace of a sandbox removed by {@link #removeSandbox} is deleted (its name

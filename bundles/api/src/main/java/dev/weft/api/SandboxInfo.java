@@ -14,9 +14,21 @@ import java.util.List;
  * @param mode      how its namespace came to be
  * @param created   when it was created
  * @param endpoints its endpoints, in the order they joined (eth0 first)
+ * @param networkMode Docker's {@code HostConfig.NetworkMode}: the network it was created on (the
+ *                  first endpoint's, {@code ""} when it has none left), or for a sandbox sharing
+ *                  another's namespace {@code DRIVER:SANDBOX} ({@code container:web}) naming the
+ *                  sandbox whose namespace it is (the end of a chain)
+ * @param sharedBy  the names of the sandboxes sharing its namespace, sorted
  */
 public record SandboxInfo(String id, String name, Path namespace, Mode mode, Instant created,
-                          List<EndpointInfo> endpoints) {
+                          List<EndpointInfo> endpoints, String networkMode, List<String> sharedBy) {
+
+    /** A sandbox nobody shares, with the network mode its first endpoint gives (the form before 0.8.0). */
+    public SandboxInfo(String id, String name, Path namespace, Mode mode, Instant created,
+                       List<EndpointInfo> endpoints) {
+        this(id, name, namespace, mode, created, endpoints,
+                endpoints.isEmpty() ? "" : endpoints.get(0).network(), List.of());
+    }
 
     /** How the sandbox's namespace came to be. */
     public enum Mode {
@@ -32,5 +44,7 @@ public record SandboxInfo(String id, String name, Path namespace, Mode mode, Ins
 
     public SandboxInfo {
         endpoints = List.copyOf(endpoints);
+        networkMode = networkMode == null ? "" : networkMode;
+        sharedBy = sharedBy == null ? List.of() : List.copyOf(sharedBy);
     }
 }

@@ -72,6 +72,42 @@ public final class Namespaces {
     }
 
     /**
+     * Gives an existing namespace a second name: {@code DIR/name} becomes a bind mount of
+     * {@code target}'s file, so {@code ip netns exec name} enters the very same namespace (same
+     * device and inode). Deleting that name later ({@link #delete}) unmounts only the name: the
+     * namespace lives on as long as anything else holds it. Fails with EEXIST when the name is taken,
+     * and when {@code target}'s file no longer pins the namespace it was recorded as (its device and
+     * inode); leaves nothing behind on failure.
+     */
+    public NetNamespace bind(String name, NetNamespace target) {
+        checkName(name);
+        prepareDirectory();
+        Path p = directory.resolve(name);
+        try {
+            Syscalls.close(Syscalls.open(p.toString(), LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC));
+        } catch (Syscalls.Failure e) {
+            throw new KernelException(e.errno(), "name network namespace", name,
+                    e.errno() == Errno.EEXIST ? p + " already exists" : null, e);
+        }
+        try {
+            try {
+                Syscalls.mount(target.path().toString(), p.toString(), LibC.MS_BIND);
+            } catch (Syscalls.Failure e) {
+                throw new KernelException(e.errno(), "bind network namespace", name, "of " + target.path(), e);
+            }
+            NetNamespace bound = NetNamespace.at(name, p);
+            if (target.inode() != 0 && !bound.sameAs(target)) {
+                throw new KernelException(Errno.ENOENT, "bind network namespace", name, target.path()
+                        + " no longer pins namespace net:[" + target.inode() + "]");
+            }
+            return bound;
+        } catch (RuntimeException e) {
+            deleteQuietly(p);
+            throw e;
+        }
+    }
+
+    /**
      * Adopts the namespace at {@code path} (e.g. {@code /proc/PID/ns/net} or another runtime's
      * file), identified by device and inode now. Fails when the path is not a network namespace.
      */

@@ -244,9 +244,9 @@ public final class ControllerImpl implements Controller {
     }
 
     @Override
-    public void removeSandbox(String sandbox) {
+    public void removeSandbox(String sandbox, boolean force) {
         try (Activity.Op op = activity.begin()) {
-            sandboxes.remove(sandbox);
+            sandboxes.remove(sandbox, force);
         }
     }
 

@@ -87,6 +87,9 @@ final class Endpoints {
         if (!ipams.available(n.ipam())) { // before a sandbox's namespace is made for it
             throw Networks.ipamUnavailable(n);
         }
+        if (s.sharer()) {
+            throw sharerHasNoNetworks(s, "connected to network \"" + n.name() + "\"");
+        }
         // which networks a sandbox may be on together follows from the drivers' sandbox modes
         boolean hostNet = n.mode() == SandboxMode.HOST_NAMESPACE;
         if (s.mode() == SandboxInfo.Mode.HOST && !hostNet) {
@@ -96,10 +99,6 @@ final class Endpoints {
         if (s.mode() != SandboxInfo.Mode.HOST && hostNet) {
             throw new WeftException.Conflict("only a sandbox created with --network " + n.name() + " can be on network \""
                     + n.name() + "\"");
-        }
-        if (s.mode() == SandboxInfo.Mode.SHARED) {
-            throw new WeftException.Conflict("sandbox \"" + s.name() + "\" shares another sandbox's namespace: connect "
-                    + "that sandbox instead");
         }
         if (n.mode() == SandboxMode.NO_INTERFACE && !s.endpoints().isEmpty()) {
             throw new WeftException.Conflict("a sandbox on network \"" + n.name() + "\" cannot be on other networks");
@@ -299,9 +298,23 @@ final class Endpoints {
         }
     }
 
+    /**
+     * Docker's refusal for a {@code container:} container: a sharer has no networks of its own, so
+     * it is connected to or disconnected from nothing; the sandbox whose namespace it is is.
+     */
+    private WeftException sharerHasNoNetworks(SandboxRecord s, String what) {
+        String owner = inventory.sandbox(s.sharedWith()).map(SandboxRecord::name).orElse(s.sharedWith());
+        return new WeftException.Conflict("sandbox \"" + s.name() + "\" cannot be " + what + ": a sandbox that shares "
+                + "another's network namespace cannot have networks of its own; its networks are those of \"" + owner
+                + "\" (--network " + s.shareDriver() + ":" + owner + ")");
+    }
+
     void disconnect(String networkName, String sandboxName, boolean force) {
         NetworkRecord n = inventory.requireNetwork(networkName);
         SandboxRecord s0 = inventory.requireSandbox(sandboxName);
+        if (s0.sharer()) {
+            throw sharerHasNoNetworks(s0, "disconnected from network \"" + n.name() + "\"");
+        }
         synchronized (locks.of(s0.id())) {
             EndpointRecord e = inventory.endpoint(n.id(), s0.id()).orElseThrow(() -> new WeftException.NotFound(
                     "sandbox \"" + s0.name() + "\" is not connected to network \"" + n.name() + "\""));

@@ -33,6 +33,14 @@ interface HostSystem {
     /** Identifies the namespace at {@code path} (an existing namespace a sandbox adopts). */
     NetNamespace adoptNamespace(Path path);
 
+    /**
+     * Names an existing namespace in the namespace directory as well (a bind mount of its file):
+     * the same namespace, same inode. Fails with EEXIST when the name is taken, and when
+     * {@code target}'s file no longer pins the namespace it was recorded as; leaves nothing behind
+     * on failure. {@link #deleteNamespace} of that name removes only the name.
+     */
+    NetNamespace bindNamespace(String name, NetNamespace target);
+
     /** Deletes a named namespace's name and mount; idempotent. */
     void deleteNamespace(String name);
 

@@ -115,6 +115,18 @@ final class Inventory {
         store.deleteSandbox(id);
     }
 
+    /** The sandboxes sharing the namespace of the sandbox {@code id}, by name. */
+    synchronized List<SandboxRecord> sharersOf(String id) {
+        List<SandboxRecord> out = new java.util.ArrayList<>();
+        for (SandboxRecord s : sandboxes.values()) {
+            if (s.sharer() && id.equals(s.sharedWith())) {
+                out.add(s);
+            }
+        }
+        out.sort(Comparator.comparing(SandboxRecord::name));
+        return out;
+    }
+
     synchronized SandboxRecord freshSandbox(String id) {
         return sandboxes.get(id);
     }

@@ -48,6 +48,11 @@ final class KernelHostSystem implements HostSystem {
     }
 
     @Override
+    public NetNamespace bindNamespace(String name, NetNamespace target) {
+        return kernel.namespaces().bind(name, target);
+    }
+
+    @Override
     public NetNamespace adoptNamespace(Path path) {
         return kernel.namespaces().adopt(path);
     }

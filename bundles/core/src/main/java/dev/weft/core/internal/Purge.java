@@ -166,7 +166,8 @@ public final class Purge {
     }
 
     /**
-     * Namespaces of the sandboxes Weft created (never adopted ones), recognised by inode; their
+     * Namespaces of the sandboxes Weft created (never adopted ones) and the second names sharers
+     * gave them ({@code --network container:NAME}), recognised by inode; their
      * resolv.conf directories; then the /etc/netns directory itself if that left it empty (core
      * creates it for the first sandbox; empty, it means nothing to anyone).
      */
@@ -192,7 +193,8 @@ public final class Purge {
     private void removeSandboxes(Kernel kernel, Path runDir, Path etcNetns) {
         for (SandboxRecord s : new Store(Path.of(get("stateDir")), runDir).sandboxes(err::println)) {
             try {
-                if (s.mode() == SandboxInfo.Mode.CREATED) {
+                // a sharer's second name of another's namespace goes the same way: by name, if it is that namespace
+                if (s.mode() == SandboxInfo.Mode.CREATED || s.mode() == SandboxInfo.Mode.SHARED) {
                     Optional<NetNamespace> ns = kernel.namespaces().get(s.name());
                     // inode 0: the record of a namespace being made when the runtime died
                     if (ns.isPresent() && (s.inode() == 0 || ns.get().inode() == s.inode())) {

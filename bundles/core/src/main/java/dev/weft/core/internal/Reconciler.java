@@ -65,6 +65,20 @@ final class Reconciler {
                         + " vanished while Weft was down; removed from the state");
             }
         }
+        for (SandboxRecord s : inventory.sandboxes()) {
+            // a sharer whose sandbox vanished while Weft was down (its namespace deleted by another
+            // tool) shares nothing Weft knows: its name of the namespace goes too
+            if (s.sharer() && inventory.sandbox(s.sharedWith()).isEmpty()) {
+                try {
+                    sandboxes.remove(s, true);
+                    LOG.info("sandbox " + s.name() + ": the sandbox whose namespace it shared vanished while Weft was "
+                            + "down; removed");
+                } catch (RuntimeException ex) {
+                    LOG.warning("sandbox " + s.name() + ": cannot remove it (the sandbox whose namespace it shared is "
+                            + "gone): " + ex.getMessage());
+                }
+            }
+        }
         for (EndpointRecord e : inventory.endpoints(x -> true)) {
             Optional<NetworkRecord> n = inventory.network(e.network());
             if (n.isEmpty() || inventory.sandbox(e.sandbox()).isEmpty()) {

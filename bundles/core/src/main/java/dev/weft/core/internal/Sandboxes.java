@@ -55,8 +55,8 @@ final class Sandboxes {
         if (inventory.sandbox(spec.name()).filter(s -> s.name().equals(spec.name())).isPresent()) {
             throw new WeftException.Conflict("sandbox \"" + spec.name() + "\" already exists: choose another name");
         }
-        if (network.contains(":")) { // DRIVER:ARGUMENT, a mode no network stands for (Docker's container:NAME)
-            throw sharedNamespace(network);
+        if (network.contains(":")) { // DRIVER:SANDBOX, a mode no network stands for (Docker's container:NAME)
+            return createSharing(spec, network);
         }
         NetworkRecord n = inventory.requireNetwork(network);
         SandboxInfo.Mode mode = n.mode() == SandboxMode.HOST_NAMESPACE ? SandboxInfo.Mode.HOST
@@ -132,24 +132,121 @@ final class Sandboxes {
     }
 
     /**
-     * {@code --network DRIVER:ARGUMENT}: a sandbox sharing another's namespace, served by a driver of
-     * {@link SandboxMode#SHARED_NAMESPACE} (no network stands for it). No such driver takes sandboxes
-     * in this version; the error says which driver the reference needs.
+     * {@code --network DRIVER:SANDBOX}: a sandbox sharing another's namespace, offered by a driver of
+     * {@link SandboxMode#SHARED_NAMESPACE} (no network stands for it). Checked first, with nothing
+     * made: the driver, the request (a sharer has no networks of its own, so nothing of an endpoint
+     * applies), the sandbox named (a chain resolves to the sandbox that has the namespace, as Docker
+     * does). Then, under the shared sandbox's lock (its removal waits, and sees this sharer): the
+     * record, a second name of the namespace in the namespace directory, a copy of its /etc/netns
+     * files.
      */
-    private WeftException sharedNamespace(String reference) {
+    private SandboxRecord createSharing(SandboxSpec spec, String reference) {
         String driver = reference.substring(0, reference.indexOf(':'));
-        Optional<DriverRegistry.Handle> held = drivers.forNew(driver);
-        if (held.isEmpty()) {
-            return new WeftException.Unavailable("--network " + reference + " needs the network driver \"" + driver
-                    + "\", which is not installed (see driver:list)");
-        }
-        try (DriverRegistry.Handle h = held.get()) {
+        String target = reference.substring(reference.indexOf(':') + 1);
+        try (DriverRegistry.Handle h = drivers.forNew(driver).orElseThrow(() -> new WeftException.Unavailable("--network "
+                + reference + " needs the network driver \"" + driver + "\", which is not installed (see driver:list)"))) {
             if (h.driver().sandboxMode() != SandboxMode.SHARED_NAMESPACE) {
-                return new WeftException.InvalidRequest("--network " + reference + ": driver \"" + driver + "\" does not "
-                        + "share another sandbox's namespace; give a network's name (see network:list)");
+                throw new WeftException.InvalidRequest("--network " + reference + ": driver \"" + driver + "\" does not "
+                        + "share another sandbox's namespace; give a network's name (see network:list) or "
+                        + "DRIVER:SANDBOX with a driver that does");
             }
-            return new WeftException.InvalidRequest("--network " + reference + " is handled by the " + driver
-                    + " driver, which does not take sandboxes yet");
+            if (target.isEmpty()) {
+                throw new WeftException.InvalidRequest("--network " + reference + ": name the sandbox whose network "
+                        + "namespace to share, e.g. " + driver + ":web");
+            }
+            checkSharingRequest(spec, reference, target);
+            if (target.equals(spec.name())) {
+                throw new WeftException.InvalidRequest("--network " + reference + ": a sandbox cannot share its own "
+                        + "network namespace");
+            }
+            SandboxRecord owner = owner(reference, target);
+            String id = Ids.newId();
+            synchronized (locks.of(owner.id())) {
+                SandboxRecord fresh = inventory.freshSandbox(owner.id());
+                if (fresh == null || fresh.state() != State.READY || reaper.isPending(fresh.name())) {
+                    throw new WeftException.Conflict("--network " + reference + ": sandbox \"" + owner.name()
+                            + "\" is being removed");
+                }
+                SandboxRecord record = SandboxRecord.sharing(id, spec.name(),
+                        system.namespaceDirectory().resolve(spec.name()), owner.id(), driver);
+                Rollback rollback = new Rollback();
+                try {
+                    inventory.addSandbox(record);
+                    rollback.add(() -> inventory.removeSandbox(id));
+                    NetNamespace ns = system.bindNamespace(spec.name(), fresh.netns());
+                    rollback.add(() -> system.deleteNamespace(spec.name()));
+                    CrashPoints.reach("sandbox-namespace-made");
+                    copyEtcNetns(fresh.name(), spec.name());
+                    rollback.add(() -> removeResolvConf(spec.name()));
+                    inventory.updateSandbox(record.withNamespace(ns).withState(State.READY));
+                    rollback.commit();
+                } catch (RuntimeException e) {
+                    rollback.run(e);
+                    throw Networks.translate(e, "create sandbox \"" + spec.name() + "\"");
+                }
+            }
+            LOG.info("sandbox " + spec.name() + " created, sharing the namespace of " + owner.name());
+            return inventory.requireSandbox(id);
+        }
+    }
+
+    /**
+     * The sandbox whose namespace {@code --network DRIVER:TARGET} shares: the one named, or, when
+     * that one shares another's, the one at the end of the chain.
+     */
+    private SandboxRecord owner(String reference, String target) {
+        SandboxRecord s = inventory.sandbox(target).orElseThrow(() -> new WeftException.NotFound("--network "
+                + reference + ": no sandbox \"" + target + "\" (see sandbox:list)"));
+        for (int hops = 0; s.sharer(); hops++) { // sharers record the end of their chain: one hop, unless a bug
+            Optional<SandboxRecord> next = hops < 64 ? inventory.sandbox(s.sharedWith()) : Optional.empty();
+            if (next.isEmpty()) {
+                throw new WeftException.NotFound("--network " + reference + ": sandbox \"" + s.name()
+                        + "\" shares the namespace of a sandbox that is gone");
+            }
+            s = next.get();
+        }
+        if (s.state() != State.READY) {
+            throw new WeftException.Conflict("--network " + reference + ": sandbox \"" + s.name() + "\" is being "
+                    + (s.state() == State.CREATING ? "created" : "removed"));
+        }
+        return s;
+    }
+
+    /**
+     * A sharer has no networks of its own: every setting of an endpoint, and an adopted namespace,
+     * are refused (Docker: "conflicting options: ... and the network mode"), naming the setting.
+     */
+    private static void checkSharingRequest(SandboxSpec spec, String reference, String target) {
+        dev.weft.api.EndpointSpec e = spec.endpoint();
+        List<String> refused = new ArrayList<>();
+        if (spec.namespace() != null) {
+            refused.add("--netns");
+        }
+        if (!e.ports().isEmpty()) {
+            refused.add("--publish");
+        }
+        if (e.ipv4() != null) {
+            refused.add("--ip");
+        }
+        if (e.ipv6() != null) {
+            refused.add("--ip6");
+        }
+        if (!e.aliases().isEmpty()) {
+            refused.add("--alias");
+        }
+        if (e.mac() != null) {
+            refused.add("--mac-address");
+        }
+        if (!e.driverOptions().isEmpty()) {
+            refused.add("--driver-opt");
+        }
+        if (e.gwPriority() != 0) {
+            refused.add("--gw-priority");
+        }
+        if (!refused.isEmpty()) {
+            throw new WeftException.InvalidRequest("--network " + reference + " and " + String.join(", ", refused)
+                    + " exclude each other: a sandbox that shares another's network namespace cannot have networks of "
+                    + "its own (its network settings are those of sandbox \"" + target + "\", whose namespace it uses)");
         }
     }
 
@@ -171,19 +268,40 @@ final class Sandboxes {
      * others get {@link #alreadyRemoved}, whatever the timing. A sandbox whose earlier removal
      * failed part way (its record stays REMOVING, nothing runs for it) is removed again.
      */
-    void remove(String nameOrId) {
+    void remove(String nameOrId, boolean force) {
         SandboxRecord s0 = inventory.requireSandbox(nameOrId);
         if (s0.state() == State.REMOVING && reaper.isPending(s0.name())) {
             throw alreadyRemoved(nameOrId);
         }
-        synchronized (locks.of(s0.id())) {
+        synchronized (locks.of(s0.id())) { // a new sharer of it is made under this lock too
             SandboxRecord s = inventory.sandbox(s0.id()).orElse(null);
             if (s == null || reaper.isPending(s.name())) {
                 throw alreadyRemoved(nameOrId); // another caller removed it meanwhile
             }
+            List<SandboxRecord> sharers = inventory.sharersOf(s.id());
+            if (!sharers.isEmpty() && !force) {
+                String names = String.join(", ", sharers.stream().map(SandboxRecord::name).toList());
+                throw new WeftException.Conflict("sandbox \"" + s.name() + "\" is shared by " + names + " (its network "
+                        + "namespace is theirs too): remove " + (sharers.size() == 1 ? "it" : "them") + " first, or "
+                        + "remove \"" + s.name() + "\" with --force, which removes " + names + " too");
+            }
+            for (SandboxRecord sharer : sharers) {
+                removeSharer(sharer);
+            }
             remove(s, false, true);
         }
         locks.forget(s0.id());
+    }
+
+    /** Removes a sharer of a sandbox being removed with force (under the shared sandbox's lock). */
+    private void removeSharer(SandboxRecord sharer) {
+        synchronized (locks.of(sharer.id())) {
+            SandboxRecord s = inventory.sandbox(sharer.id()).orElse(null);
+            if (s != null && !reaper.isPending(s.name())) {
+                remove(s, false, true);
+            }
+        }
+        locks.forget(sharer.id());
     }
 
     private static WeftException alreadyRemoved(String nameOrId) {
@@ -204,7 +322,9 @@ final class Sandboxes {
      */
     private void remove(SandboxRecord s, boolean quiet, boolean background) {
         inventory.updateSandbox(s.withState(State.REMOVING));
-        boolean going = s.mode() == SandboxInfo.Mode.CREATED;
+        // a sharer's name in the namespace directory is deleted like a namespace Weft created; the
+        // namespace itself lives on in the sandbox it belongs to
+        boolean going = s.mode() == SandboxInfo.Mode.CREATED || s.sharer();
         Failures failures = new Failures();
         List<EndpointRemoval> removals = new ArrayList<>();
         List<String> eps = new ArrayList<>(s.endpoints());
@@ -340,10 +460,34 @@ final class Sandboxes {
         }
     }
 
+    /**
+     * A sharer's {@code /etc/netns/NAME/}: a copy of the files of the sandbox whose namespace it
+     * shares ({@code resolv.conf}, {@code hosts}), as Docker gives a {@code container:} container
+     * those of the other container; none when that one has none (it uses the host's).
+     */
+    private void copyEtcNetns(String from, String to) {
+        Path source = etcNetns.resolve(from);
+        try {
+            for (String file : ETC_NETNS_FILES) {
+                if (Files.isRegularFile(source.resolve(file))) {
+                    Path dir = Files.createDirectories(etcNetns.resolve(to));
+                    Files.copy(source.resolve(file), dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new WeftException.Failed("cannot copy " + source + " to " + etcNetns.resolve(to) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The files of {@code /etc/netns/NAME/} that are Weft's: what it writes for a sandbox and copies for a sharer. */
+    private static final List<String> ETC_NETNS_FILES = List.of("resolv.conf", "hosts");
+
     void removeResolvConf(String name) {
         Path dir = etcNetns.resolve(name);
         try {
-            Files.deleteIfExists(dir.resolve("resolv.conf"));
+            for (String file : ETC_NETNS_FILES) {
+                Files.deleteIfExists(dir.resolve(file));
+            }
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             LOG.warning("cannot remove " + dir + ": " + e.getMessage());

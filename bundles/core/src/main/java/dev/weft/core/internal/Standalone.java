@@ -76,8 +76,8 @@ public final class Standalone implements AutoCloseable {
     }
 
     /**
-     * Unregisters a driver added with {@link #addDriver}, as the whiteboard does when its bundle
-     * stops: its networks stay, unavailable, until it is added again (then its restore runs).
+     * Unregisters a driver added with {@link #addDriver}, as its bundle's departure would: its
+     * networks stay in the kernel, unavailable, until it returns.
      */
     public void removeDriver(String name, String bundle) {
         drivers.remove(name + "/" + bundle);

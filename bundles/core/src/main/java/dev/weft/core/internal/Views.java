@@ -110,7 +110,11 @@ final class Views {
         List<EndpointInfo> eps = s.endpoints().stream().map(inventory::endpoint).flatMap(Optional::stream)
                 .filter(e -> !(announcedOnly && e.state() == dev.weft.core.internal.store.State.CREATING))
                 .map(this::endpoint).flatMap(Optional::stream).toList();
-        return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps);
+        String mode = s.sharer()
+                ? s.shareDriver() + ":" + inventory.sandbox(s.sharedWith()).map(SandboxRecord::name).orElse(s.sharedWith())
+                : eps.isEmpty() ? "" : eps.get(0).network();
+        return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps, mode,
+                inventory.sharersOf(s.id()).stream().map(SandboxRecord::name).toList());
     }
 
     Optional<EndpointInfo> endpoint(EndpointRecord e) {

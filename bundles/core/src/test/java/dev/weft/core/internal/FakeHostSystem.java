@@ -62,6 +62,20 @@ final class FakeHostSystem implements HostSystem {
         return NetNamespace.at(name, p);
     }
 
+    /** A hard link: the same file, so the same device and inode, as a bind mount gives. */
+    @Override
+    public NetNamespace bindNamespace(String name, NetNamespace target) {
+        Path p = namespaces.resolve(name);
+        try {
+            Files.createLink(p, target.path());
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("cannot name network namespace " + name + ": EEXIST (" + p + " exists)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return NetNamespace.at(name, p);
+    }
+
     @Override
     public NetNamespace adoptNamespace(Path path) {
         return NetNamespace.at(null, path);

@@ -255,7 +255,9 @@ public final class MacvlanDriver implements NetworkDriver<MacvlanOptions>, Resto
         String mark = mark(network, endpoint);
         try {
             kernel.inNamespace(sandbox.namespace(), rt -> {
-                rt.link(endpoint.interfaceName()).filter(l -> l.alias() == null || mark.equals(l.alias()))
+                // ours: marked, or not marked yet (a join that failed before setting the alias)
+                rt.link(endpoint.interfaceName()).filter(l -> "macvlan".equals(l.kind())
+                                && (l.alias() == null || mark.equals(l.alias())))
                         .ifPresent(l -> rt.batch().deleteLink(l.index()).send());
                 return null;
             });

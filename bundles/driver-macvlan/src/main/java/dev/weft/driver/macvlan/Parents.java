@@ -96,10 +96,18 @@ final class Parents {
      * 802.1Q support, that fails with a message naming it, and nothing is made.
      */
     void acquire(NetworkConfig network, MacvlanOptions o) {
-        if (o.vlanId() != 0 && kernel.host().link(o.parent()).isEmpty()) {
-            createVlan(network, o);
+        synchronized (uses) { // two networks created at once must not both take a parent passthru wants alone
+            checkExclusive(network, o);
+            uses.put(network.id(), new Use(network.name(), o.parent(), o.mode()));
         }
-        uses.put(network.id(), new Use(network.name(), o.parent(), o.mode()));
+        try {
+            if (o.vlanId() != 0 && kernel.host().link(o.parent()).isEmpty()) {
+                createVlan(network, o);
+            }
+        } catch (RuntimeException e) {
+            uses.remove(network.id());
+            throw e;
+        }
     }
 
     /** Records a restored network's use; a sub-interface Weft made that is gone is made again. */
@@ -143,7 +151,7 @@ final class Parents {
                         + "=" + o.parent() + " needs the 802.1Q sub-interface " + o.parent() + " (VLAN " + o.vlanId()
                         + " on " + o.lowerParent() + "), and this kernel has no 802.1Q VLAN support (the kernel "
                         + "refused link type \"vlan\": " + e.errnoName() + "; it needs CONFIG_VLAN_8021Q / module 8021q); "
-                        + "make the sub-interface some other way and name it, or use a parent without a VLAN");
+                        + "use a parent without a VLAN, or a kernel with 802.1Q support");
             }
             throw e;
         }

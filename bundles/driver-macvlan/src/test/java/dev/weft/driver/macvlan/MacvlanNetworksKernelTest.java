@@ -127,6 +127,19 @@ class MacvlanNetworksKernelTest extends MacvlanFixture.PerTest {
     }
 
     @Test
+    void ipRangeAndAuxAddressesAreCoresAsForTheBridge() {
+        f.controller().createNetwork(new dev.weft.api.NetworkSpec("mv", MacvlanDriver.NAME, List.of(
+                new dev.weft.api.SubnetSpec(dev.weft.net.IpPrefix.parse(SUBNET4), dev.weft.net.IpPrefix.parse("10.70.0.128/25"),
+                        dev.weft.net.IpAddresses.parse(GW4), Map.of("printer", dev.weft.net.IpAddresses.parse("10.70.0.128")))),
+                false, false, Map.of(MacvlanOptions.PARENT, "p0"), Map.of()));
+        TestSandbox a = f.sandbox("a", "mv");
+        assertEquals("10.70.0.129", f.ipv4(a, "mv"), "from the range, past the aux address");
+        try (TcpListener l = f.lan.listenTcp(7000); TcpConnection c = a.connectTcp(GW4, 7000)) {
+            assertEquals("10.70.0.129", c.peerSeenBy(l));
+        }
+    }
+
+    @Test
     void anInternalNetworkGivesNoDefaultRouteButItsLanIsReached() {
         f.network("int", SUBNET4, GW4, null, null, true, Map.of());
         TestSandbox a = f.sandbox("a", "int");

@@ -104,6 +104,18 @@ class MacvlanRefusalsKernelTest extends MacvlanFixture.PerTest {
     }
 
     @Test
+    void aMacAddressOtherThanTheParentsIsRefusedInPassthruMode() throws Exception {
+        f.network("pt", SUBNET4, GW4, Map.of(MacvlanOptions.MODE, "passthru"));
+        String parentBefore = f.host.ip("-d", "link", "show", "p0");
+        refusedLeavingNothing(WeftException.InvalidRequest.class, () -> f.sandbox("a", "pt", new EndpointSpec(null,
+                        null, List.of(), List.of(), 0, dev.weft.net.MacAddress.parse("02:aa:bb:cc:dd:01"), Map.of())),
+                "passthru", "--mac-address 02:aa:bb:cc:dd:01", "parent \"p0\"");
+        assertEquals(parentBefore, f.host.ip("-d", "link", "show", "p0"), "the parent's MAC is untouched");
+        var a = f.sandbox("a", "pt"); // without it, the one sandbox joins
+        assertTrue(a.ip("link", "show", "eth0").contains("UP"));
+    }
+
+    @Test
     void anInterfaceNameTakenInTheSandboxIsRefusedAndTheLeaseReturned() throws Exception {
         f.network("mv", SUBNET4, GW4, Map.of());
         var a = f.sandbox("a", "mv");

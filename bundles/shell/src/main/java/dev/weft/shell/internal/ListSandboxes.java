@@ -15,7 +15,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
  * {@code sandbox:list}: one line per sandbox, sorted by name; NETWORKS in join order (the first
- * is eth0), PORTS as {@code docker ps} shows them ({@code 0.0.0.0:8080->80/tcp}).
+ * is eth0), or for a sandbox sharing another's namespace {@code container:NAME}; PORTS as
+ * {@code docker ps} shows them ({@code 0.0.0.0:8080->80/tcp}).
  */
 @Service
 @Command(scope = "sandbox", name = "list", description = "Lists sandboxes")
@@ -40,7 +41,9 @@ public class ListSandboxes extends WeftAction {
         }
         Table table = new Table("NAME", "ID", "NAMESPACE", "NETWORKS", "PORTS");
         for (SandboxInfo s : sandboxes) {
-            String networks = s.endpoints().stream().map(EndpointInfo::network).collect(Collectors.joining(","));
+            // a sharer has no networks of its own: its mode says whose it uses (docker ps shows container:NAME too)
+            String networks = s.mode() == SandboxInfo.Mode.SHARED ? s.networkMode()
+                    : s.endpoints().stream().map(EndpointInfo::network).collect(Collectors.joining(","));
             String ports = s.endpoints().stream().flatMap(e -> e.ports().stream())
                     .map(PortBinding::toString).collect(Collectors.joining(", "));
             table.row(s.name(), id(s), s.namespace(), networks, ports);

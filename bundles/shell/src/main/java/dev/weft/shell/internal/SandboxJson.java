@@ -12,7 +12,9 @@ import java.util.Locale;
  * {@code EndpointID}, {@code MacAddress}, "" for a missing address, {@code GwPriority} and {@code DriverOpts} as in a
  * container's {@code EndpointSettings}); endpoints are a list in the order they joined (the first is
  * eth0); Weft's {@code DefaultRoutes} lists the families ({@code "IPv4"}, {@code "IPv6"}) whose
- * default route the endpoint gives the sandbox; published ports use the shape of a container's
+ * default route the endpoint gives the sandbox; {@code NetworkMode} is Docker's {@code HostConfig.NetworkMode}
+ * ({@code container:web} for a sandbox sharing {@code web}'s namespace, which has no endpoints) and
+ * Weft's {@code SharedBy} names the sandboxes sharing this one's; published ports use the shape of a container's
  * {@code NetworkSettings.Ports}: {@code {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}}.
  */
 final class SandboxJson {
@@ -25,6 +27,10 @@ final class SandboxJson {
         o.addProperty("Namespace", Json.string(s.namespace()));
         o.addProperty("Mode", s.mode() == null ? "" : s.mode().name().toLowerCase(Locale.ROOT));
         o.addProperty("Created", Json.time(s.created()));
+        o.addProperty("NetworkMode", s.networkMode());
+        JsonArray sharedBy = new JsonArray();
+        s.sharedBy().forEach(sharedBy::add);
+        o.add("SharedBy", sharedBy);
         JsonArray endpoints = new JsonArray();
         for (EndpointInfo e : s.endpoints()) {
             endpoints.add(endpoint(e));

@@ -97,8 +97,12 @@ class FakeController implements Controller {
     }
 
     @Override
-    public void removeSandbox(String sandbox) {
-        call("removeSandbox", sandbox);
+    public void removeSandbox(String sandbox, boolean force) {
+        if (force) {
+            call("removeSandbox", sandbox, "--force");
+        } else {
+            call("removeSandbox", sandbox);
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.weft.shell.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.weft.api.DriverInfo;
+import dev.weft.api.SandboxInfo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,18 @@ class ListCommandsTest {
                 NAME   ID             NAMESPACE        NETWORKS   PORTS
                 db     dddddddddddd   /run/netns/db
                 web    fedcba987654   /run/netns/web   blue       0.0.0.0:8080->80/tcp, 127.0.0.1:5353->53/udp
+                """, Commands.run(c));
+    }
+
+    @Test
+    void aSharerShowsWhoseNamespaceItUses() throws Exception {
+        controller.sandboxes.add(new SandboxInfo("a".repeat(64), "app", java.nio.file.Path.of("/run/netns/app"),
+                SandboxInfo.Mode.SHARED, FakeController.CREATED, List.of(), "container:web", List.of()));
+        ListSandboxes c = new ListSandboxes();
+        c.controller = controller;
+        assertEquals("""
+                NAME   ID             NAMESPACE        NETWORKS        PORTS
+                app    aaaaaaaaaaaa   /run/netns/app   container:web
                 """, Commands.run(c));
     }
 

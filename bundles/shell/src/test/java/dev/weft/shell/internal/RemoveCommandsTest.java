@@ -67,6 +67,16 @@ class RemoveCommandsTest {
     }
 
     @Test
+    void sandboxRemoveForceAsksTheControllerToRemoveSharersToo() throws Exception {
+        RemoveSandbox c = new RemoveSandbox.Rm();
+        c.controller = controller;
+        c.sandboxes = List.of("web");
+        c.force = true;
+        assertEquals("web\n", Commands.run(c));
+        assertEquals(List.of("removeSandbox web --force"), controller.calls);
+    }
+
+    @Test
     void prunePrintsRemovedNamesUnderDockersHeading() throws Exception {
         PruneNetworks c = new PruneNetworks();
         c.controller = controller;

@@ -209,7 +209,9 @@ class SandboxCommandsTest {
         c.sandboxes = List.of("web");
         JsonArray array = JsonParser.parseString(Commands.run(c)).getAsJsonArray();
         JsonObject s = array.get(0).getAsJsonObject();
-        assertEquals(List.of("Id", "Name", "Namespace", "Mode", "Created", "Endpoints"), new ArrayList<>(s.keySet()));
+        assertEquals(List.of("Id", "Name", "Namespace", "Mode", "Created", "NetworkMode", "SharedBy", "Endpoints"),
+                new ArrayList<>(s.keySet()));
+        assertEquals("blue", s.get("NetworkMode").getAsString(), "Docker's HostConfig.NetworkMode: its first network");
         assertEquals(Fixtures.SANDBOX_ID, s.get("Id").getAsString());
         assertEquals("web", s.get("Name").getAsString());
         assertEquals("/run/netns/web", s.get("Namespace").getAsString());

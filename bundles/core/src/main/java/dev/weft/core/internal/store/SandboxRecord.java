@@ -14,31 +14,56 @@ import java.util.List;
  * @param device      the namespace's device number, to recognise it (a path can be reused)
  * @param inode       the namespace's inode number
  * @param endpoints   ids of its endpoints in the order they joined
- * @param sharedWith  for {@link SandboxInfo.Mode#SHARED}: the id of the sandbox whose namespace it uses
+ * @param sharedWith  for {@link SandboxInfo.Mode#SHARED}: the id of the sandbox whose namespace it uses (the
+ *                    end of a chain: never itself a sharer)
+ * @param shareDriver for {@link SandboxInfo.Mode#SHARED}: the driver it was made with ({@code container}), the
+ *                    first half of its network mode {@code DRIVER:SANDBOX}; null otherwise (and in records of
+ *                    versions before it, which had no shared sandboxes)
  */
 public record SandboxRecord(String id, String name, Path namespace, long device, long inode, SandboxInfo.Mode mode,
-                            State state, Instant created, List<String> endpoints, String sharedWith) {
+                            State state, Instant created, List<String> endpoints, String sharedWith, String shareDriver) {
 
     public SandboxRecord {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     }
 
+    /** A sandbox with a namespace of its own (not a sharer). */
+    public SandboxRecord(String id, String name, Path namespace, long device, long inode, SandboxInfo.Mode mode,
+                         State state, Instant created, List<String> endpoints, String sharedWith) {
+        this(id, name, namespace, device, inode, mode, state, created, endpoints, sharedWith, null);
+    }
+
+    /** A sandbox sharing the namespace of {@code owner} (its id), made with {@code driver}, being created. */
+    public static SandboxRecord sharing(String id, String name, Path namespace, String owner, String driver) {
+        return new SandboxRecord(id, name, namespace, 0, 0, SandboxInfo.Mode.SHARED, State.CREATING, Instant.now(),
+                List.of(), owner, driver);
+    }
+
     public SandboxRecord withState(State s) {
-        return new SandboxRecord(id, name, namespace, device, inode, mode, s, created, endpoints, sharedWith);
+        return new SandboxRecord(id, name, namespace, device, inode, mode, s, created, endpoints, sharedWith, shareDriver);
     }
 
     public SandboxRecord withEndpoints(List<String> e) {
-        return new SandboxRecord(id, name, namespace, device, inode, mode, state, created, e, sharedWith);
+        return new SandboxRecord(id, name, namespace, device, inode, mode, state, created, e, sharedWith, shareDriver);
     }
 
     public SandboxRecord withNamespace(NetNamespace ns) {
         return new SandboxRecord(id, name, ns.path(), ns.device(), ns.inode(), mode, state, created, endpoints,
-                sharedWith);
+                sharedWith, shareDriver);
     }
 
-    /** Its namespace as recorded; named only when Weft created it (under the namespace directory). */
+    /**
+     * Its namespace as recorded; named only when its path is a name Weft made in the namespace
+     * directory: the namespace it created, or a sharer's second name of another's.
+     */
     public NetNamespace netns() {
-        return new NetNamespace(mode == SandboxInfo.Mode.CREATED ? name : null, namespace, device, inode);
+        return new NetNamespace(mode == SandboxInfo.Mode.CREATED || mode == SandboxInfo.Mode.SHARED ? name : null,
+                namespace, device, inode);
+    }
+
+    /** Whether it shares another sandbox's namespace. */
+    public boolean sharer() {
+        return mode == SandboxInfo.Mode.SHARED;
     }
 
     /** What drivers are told about it. */
