@@ -104,13 +104,15 @@ cli_part() {
   "$root/weft" start >&2 || return 1
   t1=$(now_us)
   start_ms=$(( (t1 - t0) / 1000 ))
-  # ./weft start returns once Weft answers; boot-feature drivers may register a moment later
-  local waited
+  # ./weft start returns once Weft answers; boot-feature drivers may register a moment later.
+  # (The list is read whole first: with pipefail, grep -q leaving early could fail the pipe.)
+  local waited drivers=""
   for ((waited = 0; waited < 30; waited++)); do
-    "$root/weft" driver:list 2>/dev/null | grep -qw '^macvlan' && break
+    drivers=$("$root/weft" driver:list 2>/dev/null || true)
+    grep -q '^macvlan ' <<< "$drivers" && break
     sleep 1
   done
-  if "$root/weft" driver:list 2>/dev/null | grep -qw '^macvlan'; then
+  if grep -q '^macvlan ' <<< "$drivers"; then
     cli_macvlan=1
     "$root/weft" network:create -d macvlan -o parent=mvp0 -o macvlan_mode=bridge --subnet 10.77.0.0/16 --gateway 10.77.0.1 mv >/dev/null || return 1
   else

@@ -7,15 +7,11 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
-import dev.weft.linux.Kernel;
+import dev.weft.driver.macvlan.MacvlanDriver;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
-import dev.weft.spi.DriverContext;
-import dev.weft.spi.NetworkDriver;
 import dev.weft.testkit.TestHost;
 import dev.weft.testkit.TestSandbox;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,14 +50,10 @@ import java.util.Map;
  *       sandbox on {@code mv}) and over a bare one made by hand (same parent, same LAN, same server),
  *       ROUNDS rounds of SECONDS, the order alternating; ratio of the medians Weft ÷ bare.</li>
  * </ul>
- * When the macvlan driver is not on the classpath ({@value #DRIVER_CLASS}), the Weft rows are
- * skipped (the JSON says so) and the rest runs.
  *
  * <pre>MacvlanBench OUT.json [N=100 [WARMUP=100 [IPERF_SECONDS=10 [ROUNDS=5]]]]</pre>
  */
 public final class MacvlanBench {
-    static final String DRIVER_CLASS = "dev.weft.driver.macvlan.MacvlanDriver";
-    static final String DRIVER = "macvlan";
     static final String PARENT = "mvp0";
     static final String SUBNET = "10.77.0.0/16";
     static final String GATEWAY = "10.77.0.1";
@@ -98,22 +90,20 @@ public final class MacvlanBench {
             host.link(PARENT, null, lan, "eth0", GATEWAY + "/16");
             json.put("parent", PARENT + ": a veth end in a throwaway host namespace (" + host.name()
                     + "), its peer eth0 of namespace lan holding " + GATEWAY + "/16 (the LAN)");
-            NetworkDriver<?> macvlan = macvlanDriver(w);
-            json.put("weft_macvlan_driver", macvlan == null ? "absent: " + DRIVER_CLASS + " is not on the classpath" : macvlan.getClass().getName());
+            w.runtime.addDriver(MacvlanDriver.NAME, "dev.weft.driver-macvlan", "bench",
+                    new MacvlanDriver(new BridgeBench.Context(w.runtime), w.runtime.kernel()));
+            w.controller.createNetwork(new NetworkSpec("mv", MacvlanDriver.NAME,
+                    List.of(new SubnetSpec(IpPrefix.parse(SUBNET), null, IpAddresses.parse(GATEWAY), Map.of())),
+                    false, false, Map.of("parent", PARENT, "macvlan_mode", "bridge"), Map.of()));
             w.network("br", BRIDGE_SUBNET);
-            if (macvlan != null) {
-                w.runtime.addDriver(DRIVER, "dev.weft.driver-macvlan", "bench", macvlan);
-                w.controller.createNetwork(new NetworkSpec("mv", DRIVER, List.of(new SubnetSpec(IpPrefix.parse(SUBNET), null, IpAddresses.parse(GATEWAY), Map.of())),
-                        false, false, Map.of("parent", PARENT, "macvlan_mode", "bridge"), Map.of()));
-            }
-            json.put("weft", weft(w, macvlan, n, warmup));
+            json.put("weft", weft(w, n, warmup));
             System.err.println("MacvlanBench: Weft in process done");
             json.put("netavark_macvlan", host.call(() -> netavark(host, n)));
             System.err.println("MacvlanBench: netavark done");
             json.put("by_hand", host.call(() -> byHand(host, n)));
             System.err.println("MacvlanBench: by hand done");
-            json.put("iperf3_sandbox_to_lan", iperf(w, lan, macvlan != null, seconds, rounds));
-            drain(w, macvlan);
+            json.put("iperf3_sandbox_to_lan", iperf(w, lan, seconds, rounds));
+            w.drain();
         }
         Files.writeString(out, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
                 .create().toJson(json) + "\n");
@@ -124,53 +114,8 @@ public final class MacvlanBench {
         return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
 
-    /**
-     * The macvlan driver, made the way {@link WeftWorld} makes the bridge driver: its public
-     * constructor taking the driver context and/or the kernel. Null when the class is absent.
-     */
-    static NetworkDriver<?> macvlanDriver(WeftWorld w) throws Exception {
-        Class<?> type;
-        try {
-            type = Class.forName(DRIVER_CLASS);
-        } catch (ClassNotFoundException e) {
-            return null;
-        }
-        DriverContext context = new BridgeBench.Context(w.runtime);
-        for (Constructor<?> c : type.getConstructors()) {
-            Class<?>[] params = c.getParameterTypes();
-            Object[] values = new Object[params.length];
-            boolean fits = true;
-            for (int i = 0; i < params.length && fits; i++) {
-                if (params[i] == DriverContext.class) {
-                    values[i] = context;
-                } else if (params[i] == Kernel.class) {
-                    values[i] = w.runtime.kernel();
-                } else {
-                    fits = false;
-                }
-            }
-            if (fits) {
-                return (NetworkDriver<?>) c.newInstance(values);
-            }
-        }
-        throw new IllegalStateException(DRIVER_CLASS + " has no public constructor taking (DriverContext, Kernel) or fewer");
-    }
-
-    /** Weft's background work: the runtime's namespace deletions, then each driver's own queue (a public drain() if it has one). */
-    private static void drain(WeftWorld w, NetworkDriver<?> macvlan) throws Exception {
-        w.drain();
-        if (macvlan != null) {
-            try {
-                Method drain = macvlan.getClass().getMethod("drain");
-                drain.invoke(macvlan);
-            } catch (NoSuchMethodException e) {
-                // nothing queued by this driver
-            }
-        }
-    }
-
     /** Setup and teardown of a sandbox on the macvlan network and on the bridge, in turn. */
-    private static Map<String, Object> weft(WeftWorld w, NetworkDriver<?> macvlan, int n, int warmup) throws Exception {
+    private static Map<String, Object> weft(WeftWorld w, int n, int warmup) throws Exception {
         Controller c = w.controller;
         Samples mvSetup = new Samples(), mvTeardown = new Samples(), brSetup = new Samples(), brTeardown = new Samples();
         String[] firstAddress = {""};
@@ -203,23 +148,17 @@ public final class MacvlanBench {
                     brTeardown.add(t2 - t1);
                 }
             };
-            if (macvlan != null) {
-                Stats.inTurn(i, mv, br);
-            } else {
-                br.run();
-            }
+            Stats.inTurn(i, mv, br);
         }
         long t = System.nanoTime();
-        drain(w, macvlan);
+        w.drain(); // the macvlan driver leaves nothing to the background
         long drained = System.nanoTime() - t;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", n);
         m.put("warmup", warmup);
-        if (macvlan != null) {
-            m.put("macvlan_setup_ms", mvSetup.json());
-            m.put("macvlan_teardown_ms", mvTeardown.json());
-            m.put("macvlan_first_address", firstAddress[0]);
-        }
+        m.put("macvlan_setup_ms", mvSetup.json());
+        m.put("macvlan_teardown_ms", mvTeardown.json());
+        m.put("macvlan_first_address", firstAddress[0]);
         m.put("bridge_setup_ms", brSetup.json());
         m.put("bridge_teardown_ms", brTeardown.json());
         m.put("background_drain_after_loop_ms", Samples.ms(drained));
@@ -341,7 +280,7 @@ public final class MacvlanBench {
     }
 
     /** iperf3 from a sandbox to the LAN over Weft's macvlan and over a bare one, ROUNDS rounds, the order alternating. */
-    private static Map<String, Object> iperf(WeftWorld w, TestSandbox lan, boolean withWeft, int seconds, int rounds)
+    private static Map<String, Object> iperf(WeftWorld w, TestSandbox lan, int seconds, int rounds)
             throws Exception {
         TestHost host = w.host;
         Map<String, Object> m = new LinkedHashMap<>();
@@ -357,24 +296,17 @@ public final class MacvlanBench {
         m.put("bare_link", host.call(() -> Tools.run("ip", "-n", bareNs, "-d", "-o", "link", "show", "eth0").strip()));
         m.put("bare", "ip link add link " + PARENT + " name eth0 netns NS type macvlan mode bridge; " + BARE_IP
                 + "/16, default via " + GATEWAY + "; eth0: " + host.call(() -> macvlanMode(bareNs)));
-        TestSandbox weft = null;
-        if (withWeft) {
-            String name = w.nextName();
-            SandboxInfo s = w.controller.createSandbox(new SandboxSpec(name, "mv", EndpointSpec.defaults(), null));
-            weft = w.testSandbox(name);
-            String weftNs = name;
-            m.put("weft_link", host.call(() -> Tools.run("ip", "-n", weftNs, "-d", "-o", "link", "show", "eth0").strip()));
-            m.put("weft", "sandbox on network mv, " + s.endpoints().get(0).ipv4().address().getHostAddress() + "; eth0: "
-                    + host.call(() -> macvlanMode(weftNs)));
-        }
+        String weftNs = w.nextName();
+        SandboxInfo s = w.controller.createSandbox(new SandboxSpec(weftNs, "mv", EndpointSpec.defaults(), null));
+        TestSandbox weft = w.testSandbox(weftNs);
+        m.put("weft_link", host.call(() -> Tools.run("ip", "-n", weftNs, "-d", "-o", "link", "show", "eth0").strip()));
+        m.put("weft", "sandbox on network mv, " + s.endpoints().get(0).ipv4().address().getHostAddress() + "; eth0: "
+                + host.call(() -> macvlanMode(weftNs)));
         List<Double> weftGbps = new ArrayList<>(), bareGbps = new ArrayList<>();
         List<Long> weftRetr = new ArrayList<>(), bareRetr = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < 2; k++) {
                 boolean weftTurn = (r + k) % 2 == 0;
-                if (weftTurn && weft == null) {
-                    continue;
-                }
                 DataplaneBench.Iperf3 res = DataplaneBench.iperf3(weftTurn ? "weft" : "bare", lan,
                         weftTurn ? weft : bare, GATEWAY, seconds);
                 (weftTurn ? weftGbps : bareGbps).add(res.gbps());
@@ -385,12 +317,10 @@ public final class MacvlanBench {
         m.put("bare_gbps", bareGbps);
         m.put("bare_median_gbps", DataplaneBench.median(bareGbps));
         m.put("bare_retransmits", bareRetr);
-        if (weft != null) {
-            m.put("weft_gbps", weftGbps);
-            m.put("weft_median_gbps", DataplaneBench.median(weftGbps));
-            m.put("weft_retransmits", weftRetr);
-            m.put("ratio_weft_to_bare", Samples.round(DataplaneBench.median(weftGbps) / DataplaneBench.median(bareGbps)));
-        }
+        m.put("weft_gbps", weftGbps);
+        m.put("weft_median_gbps", DataplaneBench.median(weftGbps));
+        m.put("weft_retransmits", weftRetr);
+        m.put("ratio_weft_to_bare", Samples.round(DataplaneBench.median(weftGbps) / DataplaneBench.median(bareGbps)));
         return m;
     }
 

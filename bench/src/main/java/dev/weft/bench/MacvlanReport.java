@@ -93,7 +93,7 @@ public final class MacvlanReport {
             ratioLine("by hand with `ip` ÷ Weft macvlan in process", med(hand, "setup_ms"), med(weft, "macvlan_setup_ms"),
                     med(hand, "teardown_ms"), med(weft, "macvlan_teardown_ms"));
         } else {
-            notes.add("The in-process Weft macvlan rows are empty: " + str(in, "weft_macvlan_driver") + ".");
+            notes.add("The in-process part gave no Weft figures (see the run's stderr).");
         }
         if (cliMacvlan) {
             ratioLine("through `./weft`, macvlan ÷ bridge", med(cli, "mv_setup_ms"), med(cli, "br_setup_ms"),
