@@ -77,16 +77,18 @@ fi
 # a sandbox's life through ./weft: 5 unmeasured, then N, the same host port each time
 "$root/weft" network:create --subnet 10.93.0.0/16 one >/dev/null
 "$root/weft" network:create --subnet 10.94.0.0/16 two >/dev/null
-for f in create connect disconnect remove; do : > "$work/$f.us"; done
+for f in create connect disconnect share unshare remove; do : > "$work/$f.us"; done
 for ((i = 0; i < N + 5; i++)); do
   s=s$i
   step "$work/create.us" sandbox:create --network one -p 18080:80 "$s"
   step "$work/connect.us" network:connect two "$s"
   step "$work/disconnect.us" network:disconnect two "$s"
+  step "$work/share.us" sandbox:create --network "container:$s" "c$i"
+  step "$work/unshare.us" sandbox:remove "c$i"
   step "$work/remove.us" sandbox:remove "$s"
 done
 declare -A life
-for f in create connect disconnect remove; do
+for f in create connect disconnect share unshare remove; do
   life[$f]=$(tail -n "$N" "$work/$f.us" | stats)
 done
 
@@ -103,6 +105,8 @@ row() { local a=(${life[$1]}); echo "| $2 | ${a[0]} | ${a[1]} |"; }
 row create "\`./weft sandbox:create --network one -p 18080:80 sN\`"
 row connect "\`./weft network:connect two sN\`"
 row disconnect "\`./weft network:disconnect two sN\`"
+row share "\`./weft sandbox:create --network container:sN cN\` (container mode)"
+row unshare "\`./weft sandbox:remove cN\` (its name of sN's namespace)"
 row remove "\`./weft sandbox:remove sN\` (returns once the namespace is gone)"
 echo
 echo "Distribution start (\`./weft start\`, to the first answered command): ${start_ms} ms"

@@ -8,6 +8,7 @@ import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.Standalone;
 import dev.weft.driver.bridge.BridgeDriver;
+import dev.weft.driver.container.ContainerDriver;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.PortMapper;
@@ -98,6 +99,7 @@ public final class BridgeBench {
             BridgeDriver driver = new BridgeDriver(new Context(runtime), runtime.kernel());
             try {
                 runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
+                runtime.addDriver(ContainerDriver.NAME, "dev.weft.driver-container", "bench", new ContainerDriver());
                 run(host, runtime.controller(), () -> {
                     runtime.awaitRemovals();
                     driver.drain();
@@ -155,6 +157,8 @@ public final class BridgeBench {
         row("sandbox removal (user's path)", remove, 10);
         System.out.println();
 
+        shares(host, c, drain, iterations, warmup);
+
         int rulesEmpty = rulesetLines(host);
         batch(host, c, drain, List.of("one"), 100, rulesEmpty);
         if (many > 0) {
@@ -165,6 +169,33 @@ public final class BridgeBench {
             }
             batch(host, c, drain, nets, many, -1);
         }
+    }
+
+    /**
+     * Container mode: a sandbox sharing another's namespace ({@code --network container:NAME}) made
+     * and removed, timed, beside a sandbox on "one" made and removed untimed around it (a loop of its
+     * own, so the figures above keep their loop).
+     */
+    private static void shares(TestHost host, Controller c, Runnable drain, int iterations, int warmup)
+            throws Exception {
+        Stats share = new Stats(), unshare = new Stats();
+        for (int i = -warmup; i < iterations; i++) {
+            String web = newSandbox(host, c, "one", 20000 + Math.floorMod(i, 5000));
+            String shortName = "s" + serial++;
+            host.adopt(shortName);
+            String app = host.namespaceName(shortName);
+            share.time(i, () -> c.createSandbox(SandboxSpec.of(app, "container:" + web)));
+            unshare.time(i, () -> c.removeSandbox(app));
+            c.removeSandbox(web);
+        }
+        drain.run();
+        System.out.println("# Container mode through the Controller API");
+        System.out.println();
+        System.out.println("| step | median | p99 | target (median) |");
+        System.out.println("|---|--:|--:|---|");
+        row("sandbox:create --network container:web (a second name of web's namespace)", share, Double.NaN);
+        row("its removal (user's path)", unshare, Double.NaN);
+        System.out.println();
     }
 
     /** {@code count} sandboxes with a port each, spread over {@code nets} in turn; then removed, untimed. */

@@ -115,11 +115,14 @@ final class Inventory {
         store.deleteSandbox(id);
     }
 
-    /** The sandboxes sharing the namespace of the sandbox {@code id}, by name. */
+    /**
+     * The sandboxes sharing the namespace of the sandbox {@code id}, by name; not those being
+     * removed (their name of it goes in the background, which nothing needs to wait for).
+     */
     synchronized List<SandboxRecord> sharersOf(String id) {
         List<SandboxRecord> out = new java.util.ArrayList<>();
         for (SandboxRecord s : sandboxes.values()) {
-            if (s.sharer() && id.equals(s.sharedWith())) {
+            if (s.sharer() && id.equals(s.sharedWith()) && s.state() != State.REMOVING) {
                 out.add(s);
             }
         }

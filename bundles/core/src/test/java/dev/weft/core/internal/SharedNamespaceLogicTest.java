@@ -221,6 +221,17 @@ class SharedNamespaceLogicTest {
     }
 
     @Test
+    void aSharerBeingRemovedNoLongerHoldsItsSandbox() {
+        share("app", "web");
+        controller.removeSandbox("app"); // its name goes in the background
+        assertEquals(List.of(), info("web").sharedBy());
+        controller.removeSandbox("web"); // at once, without force
+        controller.awaitRemoval("web");
+        controller.awaitRemoval("app");
+        assertEquals(List.of(), system.namespaceNames());
+    }
+
+    @Test
     void restartKeepsShares() {
         share("app", "web");
         share("c", "app");
