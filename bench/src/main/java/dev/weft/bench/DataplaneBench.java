@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import dev.weft.api.SandboxInfo;
 import dev.weft.testkit.TestBridge;
 import dev.weft.testkit.TestHost;
+import dev.weft.testkit.TestNamespace;
 import dev.weft.testkit.TestSandbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,42 +132,58 @@ public final class DataplaneBench {
 
     /** One iperf3 run: a one-shot server in the server sandbox, the client in the other; records receiver Gbit/s. */
     private static void iperf(Path2 p, int seconds) throws Exception {
-        Process server = p.server().spawn("iperf3", "-s", "-1", "-B", p.serverIp(), "-p", "5201");
+        Iperf3 r = iperf3(p.name(), p.server(), p.client(), p.serverIp(), seconds);
+        p.gbps().add(r.gbps());
+        p.retransmits().add(r.retransmits());
+    }
+
+    /** What one iperf3 run gives: receiver Gbit/s, the sender's retransmits (-1 when not reported). */
+    record Iperf3(double gbps, long retransmits) {
+    }
+
+    /**
+     * One iperf3 TCP run of {@code seconds}, one stream: a one-shot server bound to {@code serverIp}
+     * in {@code server}, the client in {@code client} sending to it. Also used by {@link MacvlanBench}.
+     */
+    static Iperf3 iperf3(String what, TestNamespace server, TestNamespace client, String serverIp, int seconds)
+            throws Exception {
+        Process serverProcess = server.spawn("iperf3", "-s", "-1", "-B", serverIp, "-p", "5201");
         // iperf3 buffers its output into a pipe: poll the socket table for the listener instead.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (p.server().exec("ss", "-Hltn", "src", p.serverIp() + ":5201").isBlank()) {
-            if (!server.isAlive() || System.nanoTime() > deadline) {
-                server.destroyForcibly();
-                throw new IllegalStateException(p.name() + ": iperf3 server on " + p.serverIp()
-                        + ":5201 is not listening after 10 s: " + new String(server.getInputStream().readNBytes(4096),
+        while (server.exec("ss", "-Hltn", "src", serverIp + ":5201").isBlank()) {
+            if (!serverProcess.isAlive() || System.nanoTime() > deadline) {
+                serverProcess.destroyForcibly();
+                throw new IllegalStateException(what + ": iperf3 server on " + serverIp
+                        + ":5201 is not listening after 10 s: " + new String(serverProcess.getInputStream().readNBytes(4096),
                         StandardCharsets.UTF_8));
             }
             Thread.sleep(20);
         }
-        Process client = p.client().spawn("iperf3", "-c", p.serverIp(), "-p", "5201", "-t", String.valueOf(seconds), "-J");
-        String report = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!client.waitFor(seconds + 30L, TimeUnit.SECONDS) || client.exitValue() != 0) {
-            client.destroyForcibly();
-            throw new IllegalStateException(p.name() + ": iperf3 client to " + p.serverIp() + " failed: " + report);
+        Process clientProcess = client.spawn("iperf3", "-c", serverIp, "-p", "5201", "-t", String.valueOf(seconds), "-J");
+        String report = new String(clientProcess.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!clientProcess.waitFor(seconds + 30L, TimeUnit.SECONDS) || clientProcess.exitValue() != 0) {
+            clientProcess.destroyForcibly();
+            serverProcess.destroyForcibly();
+            throw new IllegalStateException(what + ": iperf3 client to " + serverIp + " failed: " + report);
         }
-        server.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        if (!server.waitFor(10, TimeUnit.SECONDS)) {
-            server.destroyForcibly();
+        serverProcess.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (!serverProcess.waitFor(10, TimeUnit.SECONDS)) {
+            serverProcess.destroyForcibly();
         }
         JsonObject end = JsonParser.parseString(report).getAsJsonObject().getAsJsonObject("end");
-        p.gbps().add(Samples.round(end.getAsJsonObject("sum_received").get("bits_per_second").getAsDouble() / 1e9));
         JsonObject sent = end.getAsJsonObject("sum_sent");
-        p.retransmits().add(sent.has("retransmits") ? sent.get("retransmits").getAsLong() : -1);
+        return new Iperf3(Samples.round(end.getAsJsonObject("sum_received").get("bits_per_second").getAsDouble() / 1e9),
+                sent.has("retransmits") ? sent.get("retransmits").getAsLong() : -1);
     }
 
-    private static double median(List<Double> xs) {
+    static double median(List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         s.sort(null);
         int mid = s.size() / 2;
         return s.size() % 2 == 1 ? s.get(mid) : (s.get(mid - 1) + s.get(mid)) / 2;
     }
 
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s.strip() : s.substring(0, nl).strip();
     }

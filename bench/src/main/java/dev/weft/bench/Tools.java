@@ -24,6 +24,11 @@ final class Tools {
         return run(List.of(command), null);
     }
 
+    /** Runs {@code command} with {@code input} on its standard input (netavark's JSON, say). */
+    static String runWithInput(String input, String... command) throws IOException, InterruptedException {
+        return run(List.of(command), input);
+    }
+
     /** Runs {@code ip [-n ns] -batch -} with {@code lines} on its standard input: one process for all of them. */
     static void ipBatch(String namespace, String... lines) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ip"));
@@ -42,7 +47,7 @@ final class Tools {
         Process p = pb.start();
         if (input != null) {
             try (OutputStream in = p.getOutputStream()) {
-                in.write(input.getBytes(StandardCharsets.UTF_8)); // a few lines: fits the pipe, no deadlock
+                in.write(input.getBytes(StandardCharsets.UTF_8)); // a few lines or a small JSON: fits the pipe, no deadlock
             }
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
