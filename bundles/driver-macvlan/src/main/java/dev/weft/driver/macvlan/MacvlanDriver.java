@@ -243,9 +243,48 @@ public final class MacvlanDriver implements NetworkDriver<MacvlanOptions>, Resto
     @Override
     public void leave(NetworkConfig network, MacvlanOptions options, EndpointConfig endpoint, SandboxConfig sandbox) {
         Failures failures = new Failures();
-        failures.run(() -> removeLink(network, endpoint, sandbox));
+        if (sandbox.removing() && options.mode() != MacvlanMode.PASSTHRU) {
+            failures.run(() -> unaddress(network, endpoint, sandbox));
+        } else {
+            failures.run(() -> removeLink(network, endpoint, sandbox));
+        }
         passthruHolders.remove(options.parent(), endpoint.id());
         failures.throwIfAny("endpoint " + endpoint.shortId() + " on network \"" + network.name() + "\": leave failed");
+    }
+
+    /**
+     * Leave of a sandbox being removed: its namespace takes the link with it, in the reaper's group
+     * and off the user's path (deleting a macvlan link here cost ~20 ms of the kernel's grace
+     * periods, against under 1 ms for the bridge's whole removal). Only the addresses go now, in one
+     * batch, so that the link answers for none of them even if something else keeps the namespace
+     * alive: the addresses are free for IPAM at once, and a link left behind in such a namespace is
+     * a MAC without an address. A passthru link is deleted at once all the same (its parent takes
+     * no other until it goes). An address already gone (or any failure here) falls back to deleting
+     * the link.
+     */
+    private void unaddress(NetworkConfig network, EndpointConfig endpoint, SandboxConfig sandbox) {
+        if (!sandbox.namespace().stillThere()) {
+            return;
+        }
+        String mark = mark(network, endpoint);
+        try {
+            kernel.inNamespace(sandbox.namespace(), rt -> {
+                rt.link(endpoint.interfaceName()).filter(l -> "macvlan".equals(l.kind()) && mark.equals(l.alias()))
+                        .ifPresent(l -> {
+                            var batch = rt.batch();
+                            if (endpoint.ipv4() != null) {
+                                batch.deleteAddress(l.index(), endpoint.ipv4());
+                            }
+                            if (endpoint.ipv6() != null) {
+                                batch.deleteAddress(l.index(), endpoint.ipv6());
+                            }
+                            batch.send();
+                        });
+                return null;
+            });
+        } catch (KernelException e) {
+            removeLink(network, endpoint, sandbox);
+        }
     }
 
     private void removeLink(NetworkConfig network, EndpointConfig endpoint, SandboxConfig sandbox) {

@@ -69,6 +69,31 @@ class MacvlanRestoreKernelTest extends MacvlanFixture.PerTest {
         }
     }
 
+    /**
+     * A sandbox's removal leaves its link to the namespace's destruction (off the user's path) but
+     * takes its address off at once: with the namespace still held by something else, the address
+     * goes to a new sandbox, and only that one answers for it on the LAN.
+     */
+    @Test
+    void aRemovedSandboxsLinkAnswersForNoAddressEvenWhileItsNamespaceIsHeld() throws Exception {
+        f.network("mv", SUBNET4, GW4, Map.of());
+        TestSandbox a = f.sandbox("a", "mv");
+        String address = f.ipv4(a, "mv");
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(a.path())) {
+            f.controller().removeSandbox(a.name());
+            f.runtime.awaitRemovals();
+            TestSandbox b = f.sandbox("b", "mv", new dev.weft.api.EndpointSpec(
+                    dev.weft.net.IpAddresses.parse(address), null, java.util.List.of(), java.util.List.of()));
+            for (int port = 7100; port < 7105; port++) { // a few fresh neighbour lookups, none may reach a
+                f.lan.ip("neigh", "flush", "all");
+                try (TcpListener l = b.listenTcp(port); TcpConnection c = f.lan.connectTcp(address, port)) {
+                    assertEquals(GW4, c.peerSeenBy(l), "the LAN reaches " + address + " at b");
+                }
+            }
+            assertTrue(held.isOpen());
+        }
+    }
+
     @Test
     void removingEverythingLeavesTheParentAsItWas() {
         String parent = parent();
