@@ -131,7 +131,7 @@ class WeftRuntimeIT {
             assertRefused(predefined, "\"host\" is predefined");
             TestSandbox y = it.sandbox("y");
             Weft.Result container = weft.run("sandbox:create", "--network", "container:foo", y.name());
-            assertRefused(container, "driver \"container\", which is not installed");
+            assertRefused(container, "--network container:foo: no sandbox \"foo\" (see sandbox:list)");
             assertFalse(Files.exists(Path.of("/run/netns", y.name())), "a refused sandbox has no namespace");
             Weft.Result driver = weft.run("network:create", "-d", "nosuch", "z");
             assertRefused(driver, "\"nosuch\"");
