@@ -11,7 +11,6 @@ import dev.weft.driver.bridge.BridgeDriver;
 import dev.weft.driver.container.ContainerDriver;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
-import dev.weft.spi.PortMapper;
 import dev.weft.testkit.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -36,49 +34,13 @@ import java.util.stream.Stream;
 public final class BridgeBench {
     private BridgeBench() {}
 
-    /** The instance settings the driver sees, from {@code runtime} (also {@link WeftWorld}'s). */
-    record Context(Standalone runtime) implements DriverContext {
-        @Override
-        public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
-                                                             dev.weft.spi.DeferredWork.Task<K> task) {
-            return runtime.deferredWork(policy, task);
-        }
-
-        @Override
-        public Optional<PortMapper> portMapper(String name) {
-            return runtime.portMapper(name);
-        }
-
-        @Override
-        public String instance() {
-            return "bench";
-        }
-
-        @Override
-        public String linkPrefix() {
-            return "wb";
-        }
-
-        @Override
-        public String nftTable() {
-            return "weft_bench";
-        }
-
-        @Override
-        public FirewallMode firewallMode() {
-            return FirewallMode.NFTABLES;
-        }
-
-        @Override
-        public int defaultMtu() {
-            return 1500;
-        }
-
-        /** No predefined bridge network: the bench makes its own. */
-        @Override
-        public java.util.Optional<String> setting(String key) {
-            return key.equals(BridgeDriver.DEFAULT_SUBNET_SETTING) ? java.util.Optional.of("none") : java.util.Optional.empty();
-        }
+    /**
+     * The instance settings the bench's drivers see, from {@code runtime} (also {@link WeftWorld}'s and
+     * {@link MacvlanBench}'s): no predefined bridge network, the bench makes its own.
+     */
+    static DriverContext context(Standalone runtime) {
+        return runtime.driverContext("bench", "wb", "weft_bench", DriverContext.FirewallMode.NFTABLES, 1500,
+                Map.of(BridgeDriver.DEFAULT_SUBNET_SETTING, "none"));
     }
 
     private static int serial;
@@ -96,7 +58,7 @@ public final class BridgeBench {
         try (TestHost host = TestHost.create();
              // the host's own /etc/resolv.conf, as in production (read only)
              Standalone runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build()) {
-            BridgeDriver driver = new BridgeDriver(new Context(runtime), runtime.kernel());
+            BridgeDriver driver = new BridgeDriver(context(runtime), runtime.kernel());
             try {
                 runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
                 runtime.addDriver(ContainerDriver.NAME, "dev.weft.driver-container", "bench", new ContainerDriver());

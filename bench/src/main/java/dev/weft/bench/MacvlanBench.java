@@ -91,7 +91,7 @@ public final class MacvlanBench {
             json.put("parent", PARENT + ": a veth end in a throwaway host namespace (" + host.name()
                     + "), its peer eth0 of namespace lan holding " + GATEWAY + "/16 (the LAN)");
             w.runtime.addDriver(MacvlanDriver.NAME, "dev.weft.driver-macvlan", "bench",
-                    new MacvlanDriver(new BridgeBench.Context(w.runtime), w.runtime.kernel()));
+                    new MacvlanDriver(BridgeBench.context(w.runtime), w.runtime.kernel()));
             w.controller.createNetwork(new NetworkSpec("mv", MacvlanDriver.NAME,
                     List.of(new SubnetSpec(IpPrefix.parse(SUBNET), null, IpAddresses.parse(GATEWAY), Map.of())),
                     false, false, Map.of("parent", PARENT, "macvlan_mode", "bridge"), Map.of()));

@@ -60,7 +60,7 @@ final class WeftWorld implements AutoCloseable {
             host = TestHost.create();
             // the host's own /etc/resolv.conf, as in production (read only)
             runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build();
-            BridgeDriver driver = new BridgeDriver(new BridgeBench.Context(runtime), runtime.kernel());
+            BridgeDriver driver = new BridgeDriver(BridgeBench.context(runtime), runtime.kernel());
             runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
             return new WeftWorld(dir, runDir, host, runtime, driver);
         } catch (Exception | Error e) {

@@ -8,10 +8,14 @@ import dev.weft.core.internal.store.Store;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.net.IpPrefix;
+import dev.weft.spi.DeferredPolicy;
+import dev.weft.spi.DeferredWork;
+import dev.weft.spi.DriverContext;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.PortMapper;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -94,6 +98,58 @@ public final class Standalone implements AutoCloseable {
     /** Unregisters an IPAM driver added with {@link #addIpam}: its networks take no new endpoints until it returns. */
     public void removeIpam(String name, String bundle) {
         ipams.remove("ipam:" + name + "/" + bundle);
+    }
+
+    /**
+     * The instance settings a driver of this runtime is given, as {@code CoreRuntime} registers them
+     * for the drivers in OSGi: the instance's name, link prefix, nf_tables table, firewall mode and
+     * default MTU (0: none), its driver settings ({@link DriverContext#setting}), and this runtime's
+     * port mappers and deferred work. For embedding and tests, which construct drivers themselves.
+     */
+    public DriverContext driverContext(String instance, String linkPrefix, String nftTable,
+                                       DriverContext.FirewallMode mode, int defaultMtu, Map<String, String> settings) {
+        Map<String, String> copy = Map.copyOf(settings);
+        return new DriverContext() {
+            @Override
+            public String instance() {
+                return instance;
+            }
+
+            @Override
+            public String linkPrefix() {
+                return linkPrefix;
+            }
+
+            @Override
+            public String nftTable() {
+                return nftTable;
+            }
+
+            @Override
+            public FirewallMode firewallMode() {
+                return mode;
+            }
+
+            @Override
+            public int defaultMtu() {
+                return defaultMtu;
+            }
+
+            @Override
+            public Optional<PortMapper> portMapper(String name) {
+                return Standalone.this.portMapper(name);
+            }
+
+            @Override
+            public <K> DeferredWork<K> deferredWork(DeferredPolicy policy, DeferredWork.Task<K> task) {
+                return Standalone.this.deferredWork(policy, task);
+            }
+
+            @Override
+            public Optional<String> setting(String key) {
+                return Optional.ofNullable(copy.get(key));
+            }
+        };
     }
 
     /** Frees JVM resources only; kernel state and records stay. */

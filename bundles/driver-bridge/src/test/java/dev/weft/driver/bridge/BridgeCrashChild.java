@@ -25,8 +25,8 @@ public final class BridgeCrashChild {
         Path dir = Path.of(args[1]);
         Standalone runtime = Standalone.builder().hostNamespace(Path.of(args[0])).directories(dir)
                 .resolvConf(dir.resolve("resolv.conf")).build();
-        BridgeDriver driver = new BridgeDriver(new BridgeFixture.TestContext(DriverContext.FirewallMode.NFTABLES,
-                runtime), runtime.kernel());
+        BridgeDriver driver = new BridgeDriver(BridgeFixture.context(runtime, DriverContext.FirewallMode.NFTABLES),
+                runtime.kernel());
         runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", driver);
         runtime.controller().createNetwork(new NetworkSpec("blue", BridgeDriver.NAME,
                 List.of(SubnetSpec.of(IpPrefix.parse(args[2]))), false, false, Map.of(), Map.of()));

@@ -11,7 +11,6 @@ import dev.weft.api.SubnetSpec;
 import dev.weft.core.internal.Standalone;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
-import dev.weft.spi.PortMapper;
 import dev.weft.testkit.PerTestFixture;
 import dev.weft.testkit.TestHost;
 import dev.weft.testkit.TestSandbox;
@@ -22,7 +21,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -65,50 +63,15 @@ final class BridgeFixture implements AutoCloseable {
         }
     }
 
-    /** The instance settings the driver sees, and the port mappers of {@code runtime}. */
-    record TestContext(FirewallMode firewallMode, Standalone runtime) implements DriverContext {
-        @Override
-        public Optional<PortMapper> portMapper(String name) {
-            return runtime.portMapper(name);
-        }
-
-        @Override
-        public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
-                                                             dev.weft.spi.DeferredWork.Task<K> task) {
-            return runtime.deferredWork(policy, task);
-        }
-
-        @Override
-        public String instance() {
-            return "test";
-        }
-
-        @Override
-        public String linkPrefix() {
-            return "wt";
-        }
-
-        @Override
-        public String nftTable() {
-            return TABLE;
-        }
-
-        @Override
-        public int defaultMtu() {
-            return 0;
-        }
-
-        /** No predefined bridge network in tests unless one asks for it. */
-        @Override
-        public java.util.Optional<String> setting(String key) {
-            return key.equals(BridgeDriver.DEFAULT_SUBNET_SETTING) ? java.util.Optional.of("none") : java.util.Optional.empty();
-        }
+    /** The instance settings the bridge sees in tests: no predefined bridge network unless one asks for it. */
+    static DriverContext context(Standalone runtime, DriverContext.FirewallMode mode) {
+        return runtime.driverContext("test", "wt", TABLE, mode, 0, Map.of(BridgeDriver.DEFAULT_SUBNET_SETTING, "none"));
     }
 
     void start() {
         runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).resolvConf(dir.resolve("resolv.conf"))
                 .build();
-        driver = new BridgeDriver(new TestContext(mode, runtime), runtime.kernel());
+        driver = new BridgeDriver(context(runtime, mode), runtime.kernel());
         runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", driver);
     }
 

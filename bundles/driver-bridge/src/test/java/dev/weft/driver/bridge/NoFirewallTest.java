@@ -52,7 +52,43 @@ class NoFirewallTest {
 
     @Test
     void theFirewallModeChoosesTheFirewaller() {
-        assertTrue(Firewaller.of(new BridgeFixture.TestContext(DriverContext.FirewallMode.NONE, null), null, null, null)
-                instanceof NoFirewall);
+        DriverContext none = new DriverContext() { // only the mode is read
+            @Override
+            public FirewallMode firewallMode() {
+                return FirewallMode.NONE;
+            }
+
+            @Override
+            public String instance() {
+                return "test";
+            }
+
+            @Override
+            public String linkPrefix() {
+                return "wt";
+            }
+
+            @Override
+            public String nftTable() {
+                return "weft";
+            }
+
+            @Override
+            public int defaultMtu() {
+                return 0;
+            }
+
+            @Override
+            public java.util.Optional<dev.weft.spi.PortMapper> portMapper(String name) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
+                                                                 dev.weft.spi.DeferredWork.Task<K> task) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertTrue(Firewaller.of(none, null, null, null) instanceof NoFirewall);
     }
 }

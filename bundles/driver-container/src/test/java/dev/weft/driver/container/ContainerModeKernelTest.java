@@ -17,10 +17,7 @@ import dev.weft.api.WeftException;
 import dev.weft.core.internal.Standalone;
 import dev.weft.driver.bridge.BridgeDriver;
 import dev.weft.net.IpPrefix;
-import dev.weft.spi.DeferredPolicy;
-import dev.weft.spi.DeferredWork;
 import dev.weft.spi.DriverContext;
-import dev.weft.spi.PortMapper;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestHost;
@@ -32,7 +29,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,49 +54,6 @@ class ContainerModeKernelTest {
     private BridgeDriver bridge;
     private TestSandbox lan;
 
-    /** The instance settings the bridge sees in these tests. */
-    private record Context(Standalone runtime) implements DriverContext {
-        @Override
-        public Optional<PortMapper> portMapper(String name) {
-            return runtime.portMapper(name);
-        }
-
-        @Override
-        public <K> DeferredWork<K> deferredWork(DeferredPolicy policy, DeferredWork.Task<K> task) {
-            return runtime.deferredWork(policy, task);
-        }
-
-        @Override
-        public String instance() {
-            return "test";
-        }
-
-        @Override
-        public String linkPrefix() {
-            return "wt";
-        }
-
-        @Override
-        public String nftTable() {
-            return "weft";
-        }
-
-        @Override
-        public FirewallMode firewallMode() {
-            return FirewallMode.NFTABLES;
-        }
-
-        @Override
-        public int defaultMtu() {
-            return 0;
-        }
-
-        @Override
-        public Optional<String> setting(String key) {
-            return key.equals(BridgeDriver.DEFAULT_SUBNET_SETTING) ? Optional.of("none") : Optional.empty();
-        }
-    }
-
     @BeforeEach
     void setUp() throws IOException {
         host = TestHost.create();
@@ -115,7 +68,8 @@ class ContainerModeKernelTest {
     private void start() {
         runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).resolvConf(dir.resolve("resolv.conf"))
                 .build();
-        bridge = new BridgeDriver(new Context(runtime), runtime.kernel());
+        bridge = new BridgeDriver(runtime.driverContext("test", "wt", "weft", DriverContext.FirewallMode.NFTABLES, 0,
+                Map.of(BridgeDriver.DEFAULT_SUBNET_SETTING, "none")), runtime.kernel());
         runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", bridge);
         runtime.addDriver(ContainerDriver.NAME, "dev.weft.driver-container", "0.1.0", new ContainerDriver());
     }

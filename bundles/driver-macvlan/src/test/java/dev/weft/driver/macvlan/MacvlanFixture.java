@@ -11,7 +11,6 @@ import dev.weft.core.internal.Standalone;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
-import dev.weft.spi.PortMapper;
 import dev.weft.testkit.PerTestFixture;
 import dev.weft.testkit.TestHost;
 import dev.weft.testkit.TestSandbox;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -70,51 +68,6 @@ final class MacvlanFixture implements AutoCloseable {
         }
     }
 
-    /** The instance settings the driver sees. */
-    record TestContext(Standalone runtime) implements DriverContext {
-        @Override
-        public String instance() {
-            return "test";
-        }
-
-        @Override
-        public String linkPrefix() {
-            return "wt";
-        }
-
-        @Override
-        public String nftTable() {
-            return "weft";
-        }
-
-        @Override
-        public FirewallMode firewallMode() {
-            return FirewallMode.NONE;
-        }
-
-        @Override
-        public int defaultMtu() {
-            return 0;
-        }
-
-        @Override
-        public Optional<PortMapper> portMapper(String name) {
-            return runtime.portMapper(name);
-        }
-
-        @Override
-        public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
-                                                             dev.weft.spi.DeferredWork.Task<K> task) {
-            return runtime.deferredWork(policy, task);
-        }
-
-        /** No predefined bridge network in tests. */
-        @Override
-        public Optional<String> setting(String key) {
-            return key.equals("defaultBridgeSubnet") ? Optional.of("none") : Optional.empty();
-        }
-    }
-
     void start() {
         runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).resolvConf(dir.resolve("resolv.conf"))
                 .build();
@@ -123,7 +76,8 @@ final class MacvlanFixture implements AutoCloseable {
 
     /** A new driver instance registered with the running controller (as a bundle's return). */
     void addDriver() {
-        driver = new MacvlanDriver(new TestContext(runtime), runtime.kernel());
+        driver = new MacvlanDriver(runtime.driverContext("test", "wt", "weft", DriverContext.FirewallMode.NONE, 0,
+                Map.of("defaultBridgeSubnet", "none")), runtime.kernel());
         runtime.addDriver(MacvlanDriver.NAME, BUNDLE, "0.1.0", driver);
     }
 

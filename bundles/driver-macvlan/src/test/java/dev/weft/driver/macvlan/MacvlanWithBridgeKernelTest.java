@@ -8,18 +8,15 @@ import dev.weft.api.EndpointSpec;
 import dev.weft.api.NetworkSpec;
 import dev.weft.api.PortSpec;
 import dev.weft.api.SubnetSpec;
-import dev.weft.core.internal.Standalone;
 import dev.weft.driver.bridge.BridgeDriver;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.DriverContext;
-import dev.weft.spi.PortMapper;
 import dev.weft.testkit.KernelTest;
 import dev.weft.testkit.TcpConnection;
 import dev.weft.testkit.TcpListener;
 import dev.weft.testkit.TestSandbox;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,53 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KernelTest.class)
 class MacvlanWithBridgeKernelTest extends MacvlanFixture.PerTest {
 
-    /** The bridge driver's view of the same instance, with Weft's nf_tables firewall. */
-    record BridgeContext(Standalone runtime) implements DriverContext {
-        @Override
-        public String instance() {
-            return "test";
-        }
-
-        @Override
-        public String linkPrefix() {
-            return "wt";
-        }
-
-        @Override
-        public String nftTable() {
-            return "weft";
-        }
-
-        @Override
-        public FirewallMode firewallMode() {
-            return FirewallMode.NFTABLES;
-        }
-
-        @Override
-        public int defaultMtu() {
-            return 0;
-        }
-
-        @Override
-        public Optional<PortMapper> portMapper(String name) {
-            return runtime.portMapper(name);
-        }
-
-        @Override
-        public <K> dev.weft.spi.DeferredWork<K> deferredWork(dev.weft.spi.DeferredPolicy policy,
-                                                             dev.weft.spi.DeferredWork.Task<K> task) {
-            return runtime.deferredWork(policy, task);
-        }
-
-        @Override
-        public Optional<String> setting(String key) {
-            return key.equals(BridgeDriver.DEFAULT_SUBNET_SETTING) ? Optional.of("none") : Optional.empty();
-        }
-    }
-
     @Test
     void aSandboxOnABridgeAndAMacvlanNetworkPublishesOnTheBridge() {
-        BridgeDriver bridge = new BridgeDriver(new BridgeContext(f.runtime), f.runtime.kernel());
+        // the bridge driver's view of the same instance, with Weft's nf_tables firewall
+        BridgeDriver bridge = new BridgeDriver(f.runtime.driverContext("test", "wt", "weft",
+                DriverContext.FirewallMode.NFTABLES, 0, Map.of(BridgeDriver.DEFAULT_SUBNET_SETTING, "none")), f.runtime.kernel());
         try {
             f.runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", bridge);
             f.controller().createNetwork(new NetworkSpec("front", BridgeDriver.NAME,
