@@ -11,6 +11,7 @@ import dev.weft.linux.internal.Rtnl;
 import dev.weft.linux.internal.Syscalls;
 import dev.weft.net.InterfaceAddress;
 import dev.weft.net.NetNamespace;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -146,6 +147,36 @@ public final class Rtnetlink implements AutoCloseable {
 
     public void deleteRoute(Route route) {
         batch().deleteRoute(route).send();
+    }
+
+    /**
+     * Makes the default routes through interface {@code device} via each of {@code gateways} what
+     * {@code wanted} says, in one batch: a wanted route (a default route via one of the gateways,
+     * with its metric) that is missing is added; a default route through the device via one of the
+     * gateways that is not wanted is deleted (as the kernel has it). No other route is touched:
+     * default routes via other gateways or through other interfaces stay. The way a sandbox's
+     * interface gives or stops giving its default route (gw-priority), for every driver that makes
+     * one. Returns how many routes changed (nothing is sent for none).
+     */
+    public int setDefaultRoutes(int device, List<InetAddress> gateways, List<Route> wanted) {
+        List<Route> present = routes(0).stream().filter(r -> r.destination().isDefault() && r.device() == device).toList();
+        Batch batch = batch();
+        int changes = 0;
+        for (InetAddress gateway : gateways) {
+            Optional<Route> there = present.stream().filter(r -> gateway.equals(r.gateway())).findFirst();
+            Optional<Route> want = wanted.stream().filter(r -> gateway.equals(r.gateway())).findFirst();
+            if (want.isPresent() && there.isEmpty()) {
+                batch.addRoute(want.get());
+                changes++;
+            } else if (want.isEmpty() && there.isPresent()) {
+                batch.deleteRoute(there.get());
+                changes++;
+            }
+        }
+        if (changes > 0) {
+            batch.send();
+        }
+        return changes;
     }
 
     /** Unicast routes of the main table ({@code family} 0 for both). */

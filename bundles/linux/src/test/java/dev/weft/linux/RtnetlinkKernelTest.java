@@ -307,6 +307,35 @@ class RtnetlinkKernelTest {
         assertFalse(Files.exists(Path.of("/run/netns", name)));
     }
 
+    /**
+     * {@link Rtnetlink#setDefaultRoutes}: adds a wanted default route via one of the given gateways,
+     * deletes an unwanted one, leaves default routes via other gateways or other devices alone, and
+     * sends nothing when all is as asked.
+     */
+    @Test
+    void defaultRoutesThroughADeviceBecomeWhatIsAsked() {
+        NetNamespace ns = kernel.namespaces().create(host.adopt("gw").name());
+        kernel.host().createLink(LinkSpec.veth("gwh", "eth0", ns).up());
+        kernel.inNamespace(ns, rt -> {
+            int eth0 = rt.index("eth0");
+            rt.batch().setLink(LinkChange.of(eth0).up()).addAddress(eth0, InterfaceAddress.parse("10.5.0.2/24"))
+                    .addAddress(eth0, InterfaceAddress.parse("10.6.0.2/24")).send();
+            var gw = IpAddresses.parse("10.5.0.1");
+            var other = IpAddresses.parse("10.6.0.1");
+            rt.addRoute(Route.defaultVia(other, eth0).withMetric(50)); // not ours to touch
+            assertEquals(1, rt.setDefaultRoutes(eth0, List.of(gw), List.of(Route.defaultVia(gw, eth0).withMetric(10))));
+            assertEquals(0, rt.setDefaultRoutes(eth0, List.of(gw), List.of(Route.defaultVia(gw, eth0).withMetric(10))),
+                    "nothing to change the second time");
+            List<Route> defaults = rt.routes(0).stream().filter(r -> r.destination().isDefault()).toList();
+            assertEquals(2, defaults.size(), defaults::toString);
+            assertTrue(defaults.stream().anyMatch(r -> gw.equals(r.gateway()) && r.metric() == 10), defaults::toString);
+            assertEquals(1, rt.setDefaultRoutes(eth0, List.of(gw), List.of()));
+            List<Route> left = rt.routes(0).stream().filter(r -> r.destination().isDefault()).toList();
+            assertEquals(List.of(other), left.stream().map(Route::gateway).toList(), "only the other gateway's is left");
+            return null;
+        });
+    }
+
     private static List<String> names(List<Link> links) {
         return links.stream().map(Link::name).sorted().toList();
     }

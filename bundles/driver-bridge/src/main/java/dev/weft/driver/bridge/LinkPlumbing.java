@@ -214,29 +214,20 @@ final class LinkPlumbing {
             return;
         }
         int index = link.get().index();
-        List<Route> present = rt.routes(0).stream().filter(r -> r.destination().isDefault() && r.device() == index)
+        List<Route> wanted = new java.util.ArrayList<>();
+        if (want4) {
+            wanted.add(routing.defaultRoute(endpoint.gateway4(), index));
+        }
+        if (want6) {
+            wanted.add(routing.defaultRoute(endpoint.gateway6(), index));
+        }
+        rt.setDefaultRoutes(index, gateways(endpoint), wanted);
+    }
+
+    /** The endpoint's gateways (a family it never had one of is never touched). */
+    private static List<java.net.InetAddress> gateways(EndpointConfig endpoint) {
+        return java.util.stream.Stream.of(endpoint.gateway4(), endpoint.gateway6()).filter(java.util.Objects::nonNull)
                 .toList();
-        var batch = rt.batch();
-        int changes = 0;
-        for (boolean v4 : new boolean[] {true, false}) {
-            InetAddress gateway = v4 ? endpoint.gateway4() : endpoint.gateway6();
-            if (gateway == null) {
-                continue; // it never had one of this family
-            }
-            var there = present.stream().filter(r -> r.destination().isIpv4() == v4 && gateway.equals(r.gateway()))
-                    .findFirst();
-            boolean want = v4 ? want4 : want6;
-            if (want && there.isEmpty()) {
-                batch.addRoute(routing.defaultRoute(gateway, index));
-                changes++;
-            } else if (!want && there.isPresent()) {
-                batch.deleteRoute(there.get());
-                changes++;
-            }
-        }
-        if (changes > 0) {
-            batch.send();
-        }
     }
 
     /** Whether the endpoint gives the family's default route and has what it takes (address, gateway). */

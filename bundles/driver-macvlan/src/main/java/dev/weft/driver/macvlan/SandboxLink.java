@@ -85,29 +85,9 @@ final class SandboxLink {
             return;
         }
         int index = link.get().index();
-        List<Route> present = rt.routes(0).stream().filter(r -> r.destination().isDefault() && r.device() == index)
-                .toList();
-        var batch = rt.batch();
-        int changes = 0;
-        for (boolean v4 : new boolean[] {true, false}) {
-            InetAddress gateway = v4 ? endpoint.gateway4() : endpoint.gateway6();
-            if (gateway == null) {
-                continue;
-            }
-            var there = present.stream().filter(r -> r.destination().isIpv4() == v4 && gateway.equals(r.gateway()))
-                    .findFirst();
-            boolean want = v4 ? want4 : want6;
-            if (want && there.isEmpty()) {
-                batch.addRoute(Route.defaultVia(gateway, index));
-                changes++;
-            } else if (!want && there.isPresent()) {
-                batch.deleteRoute(there.get());
-                changes++;
-            }
-        }
-        if (changes > 0) {
-            batch.send();
-        }
+        List<java.net.InetAddress> gateways = java.util.stream.Stream.of(endpoint.gateway4(), endpoint.gateway6())
+                .filter(java.util.Objects::nonNull).toList();
+        rt.setDefaultRoutes(index, gateways, defaultRoutes(endpoint, index, routeOut));
     }
 
     private static List<Route> defaultRoutes(EndpointConfig endpoint, int index, boolean routeOut) {
