@@ -106,11 +106,31 @@ class WeftRuntimeIT {
 
             publishOnTheDefaultBridgeAndReapplyAfterAFlush(it);
 
+            // macvlan: a veth of the host plays the parent, its other end a LAN holding the router
+            TestSandbox lan = it.host.sandbox("mlan");
+            it.host.link("mvp0", null, lan, "eth0", "10.88.0.1/24");
+            String parentBefore = parent(it);
+            ok(weft.run("network:create", "-d", "macvlan", "-o", "parent=mvp0", "--subnet", "10.88.0.0/24",
+                    "--gateway", "10.88.0.1", "mv"));
+            TestSandbox m = it.sandbox("m");
+            ok(weft.run("sandbox:create", "--network", "mv", m.name()));
+            try (TcpListener l = lan.listenTcp(7000); TcpConnection c = m.connectTcp("10.88.0.1", 7000)) {
+                assertEquals("10.88.0.2", c.peerSeenBy(l), "the LAN sees the sandbox's own address: no NAT");
+            }
+            assertTrue(m.ip("-d", "link", "show", "eth0").contains("macvlan mode bridge"));
+            String hostLinks = it.host.ip("-d", "link", "show");
+            assertFalse(hostLinks.contains("macvlan"), () -> "the sandbox's link was born in it, never on the host: "
+                    + hostLinks);
+            assertTrue(ok(weft.run("network:inspect", "mv")).out().contains("\"HostAccess\""));
+
             measureRoundTrip(weft);
 
             ok(weft.run("stop"));
             assertEquals(3, weft.run("status").exit());
             Weft.Result purged = ok(weft.run("purge"));
+            // the kernel destroys the purged namespace, and with it the macvlan link, in its cleanup worker
+            poll("purge leaves a macvlan network's parent as it was: " + parentBefore, Duration.ofSeconds(5),
+                    () -> parentBefore.equals(parent(it)));
             for (Path p : List.of(weft.home, weft.runDir, weft.stateDir)) {
                 assertFalse(Files.exists(p), () -> p + " is left after ./weft purge: " + purged);
             }
@@ -517,6 +537,11 @@ class WeftRuntimeIT {
 
     private static String without(String table, String name) {
         return String.join("", table.lines().filter(l -> !l.startsWith(name + " ")).map(l -> l + "\n").toList());
+    }
+
+    /** The macvlan parent mvp0 as {@code ip -d link} shows it, without its state (carrier comes and goes). */
+    private static String parent(PrivateInstance it) {
+        return it.host.ip("-d", "link", "show", "mvp0").replaceAll(" state [A-Z]+ ", " ").replaceAll("<[^>]*>", "");
     }
 
     private static long inode(TestSandbox s) throws IOException {
