@@ -14,8 +14,9 @@ import java.util.List;
  * @param mode      how its namespace came to be
  * @param created   when it was created
  * @param endpoints its endpoints, in the order they joined (eth0 first)
- * @param networkMode Docker's {@code HostConfig.NetworkMode}: the network it was created on (the
- *                  first endpoint's, {@code ""} when it has none left), or for a sandbox sharing
+ * @param networkMode Docker's {@code HostConfig.NetworkMode}: the network it was created on (also after
+ *                  it left that network; for sandboxes made before 0.8.0 its first endpoint's network,
+ *                  {@code ""} when it has none), or for a sandbox sharing
  *                  another's namespace {@code DRIVER:SANDBOX} ({@code container:web}) naming the
  *                  sandbox whose namespace it is (the end of a chain)
  * @param sharedBy  the names of the sandboxes sharing its namespace, sorted

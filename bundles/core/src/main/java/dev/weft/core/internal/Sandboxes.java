@@ -83,7 +83,7 @@ final class Sandboxes {
             default -> system.namespaceDirectory().resolve(spec.name());
         };
         SandboxRecord record = new SandboxRecord(id, spec.name(), nsPath, 0, 0, mode, State.CREATING,
-                Instant.now(), List.of(), null);
+                Instant.now(), List.of(), null).withNetworkMode(n.name());
         Rollback rollback = new Rollback();
         try {
             inventory.addSandbox(record);

@@ -112,7 +112,7 @@ final class Views {
                 .map(this::endpoint).flatMap(Optional::stream).toList();
         String mode = s.sharer()
                 ? s.shareDriver() + ":" + inventory.sandbox(s.sharedWith()).map(SandboxRecord::name).orElse(s.sharedWith())
-                : eps.isEmpty() ? "" : eps.get(0).network();
+                : s.networkMode() != null ? s.networkMode() : eps.isEmpty() ? "" : eps.get(0).network();
         return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps, mode,
                 inventory.sharersOf(s.id()).stream().map(SandboxRecord::name).toList());
     }

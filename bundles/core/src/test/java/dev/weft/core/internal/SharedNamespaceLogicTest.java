@@ -103,6 +103,18 @@ class SharedNamespaceLogicTest {
         assertEquals("container:web", byId.networkMode());
     }
 
+    /** Docker's NetworkMode is the network a sandbox was created on, also after it left it. */
+    @Test
+    void theNetworkModeIsTheFirstNetworkForGood() {
+        controller.createNetwork(new NetworkSpec("green", "rec", List.of(SubnetSpec.of(IpPrefix.parse("10.92.0.0/24"))),
+                false, false, Map.of(), Map.of()));
+        controller.connect("green", "web", EndpointSpec.defaults());
+        controller.disconnect("blue", "web", false);
+        assertEquals("blue", info("web").networkMode());
+        restart();
+        assertEquals("blue", info("web").networkMode(), "recorded");
+    }
+
     @Test
     void aChainResolvesToTheSandboxThatHasTheNamespace() {
         share("b", "web");

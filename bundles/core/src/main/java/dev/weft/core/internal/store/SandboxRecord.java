@@ -19,9 +19,12 @@ import java.util.List;
  * @param shareDriver for {@link SandboxInfo.Mode#SHARED}: the driver it was made with ({@code container}), the
  *                    first half of its network mode {@code DRIVER:SANDBOX}; null otherwise (and in records of
  *                    versions before it, which had no shared sandboxes)
+ * @param networkMode the network it was created on (Docker's {@code HostConfig.NetworkMode}, kept when it
+ *                    leaves that network); null for a sharer and in records of versions before it
  */
 public record SandboxRecord(String id, String name, Path namespace, long device, long inode, SandboxInfo.Mode mode,
-                            State state, Instant created, List<String> endpoints, String sharedWith, String shareDriver) {
+                            State state, Instant created, List<String> endpoints, String sharedWith, String shareDriver,
+                            String networkMode) {
 
     public SandboxRecord {
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
@@ -30,26 +33,34 @@ public record SandboxRecord(String id, String name, Path namespace, long device,
     /** A sandbox with a namespace of its own (not a sharer). */
     public SandboxRecord(String id, String name, Path namespace, long device, long inode, SandboxInfo.Mode mode,
                          State state, Instant created, List<String> endpoints, String sharedWith) {
-        this(id, name, namespace, device, inode, mode, state, created, endpoints, sharedWith, null);
+        this(id, name, namespace, device, inode, mode, state, created, endpoints, sharedWith, null, null);
+    }
+
+    /** The same sandbox, created on {@code network}. */
+    public SandboxRecord withNetworkMode(String network) {
+        return new SandboxRecord(id, name, namespace, device, inode, mode, state, created, endpoints, sharedWith,
+                shareDriver, network);
     }
 
     /** A sandbox sharing the namespace of {@code owner} (its id), made with {@code driver}, being created. */
     public static SandboxRecord sharing(String id, String name, Path namespace, String owner, String driver) {
         return new SandboxRecord(id, name, namespace, 0, 0, SandboxInfo.Mode.SHARED, State.CREATING, Instant.now(),
-                List.of(), owner, driver);
+                List.of(), owner, driver, null);
     }
 
     public SandboxRecord withState(State s) {
-        return new SandboxRecord(id, name, namespace, device, inode, mode, s, created, endpoints, sharedWith, shareDriver);
+        return new SandboxRecord(id, name, namespace, device, inode, mode, s, created, endpoints, sharedWith, shareDriver,
+                networkMode);
     }
 
     public SandboxRecord withEndpoints(List<String> e) {
-        return new SandboxRecord(id, name, namespace, device, inode, mode, state, created, e, sharedWith, shareDriver);
+        return new SandboxRecord(id, name, namespace, device, inode, mode, state, created, e, sharedWith, shareDriver,
+                networkMode);
     }
 
     public SandboxRecord withNamespace(NetNamespace ns) {
         return new SandboxRecord(id, name, ns.path(), ns.device(), ns.inode(), mode, state, created, endpoints,
-                sharedWith, shareDriver);
+                sharedWith, shareDriver, networkMode);
     }
 
     /**
