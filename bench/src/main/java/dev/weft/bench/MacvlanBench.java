@@ -76,10 +76,10 @@ public final class MacvlanBench {
         }
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         Path out = Path.of(args[0]);
-        int n = arg(args, 1, 100);
-        int warmup = arg(args, 2, 100);
-        int seconds = arg(args, 3, 10);
-        int rounds = arg(args, 4, 5);
+        int n = Tools.arg(args, 1, 100);
+        int warmup = Tools.arg(args, 2, 100);
+        int seconds = Tools.arg(args, 3, 10);
+        int rounds = Tools.arg(args, 4, 5);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", "this checkout, Java " + System.getProperty("java.version"));
         json.put("netavark", firstLineOf(NETAVARK, "--version"));
@@ -108,10 +108,6 @@ public final class MacvlanBench {
         Files.writeString(out, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
                 .create().toJson(json) + "\n");
         System.err.println("MacvlanBench: wrote " + out);
-    }
-
-    private static int arg(String[] args, int i, int fallback) {
-        return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
 
     /** Setup and teardown of a sandbox on the macvlan network and on the bridge, in turn. */

@@ -57,10 +57,10 @@ public final class PeerPatternBench {
         }
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         Path out = Path.of(args[0]);
-        int nLat = arg(args, 1, 20);
-        int nScale = arg(args, 2, 100);
-        int warmup = arg(args, 3, 200);
-        int many = arg(args, 4, 1000);
+        int nLat = Tools.arg(args, 1, 20);
+        int nScale = Tools.arg(args, 2, 100);
+        int warmup = Tools.arg(args, 3, 200);
+        int many = Tools.arg(args, 4, 1000);
         if (nScale < 20 || many != 0 && many < 20) {
             throw new IllegalArgumentException("N_SCALE " + nScale + " and MANY " + many
                     + ": need at least 20 each (first 10 against last 10), or MANY 0 to skip it");
@@ -81,10 +81,6 @@ public final class PeerPatternBench {
         }
         Files.writeString(out, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n");
         System.err.println("PeerPatternBench: wrote " + out);
-    }
-
-    private static int arg(String[] args, int i, int fallback) {
-        return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
 
     /** Setup/teardown in the peers' loop, then connect/disconnect in docker.py's. */

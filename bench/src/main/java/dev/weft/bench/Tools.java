@@ -19,6 +19,11 @@ final class Tools {
     private Tools() {
     }
 
+    /** The whole number at {@code args[i]}, or {@code fallback} when there are fewer arguments. */
+    static int arg(String[] args, int i, int fallback) {
+        return args.length > i ? Integer.parseInt(args[i]) : fallback;
+    }
+
     /** Runs {@code command}; throws with the command, exit status and output when it fails. */
     static String run(String... command) throws IOException, InterruptedException {
         return run(List.of(command), null);

@@ -142,8 +142,8 @@ public final class ControllerImpl implements Controller {
         events.add(listener,
                 () -> inventory.networks().stream().filter(n -> n.state() != State.CREATING)
                         .map(n -> views.network(n, true)).toList(),
-                () -> inventory.sandboxes().stream().filter(s -> s.state() != State.REMOVING)
-                        .map(s -> views.sandbox(s, true)).toList());
+                () -> views.sandboxes(inventory.sandboxes().stream().filter(s -> s.state() != State.REMOVING).toList(),
+                        true));
     }
 
     /** Unsubscribes a listener. */
@@ -262,7 +262,7 @@ public final class ControllerImpl implements Controller {
 
     @Override
     public List<SandboxInfo> sandboxes() {
-        return inventory.sandboxes().stream().filter(s -> s.state() != State.REMOVING).map(views::sandbox).toList();
+        return views.sandboxes(inventory.sandboxes().stream().filter(s -> s.state() != State.REMOVING).toList(), false);
     }
 
     @Override

@@ -120,13 +120,24 @@ final class Inventory {
      * removed (their name of it goes in the background, which nothing needs to wait for).
      */
     synchronized List<SandboxRecord> sharersOf(String id) {
-        List<SandboxRecord> out = new java.util.ArrayList<>();
+        List<SandboxRecord> out = new ArrayList<>();
         for (SandboxRecord s : sandboxes.values()) {
             if (s.sharer() && id.equals(s.sharedWith()) && s.state() != State.REMOVING) {
                 out.add(s);
             }
         }
         out.sort(Comparator.comparing(SandboxRecord::name));
+        return out;
+    }
+
+    /** For every sandbox whose namespace others share, by id: the sharers' names, as {@link #sharersOf}. */
+    synchronized Map<String, List<String>> sharerNames() {
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        for (SandboxRecord s : sandboxes()) { // sorted by name
+            if (s.sharer() && s.state() != State.REMOVING) {
+                out.computeIfAbsent(s.sharedWith(), k -> new ArrayList<>()).add(s.name());
+            }
+        }
         return out;
     }
 

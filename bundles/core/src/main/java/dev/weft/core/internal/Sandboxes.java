@@ -197,13 +197,10 @@ final class Sandboxes {
     private SandboxRecord owner(String reference, String target) {
         SandboxRecord s = inventory.sandbox(target).orElseThrow(() -> new WeftException.NotFound("--network "
                 + reference + ": no sandbox \"" + target + "\" (see sandbox:list)"));
-        for (int hops = 0; s.sharer(); hops++) { // sharers record the end of their chain: one hop, unless a bug
-            Optional<SandboxRecord> next = hops < 64 ? inventory.sandbox(s.sharedWith()) : Optional.empty();
-            if (next.isEmpty()) {
-                throw new WeftException.NotFound("--network " + reference + ": sandbox \"" + s.name()
-                        + "\" shares the namespace of a sandbox that is gone");
-            }
-            s = next.get();
+        if (s.sharer()) { // a sharer records the end of its chain, so one step reaches it
+            SandboxRecord sharer = s;
+            s = inventory.sandbox(sharer.sharedWith()).orElseThrow(() -> new WeftException.NotFound("--network "
+                    + reference + ": sandbox \"" + sharer.name() + "\" shares the namespace of a sandbox that is gone"));
         }
         if (s.state() != State.READY) {
             throw new WeftException.Conflict("--network " + reference + ": sandbox \"" + s.name() + "\" is being "

@@ -107,14 +107,23 @@ final class Views {
 
     /** The sandbox; with {@code announcedOnly}, without endpoints still being connected. */
     SandboxInfo sandbox(SandboxRecord s, boolean announcedOnly) {
+        return sandbox(s, announcedOnly, inventory.sharersOf(s.id()).stream().map(SandboxRecord::name).toList());
+    }
+
+    /** Many sandboxes (a listing, a snapshot): who shares whose namespace is found in one pass. */
+    List<SandboxInfo> sandboxes(List<SandboxRecord> records, boolean announcedOnly) {
+        Map<String, List<String>> sharers = inventory.sharerNames();
+        return records.stream().map(s -> sandbox(s, announcedOnly, sharers.getOrDefault(s.id(), List.of()))).toList();
+    }
+
+    private SandboxInfo sandbox(SandboxRecord s, boolean announcedOnly, List<String> sharedBy) {
         List<EndpointInfo> eps = s.endpoints().stream().map(inventory::endpoint).flatMap(Optional::stream)
                 .filter(e -> !(announcedOnly && e.state() == dev.weft.core.internal.store.State.CREATING))
                 .map(this::endpoint).flatMap(Optional::stream).toList();
         String mode = s.sharer()
                 ? s.shareDriver() + ":" + inventory.sandbox(s.sharedWith()).map(SandboxRecord::name).orElse(s.sharedWith())
                 : s.networkMode() != null ? s.networkMode() : eps.isEmpty() ? "" : eps.get(0).network();
-        return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps, mode,
-                inventory.sharersOf(s.id()).stream().map(SandboxRecord::name).toList());
+        return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps, mode, sharedBy);
     }
 
     Optional<EndpointInfo> endpoint(EndpointRecord e) {

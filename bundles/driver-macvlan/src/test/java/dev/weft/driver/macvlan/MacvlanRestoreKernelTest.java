@@ -95,7 +95,7 @@ class MacvlanRestoreKernelTest extends MacvlanFixture.PerTest {
     }
 
     @Test
-    void removingEverythingLeavesTheParentAsItWas() {
+    void removingEverythingLeavesTheParentAsItWas() throws InterruptedException {
         String parent = parent();
         f.network("mv", SUBNET4, GW4, Map.of(MacvlanOptions.MTU, "1400"));
         TestSandbox a = f.sandbox("a", "mv");
@@ -105,6 +105,12 @@ class MacvlanRestoreKernelTest extends MacvlanFixture.PerTest {
         f.controller().removeSandbox(a.name());
         f.runtime.awaitRemovals();
         f.controller().removeNetwork("mv");
+        // the sandbox's link goes with its namespace, which the kernel destroys in its cleanup worker
+        // after the reaper's unmount: wait for that (bounded), then the parent must be as it was
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!parent.equals(parent()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertEquals(parent, parent());
         assertTrue(f.controller().networks().isEmpty());
     }
