@@ -131,6 +131,13 @@ cli_part() {
       cycle br "b$i" br || return 1
     fi
   done
+  # container mode: a sandbox sharing web's namespace, made and removed
+  : > "$work/share.us"; : > "$work/unshare.us"
+  "$root/weft" sandbox:create --network br web >/dev/null || return 1
+  for ((i = 0; i < N + CLI_WARMUP; i++)); do
+    step "$work/share.us" sandbox:create --network container:web "c$i" && step "$work/unshare.us" sandbox:remove "c$i" \
+      || return 1
+  done
   "$root/weft" stop >&2 || true
 }
 start_ms=0
@@ -140,7 +147,7 @@ cli_part || failures="$failures ./weft part;"
 {
   printf '{"start_ms": %s, "macvlan_driver": %s, "n_requested": %s, "warmup": %s' "$start_ms" \
     "$([[ $cli_macvlan == 1 ]] && echo true || echo false)" "$N" "$CLI_WARMUP"
-  for f in mv-setup mv-teardown br-setup br-teardown; do
+  for f in mv-setup mv-teardown br-setup br-teardown share unshare; do
     if [[ -s $work/$f.us ]] && (( $(wc -l < "$work/$f.us") > CLI_WARMUP )); then
       read -r n m p lo hi < <(tail -n +$((CLI_WARMUP + 1)) "$work/$f.us" | stats)
       printf ', "%s_ms": {"n": %d, "median": %s, "p99": %s, "min": %s, "max": %s}' "${f/-/_}" "$n" "$m" "$p" "$lo" "$hi"

@@ -7,6 +7,7 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.SubnetSpec;
+import dev.weft.driver.container.ContainerDriver;
 import dev.weft.driver.macvlan.MacvlanDriver;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
@@ -102,6 +103,9 @@ public final class MacvlanBench {
             System.err.println("MacvlanBench: netavark done");
             json.put("by_hand", host.call(() -> byHand(host, n)));
             System.err.println("MacvlanBench: by hand done");
+            w.runtime.addDriver(ContainerDriver.NAME, "dev.weft.driver-container", "bench", new ContainerDriver());
+            json.put("container_mode", containerMode(w, n, warmup));
+            System.err.println("MacvlanBench: container mode done");
             json.put("iperf3_sandbox_to_lan", iperf(w, lan, seconds, rounds));
             w.drain();
         }
@@ -241,6 +245,59 @@ public final class MacvlanBench {
         m.put("warmup", PEER_WARMUP);
         m.put("setup_ms", setup.json());
         m.put("teardown_ms", teardown.json());
+        return m;
+    }
+
+    /**
+     * Container mode (issue 11's other half): a sandbox sharing another's namespace ({@code --network
+     * container:web}) made and removed through the Controller, against the same by hand: the second
+     * name {@code ip netns} would give it, {@code touch} and {@code mount --bind} of web's namespace
+     * file, undone with {@code umount} and {@code rm} (netavark and the CNI plugins have no such mode;
+     * Podman and Docker pass the other container's namespace path to their runtime).
+     */
+    private static Map<String, Object> containerMode(WeftWorld w, int n, int warmup) throws Exception {
+        Controller c = w.controller;
+        String web = w.nextName();
+        c.createSandbox(new SandboxSpec(web, "br", EndpointSpec.defaults(), null));
+        Path webPath = w.host.path().resolveSibling(web);
+        Samples share = new Samples(), unshare = new Samples(), bindSetup = new Samples(), bindTeardown = new Samples();
+        for (int i = -warmup; i < n; i++) {
+            String app = w.nextName();
+            long t0 = System.nanoTime();
+            c.createSandbox(SandboxSpec.of(app, "container:" + web));
+            long t1 = System.nanoTime();
+            c.removeSandbox(app);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                share.add(t1 - t0);
+                unshare.add(t2 - t1);
+            }
+        }
+        for (int i = -PEER_WARMUP; i < n; i++) {
+            String name = w.host.adopt("ib" + (i + PEER_WARMUP)).name();
+            String path = webPath.resolveSibling(name).toString();
+            long t0 = System.nanoTime();
+            Tools.run("touch", path);
+            Tools.run("mount", "--bind", webPath.toString(), path);
+            long t1 = System.nanoTime();
+            Tools.run("umount", path);
+            Tools.run("rm", path);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                bindSetup.add(t1 - t0);
+                bindTeardown.add(t2 - t1);
+            }
+        }
+        c.removeSandbox(web);
+        w.drain();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", n);
+        m.put("warmup", warmup);
+        m.put("share_ms", share.json());
+        m.put("unshare_ms", unshare.json());
+        m.put("by_hand_warmup", PEER_WARMUP);
+        m.put("by_hand_setup_ms", bindSetup.json());
+        m.put("by_hand_teardown_ms", bindTeardown.json());
         return m;
     }
 

@@ -107,6 +107,27 @@ public final class MacvlanReport {
         }
         out.println();
 
+        JsonObject cm = obj(in, "container_mode");
+        out.println("## Container mode: a sandbox sharing another's namespace (`--network container:web`), made / removed (ms)");
+        out.println();
+        out.println("| path | make median | make p99 | remove median | remove p99 | n |");
+        out.println("|---|--:|--:|--:|--:|--:|");
+        row("Weft, in process (`createSandbox` / `removeSandbox`)", obj(cm, "share_ms"), obj(cm, "unshare_ms"));
+        row("Weft, through `./weft` (`sandbox:create --network container:web cN` / `sandbox:remove cN`)",
+                obj(cli, "share_ms"), obj(cli, "unshare_ms"));
+        row("by hand: `touch` + `mount --bind` of web's namespace file / `umount` + `rm`",
+                obj(cm, "by_hand_setup_ms"), obj(cm, "by_hand_teardown_ms"));
+        out.println();
+        out.println("netavark and the CNI plugins have no such mode (Podman and Docker hand the other container's "
+                + "namespace path to their OCI runtime), so the peer is the second name `ip netns` would make. Weft's "
+                + "removal returns once the sharer is gone from every listing; its name is unmounted in the reaper's "
+                + "group, off the user's path (by hand, the `umount` is in the figure).");
+        ratioLine("by hand ÷ Weft in process", med(cm, "by_hand_setup_ms"), med(cm, "share_ms"),
+                med(cm, "by_hand_teardown_ms"), med(cm, "unshare_ms"));
+        ratioLine("by hand ÷ Weft through `./weft`", med(cm, "by_hand_setup_ms"), med(cli, "share_ms"),
+                med(cm, "by_hand_teardown_ms"), med(cli, "unshare_ms"));
+        out.println();
+
         JsonObject ip = obj(in, "iperf3_sandbox_to_lan");
         out.printf("## iperf3, sandbox → LAN over macvlan (TCP, one stream, %s s × %s rounds, the order alternating)%n",
                 str(ip, "seconds"), str(ip, "rounds"));
