@@ -142,4 +142,14 @@ public interface Controller {
      * @throws WeftException.NotFound when the network does not exist
      */
     List<java.net.InetAddress> hostGateways(String network);
+
+    /**
+     * The resolver files of a sandbox, by file name ({@code resolv.conf}, {@code hosts}), as Weft
+     * writes them to {@code /etc/netns/NAME/} for {@code ip netns exec NAME}; for a sandbox in an
+     * adopted namespace ({@code --netns}), which Weft writes nothing for, the files its owner should
+     * install. Empty for a sandbox in the host's namespace.
+     *
+     * @throws WeftException.NotFound if there is no such sandbox
+     */
+    java.util.Map<String, String> resolverFiles(String sandbox);
 }

@@ -25,16 +25,35 @@ import java.util.Map;
  * @param defaultRoute4 it gives the sandbox its IPv4 default route (through the network's gateway)
  * @param defaultRoute6 it gives the sandbox its IPv6 default route
  * @param driverOptions the driver options it was connected with ({@link EndpointSpec#driverOptions()})
- * @since 0.6.0 (gwPriority, defaultRoute4, defaultRoute6), 0.7.0 (driverOptions)
+ * @param dnsNames      the names other sandboxes of the network resolve it by, Docker's {@code DNSNames}:
+ *                      the sandbox's name, its aliases here, its id's first 12 characters and its
+ *                      hostname; empty on networks without names (predefined ones, e.g. {@code bridge})
+ * @since 0.6.0 (gwPriority, defaultRoute4, defaultRoute6), 0.7.0 (driverOptions), 0.9.0 (dnsNames)
  */
 public record EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
                            String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
                            List<String> aliases, List<PortBinding> ports, int gwPriority, boolean defaultRoute4,
-                           boolean defaultRoute6, Map<String, String> driverOptions) {
+                           boolean defaultRoute6, Map<String, String> driverOptions, List<String> dnsNames) {
     public EndpointInfo {
+        dnsNames = dnsNames == null ? List.of() : List.copyOf(dnsNames);
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         ports = ports == null ? List.of() : List.copyOf(ports);
         driverOptions = driverOptions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(driverOptions));
+    }
+
+    /** An endpoint without DNS names (the form before 0.9.0). */
+    public EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
+                        String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
+                        List<String> aliases, List<PortBinding> ports, int gwPriority, boolean defaultRoute4,
+                        boolean defaultRoute6, Map<String, String> driverOptions) {
+        this(id, network, networkId, sandbox, sandboxId, interfaceName, mac, ipv4, ipv6, aliases, ports, gwPriority,
+                defaultRoute4, defaultRoute6, driverOptions, List.of());
+    }
+
+    /** The same endpoint with these DNS names. */
+    public EndpointInfo withDnsNames(List<String> names) {
+        return new EndpointInfo(id, network, networkId, sandbox, sandboxId, interfaceName, mac, ipv4, ipv6, aliases,
+                ports, gwPriority, defaultRoute4, defaultRoute6, driverOptions, names);
     }
 
     /** An endpoint without driver options (the form before 0.7.0). */

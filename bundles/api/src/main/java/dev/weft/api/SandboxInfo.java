@@ -20,9 +20,19 @@ import java.util.List;
  *                  another's namespace {@code DRIVER:SANDBOX} ({@code container:web}) naming the
  *                  sandbox whose namespace it is (the end of a chain)
  * @param sharedBy  the names of the sandboxes sharing its namespace, sorted
+ * @param hostname  the name it calls itself (its name unless {@code --hostname} gave another)
+ * @param dns       its own resolver settings ({@code --dns}, {@code --dns-search}, {@code --dns-option})
+ * @param links     its legacy links ({@code --link}), on the default {@code bridge} network
  */
 public record SandboxInfo(String id, String name, Path namespace, Mode mode, Instant created,
-                          List<EndpointInfo> endpoints, String networkMode, List<String> sharedBy) {
+                          List<EndpointInfo> endpoints, String networkMode, List<String> sharedBy, String hostname,
+                          DnsSettings dns, List<SandboxLink> links) {
+
+    /** Without resolver settings of its own (the form before 0.9.0). */
+    public SandboxInfo(String id, String name, Path namespace, Mode mode, Instant created,
+                       List<EndpointInfo> endpoints, String networkMode, List<String> sharedBy) {
+        this(id, name, namespace, mode, created, endpoints, networkMode, sharedBy, name, DnsSettings.NONE, List.of());
+    }
 
     /** A sandbox nobody shares, with the network mode its first endpoint gives (the form before 0.8.0). */
     public SandboxInfo(String id, String name, Path namespace, Mode mode, Instant created,
@@ -47,5 +57,8 @@ public record SandboxInfo(String id, String name, Path namespace, Mode mode, Ins
         endpoints = List.copyOf(endpoints);
         networkMode = networkMode == null ? "" : networkMode;
         sharedBy = sharedBy == null ? List.of() : List.copyOf(sharedBy);
+        hostname = hostname == null || hostname.isEmpty() ? name : hostname;
+        dns = dns == null ? DnsSettings.NONE : dns;
+        links = links == null ? List.of() : List.copyOf(links);
     }
 }

@@ -30,6 +30,17 @@ public interface DriverContext {
     int defaultMtu();
 
     /**
+     * The resolv.conf of the instance's host namespace: the configured file ({@code /etc/resolv.conf}
+     * by default), or for a named host namespace {@code /etc/netns/NAME/resolv.conf} when that
+     * exists, as {@code ip netns exec NAME} would use. What sandboxes' names are forwarded to.
+     *
+     * @since 0.9.0
+     */
+    default java.nio.file.Path hostResolvConf() {
+        return java.nio.file.Path.of("/etc/resolv.conf");
+    }
+
+    /**
      * A setting of the instance's configuration by key (in Karaf {@code etc/dev.weft.cfg}), for
      * settings that belong to a driver rather than to core, e.g. the bridge driver's
      * {@code defaultBridgeSubnet}; empty when the key is not set. Core does not interpret them.

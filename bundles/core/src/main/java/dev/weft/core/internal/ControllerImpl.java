@@ -61,6 +61,7 @@ public final class ControllerImpl implements Controller {
     /** Every deferred-work queue, core's and the drivers'. */
     private final Background background;
     private final SandboxReaper reaper;
+    private final Path hostResolvConf;
 
     /**
      * @param ipams the IPAM drivers: the built-in ones added already, others following the
@@ -74,6 +75,7 @@ public final class ControllerImpl implements Controller {
     ControllerImpl(HostSystem system, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf, Events events) {
         this.events = events;
+        this.hostResolvConf = hostResolvConf;
         this.inventory = new Inventory(store);
         this.drivers = drivers;
         this.ipams = ipams;
@@ -363,5 +365,15 @@ public final class ControllerImpl implements Controller {
             throw new WeftException.Failed(String.join("; ", failures) + reapplied, first);
         }
         return List.copyOf(done);
+    }
+
+    /** The host namespace's resolv.conf ({@link dev.weft.spi.DriverContext#hostResolvConf}). */
+    public Path hostResolvConf() {
+        return hostResolvConf;
+    }
+
+    @Override
+    public Map<String, String> resolverFiles(String sandbox) {
+        return sandboxes.resolverFiles(sandbox);
     }
 }

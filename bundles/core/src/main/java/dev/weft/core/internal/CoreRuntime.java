@@ -150,7 +150,8 @@ public final class CoreRuntime {
         ipams.addBuiltIns(context.getBundle().getVersion().toString(),
                 new DefaultIpam(pools, ula, hostRoutes(system)), new NullIpam());
         ControllerImpl started = new ControllerImpl(system, store, ipams, registry,
-                Path.of(config.etcNetnsDir()), Path.of(config.resolvConf()));
+                Path.of(config.etcNetnsDir()),
+                HostResolvConf.effective(Path.of(config.resolvConf()), config.hostNamespace(), Path.of(config.etcNetnsDir())));
         started.start();
         synchronized (earlyListeners) { // listeners see the reconciled state, never an empty one
             controller = started;
@@ -286,6 +287,11 @@ public final class CoreRuntime {
         @Override
         public String instance() {
             return config.instance();
+        }
+
+        @Override
+        public Path hostResolvConf() {
+            return controller.hostResolvConf();
         }
 
         @Override

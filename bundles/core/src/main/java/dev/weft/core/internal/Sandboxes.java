@@ -490,4 +490,22 @@ final class Sandboxes {
             LOG.warning("cannot remove " + dir + ": " + e.getMessage());
         }
     }
+
+    /** The resolver files of a sandbox ({@link dev.weft.api.Controller#resolverFiles}). */
+    java.util.Map<String, String> resolverFiles(String nameOrId) {
+        SandboxRecord r = inventory.sandbox(nameOrId).orElseThrow(() -> new WeftException.NotFound(
+                "no such sandbox: " + nameOrId));
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        for (String file : ETC_NETNS_FILES) {
+            Path p = etcNetns.resolve(r.name()).resolve(file);
+            try {
+                if (Files.isRegularFile(p)) {
+                    files.put(file, Files.readString(p));
+                }
+            } catch (IOException e) {
+                throw new WeftException.Failed("cannot read " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
 }

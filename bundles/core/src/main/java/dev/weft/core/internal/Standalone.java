@@ -36,7 +36,8 @@ public final class Standalone implements AutoCloseable {
         ipams = new IpamRegistry();
         ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), b.ipv6, CoreRuntime.hostRoutes(system)),
                 new NullIpam());
-        controller = new ControllerImpl(system, new Store(b.stateDir, b.runDir), ipams, drivers, b.etcNetns, b.resolvConf);
+        controller = new ControllerImpl(system, new Store(b.stateDir, b.runDir), ipams, drivers, b.etcNetns,
+                HostResolvConf.effective(b.resolvConf, b.hostNamespace == null ? "" : b.hostNamespace.toString(), b.etcNetns));
         controller.start();
     }
 
@@ -72,6 +73,11 @@ public final class Standalone implements AutoCloseable {
     /** Subscribes a listener as the whiteboard would. */
     public void addListener(dev.weft.spi.ControllerListener listener) {
         controller.addListener(listener);
+    }
+
+    /** Unsubscribes a listener as the whiteboard would when its service goes. */
+    public void removeListener(dev.weft.spi.ControllerListener listener) {
+        controller.removeListener(listener);
     }
 
     /** Registers a driver as the whiteboard would (bundle and version name its origin). */
@@ -131,6 +137,11 @@ public final class Standalone implements AutoCloseable {
             }
 
             @Override
+            public Path hostResolvConf() {
+                return controller.hostResolvConf();
+            }
+
+            @Override
             public int defaultMtu() {
                 return defaultMtu;
             }
@@ -184,6 +195,12 @@ public final class Standalone implements AutoCloseable {
             this.stateDir = root.resolve("state");
             this.runDir = root.resolve("run");
             this.etcNetns = root.resolve("etc-netns");
+            return this;
+        }
+
+        /** Where sandboxes' resolv.conf and hosts go: {@code /etc/netns} for {@code ip netns exec}. */
+        public Builder etcNetns(Path p) {
+            this.etcNetns = p;
             return this;
         }
 

@@ -165,4 +165,9 @@ class FakeController implements Controller {
     static WeftException.NotFound notFound(String what) {
         return new WeftException.NotFound(what + " not found");
     }
+
+    @Override
+    public Map<String, String> resolverFiles(String sandbox) {
+        return Map.of();
+    }
 }
