@@ -88,8 +88,9 @@ public class CreateSandbox extends WeftAction {
 
     @Option(name = "--dns", multiValued = true,
             description = "Name server, as docker run --dns (repeatable, at most 3 used): an IPv4 or IPv6 address "
-                    + "like 192.0.2.53 or 2001:db8::53, a link-local one with its scope like fe80::1%eth0 (default: "
-                    + "the host's; where Weft serves names, the servers its server forwards other names to)")
+                    + "like 192.0.2.53 or 2001:db8::53, or a link-local one with its scope, single-quoted (the shell "
+                    + "reads % otherwise): 'fe80::1%eth0' (default: the host's; where Weft serves names, the servers "
+                    + "its server forwards other names to)")
     List<String> dns;
 
     @Option(name = "--dns-search", multiValued = true,

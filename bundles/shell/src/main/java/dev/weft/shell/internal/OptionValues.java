@@ -88,7 +88,7 @@ final class OptionValues {
     }
 
     static final String DNS_FORMAT = "expected IPv4 like 192.0.2.53 or IPv6 like 2001:db8::53 "
-            + "(fe80::1%eth0 for a link-local one)";
+            + "('fe80::1%eth0', single-quoted, for a link-local one)";
 
     /**
      * A name server ({@code --dns}, Docker's): an IPv4 or IPv6 literal; an IPv6 one may carry a

@@ -80,7 +80,8 @@ class NameCommandsTest {
 
     @Test
     void badDnsServersAreRefusedNamingTheValueAndNothingIsCreated() {
-        String accepted = "expected IPv4 like 192.0.2.53 or IPv6 like 2001:db8::53 (fe80::1%eth0 for a link-local one)";
+        String accepted = "expected IPv4 like 192.0.2.53 or IPv6 like 2001:db8::53 "
+                + "('fe80::1%eth0', single-quoted, for a link-local one)";
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("x", "--dns x: not an IP address; " + accepted);
         cases.put("300.1.1.1", "--dns 300.1.1.1: not an IP address; " + accepted);
