@@ -239,6 +239,13 @@ final class DnsFixture implements AutoCloseable {
         return out;
     }
 
+    String nft(String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "nft";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return host.exec(cmd);
+    }
+
     @Override
     public void close() throws IOException {
         try {
