@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -145,8 +146,15 @@ public class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void networkCreated(NetworkInfo network) {
-        if (network.predefined() || table.knows(network.id())) {
-            return; // Docker's default bridge resolves no names; only --link does (hosts files)
+        if (table.knows(network.id()) || served.containsKey(network.id())) {
+            return;
+        }
+        if (network.predefined()) {
+            // Docker's default bridge resolves no names; only --link does (core's hosts files)
+            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(),
+                    "not served: a predefined network resolves no names (as Docker's default bridge); use --link,"
+                            + " or a user-defined network"));
+            return;
         }
         table.addNetwork(network.id(), network.name(), network.internal());
         List<InetAddress> gateways;
@@ -277,10 +285,8 @@ public class DnsServer implements NameService, AutoCloseable {
             if (asker == null) {
                 return; // not one of this network's sandboxes: no answer at all
             }
-            Message query;
-            try {
-                query = new Message(bytes);
-            } catch (IOException e) {
+            Message query = parse(bytes);
+            if (query == null) {
                 return;
             }
             int limit = Answerer.udpLimit(query);
@@ -339,10 +345,8 @@ public class DnsServer implements NameService, AutoCloseable {
             if (asker == null) {
                 return null;
             }
-            Message query;
-            try {
-                query = new Message(bytes);
-            } catch (IOException e) {
+            Message query = parse(bytes);
+            if (query == null) {
                 return null;
             }
             Optional<Message> local = answerer.answer(query, state, asker.sandboxId());
@@ -353,6 +357,16 @@ public class DnsServer implements NameService, AutoCloseable {
             byte[] answer = ups == null || ups.isEmpty() ? null : forwarder.forwardTcp(bytes, ups);
             return answer != null ? answer
                     : Answerer.wire(Answerer.reply(query, ups == null ? Rcode.REFUSED : Rcode.SERVFAIL, false), 65_535);
+        }
+    }
+
+    /** The query in {@code bytes}; null for garbage and for responses (never answered: no loops). */
+    private static Message parse(byte[] bytes) {
+        try {
+            Message m = new Message(bytes);
+            return m.getHeader().getFlag(Flags.QR) ? null : m;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -66,23 +66,48 @@ final class DnsFixture implements AutoCloseable {
     }
 
     DnsFixture(DnsConfig config) throws IOException {
-        this.mode = DriverContext.FirewallMode.NFTABLES;
+        this(config, DriverContext.FirewallMode.NFTABLES);
+    }
+
+    DnsFixture(DnsConfig config, DriverContext.FirewallMode mode) throws IOException {
+        this.mode = mode;
         this.config = config;
         host = TestHost.create();
         try {
             dir = Files.createTempDirectory("weft-dns-test-");
             resolvConf = dir.resolve("resolv.conf");
             Files.writeString(resolvConf, "nameserver 127.0.0.53\n");
-            runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).etcNetns(Path.of("/etc/netns"))
-                    .resolvConf(resolvConf).build();
-            driver = new BridgeDriver(runtime.driverContext("test", "wt", TABLE, mode, 0,
-                    Map.of(BridgeDriver.DEFAULT_SUBNET_SETTING, "none")), runtime.kernel());
-            runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", driver);
+            startRuntime();
             startServer();
         } catch (RuntimeException | IOException e) {
             host.close();
             throw e;
         }
+    }
+
+    private void startRuntime() {
+        runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).etcNetns(Path.of("/etc/netns"))
+                .resolvConf(resolvConf).build();
+        driver = new BridgeDriver(runtime.driverContext("test", "wt", TABLE, mode, 0,
+                Map.of(BridgeDriver.DEFAULT_SUBNET_SETTING, "none")), runtime.kernel());
+        runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", driver);
+    }
+
+    /**
+     * As a restart after kill -9: controller, driver and server dropped (kernel state stays, except
+     * the server's sockets, which die with a process; {@code beforeStart} may leave what a killed
+     * server would), then new ones on the same directories.
+     */
+    void restart(Runnable beforeStart) {
+        runtime.removeListener(server);
+        server.close();
+        server = null;
+        driver.close();
+        runtime.close();
+        runtime = null;
+        beforeStart.run();
+        startRuntime();
+        startServer();
     }
 
     DriverContext dnsContext() {
