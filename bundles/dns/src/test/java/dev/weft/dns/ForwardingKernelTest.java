@@ -139,4 +139,38 @@ class ForwardingKernelTest extends DnsFixture.PerTest {
             assertEquals(60, all.lines().map(l -> l.split("\\s+")[0]).distinct().count(), "libc retried over TCP: " + all);
         }
     }
+
+    @Test
+    void aLinkLocalIpv6UpstreamWithItsInterfaceScope() throws Exception {
+        TestSandbox far = f.host.outside("far6", "fe80::1/64", "fe80::53/64");
+        String hostEnd = f.host.exec("ip", "-o", "-6", "addr", "show", "to", "fe80::1/128").split("\\s+")[1];
+        try (Upstream up = new Upstream(far, "::", "198.51.100.6")) {
+            java.nio.file.Files.writeString(f.resolvConf, "nameserver fe80::53%" + hostEnd + "\n");
+            f.network("red", "10.49.0.0/24");
+            TestSandbox a = f.sandbox("a", "red");
+            assertEquals(List.of("198.51.100.6"), data(udp(a, f.gateway("red"), "example.org", Type.A)));
+            assertTrue(up.asked.contains("example.org"));
+        }
+    }
+
+    @Test
+    void overTheBoundOfConcurrentForwardsTheAnswerIsServfailAtOnce() throws Exception {
+        try (DnsFixture g = new DnsFixture(DnsConfig.defaults().withUpstreamTimeoutMillis(1500).withMaxConcurrentForwards(1));
+             Upstream up = new Upstream(g.host, "127.0.0.53", "198.51.100.7")) {
+            g.network("red", "10.50.0.0/24");
+            TestSandbox a = g.sandbox("a", "red");
+            String gw = g.gateway("red");
+            Thread slow = new Thread(() -> udp(a, gw, question("slow.example.org", Type.A), 3000));
+            slow.start();
+            Thread.sleep(300); // the one slot is taken by the slow forward
+            long t0 = System.nanoTime();
+            Message m = udp(a, gw, question("example.org", Type.A), 3000);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(Rcode.SERVFAIL, m.getRcode());
+            assertTrue(ms < 500, "at once, took " + ms + " ms");
+            assertEquals(1, g.server.overloadCount());
+            slow.join();
+            assertEquals(List.of("198.51.100.7"), data(udp(a, gw, "example.org", Type.A)), "the slot is free again");
+        }
+    }
 }
