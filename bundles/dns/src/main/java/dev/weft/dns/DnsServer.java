@@ -56,7 +56,7 @@ import org.xbill.DNS.Rcode;
  * <p>Without OSGi (tests, benches, embedding): construct it, hand it to the runtime as a listener
  * ({@code Standalone.addListener}), {@link #close()} it after removing it.
  */
-public class DnsServer implements NameService, AutoCloseable {
+public final class DnsServer implements NameService, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DnsServer.class.getName());
     private static final int PORT = 53;
 
@@ -73,6 +73,8 @@ public class DnsServer implements NameService, AutoCloseable {
     private final Map<String, Served> served = new ConcurrentHashMap<>();
     private final Map<String, DnsSettings> sandboxDns = new ConcurrentHashMap<>();
     private volatile Set<NameTable.Key> ownAddresses = Set.of();
+    /** Set by {@link #close}: later events (a runtime that still has it as a listener) are ignored. */
+    private volatile boolean closed;
 
     /** What is served for one network, and what inspect says about it. */
     private record Served(String name, String bridge, List<ServerLoop.Listener> listeners, List<InetAddress> servers,
@@ -134,6 +136,9 @@ public class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void snapshot(List<NetworkInfo> networks, List<SandboxInfo> sandboxes) {
+        if (closed) {
+            return;
+        }
         for (SandboxInfo s : sandboxes) {
             sandboxDns.put(s.id(), s.dns());
         }
@@ -146,6 +151,9 @@ public class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void networkCreated(NetworkInfo network) {
+        if (closed) {
+            return;
+        }
         if (table.knows(network.id()) || served.containsKey(network.id())) {
             return;
         }
@@ -254,7 +262,7 @@ public class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void endpointJoined(EndpointInfo endpoint) {
-        if (!table.knows(endpoint.networkId())) {
+        if (closed || !table.knows(endpoint.networkId())) {
             return;
         }
         if (!sandboxDns.containsKey(endpoint.sandboxId())) {
@@ -412,6 +420,7 @@ public class DnsServer implements NameService, AutoCloseable {
     /** Closes every socket, stops the threads and removes the guard table. */
     @Override
     public void close() {
+        closed = true;
         loop.close();
         forwarder.close();
         served.clear();
