@@ -139,24 +139,45 @@ public final class DnsServer implements NameService, AutoCloseable {
         if (closed) {
             return;
         }
+        // the snapshot is the whole truth: what was served before (a second subscription) and is
+        // gone now is closed, the names are replaced in one publish, the rest is opened
+        Set<String> ids = networks.stream().map(NetworkInfo::id).collect(Collectors.toSet());
+        for (String id : List.copyOf(served.keySet())) {
+            if (!ids.contains(id)) {
+                Served s = served.remove(id);
+                if (s != null) {
+                    unserve(s);
+                }
+            }
+        }
+        sandboxDns.clear();
         for (SandboxInfo s : sandboxes) {
             sandboxDns.put(s.id(), s.dns());
         }
+        table.load(networks.stream().filter(n -> !n.predefined()).toList());
         for (NetworkInfo n : networks) {
-            networkCreated(n);
-            n.endpoints().forEach(table::join);
+            if (!served.containsKey(n.id())) {
+                open(n);
+            }
         }
         sandboxDns.keySet().removeIf(id -> !table.hasSandbox(id));
+        refreshOwnAddresses();
     }
 
     @Override
     public void networkCreated(NetworkInfo network) {
-        if (closed) {
+        if (closed || served.containsKey(network.id())) {
             return;
         }
-        if (table.knows(network.id()) || served.containsKey(network.id())) {
-            return;
+        if (!network.predefined()) {
+            table.addNetwork(network.id(), network.name(), network.internal());
         }
+        open(network);
+        refreshOwnAddresses();
+    }
+
+    /** Serves the network's names where its driver allows, or records why not. */
+    private void open(NetworkInfo network) {
         if (network.predefined()) {
             // Docker's default bridge resolves no names; only --link does (core's hosts files)
             served.put(network.id(), new Served(network.name(), null, List.of(), List.of(),
@@ -164,7 +185,6 @@ public final class DnsServer implements NameService, AutoCloseable {
                             + " or a user-defined network"));
             return;
         }
-        table.addNetwork(network.id(), network.name(), network.internal());
         List<InetAddress> gateways;
         try {
             gateways = controller.hostGateways(network.name());
@@ -179,7 +199,6 @@ public final class DnsServer implements NameService, AutoCloseable {
             return;
         }
         served.put(network.id(), serve(network, gateways));
-        refreshOwnAddresses();
     }
 
     private Served serve(NetworkInfo network, List<InetAddress> gateways) {
