@@ -5,6 +5,7 @@ import dev.weft.api.DnsSettings;
 import dev.weft.api.EndpointInfo;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.SandboxInfo;
+import dev.weft.api.SubnetInfo;
 import dev.weft.dns.internal.Answerer;
 import dev.weft.dns.internal.Forwarder;
 import dev.weft.dns.internal.Guard;
@@ -213,6 +214,13 @@ public final class DnsServer implements NameService, AutoCloseable {
                 List<InetAddress> gateways = controller.hostGateways(n.get().name());
                 synchronized (lifecycle) {
                     if (!closed && pending.remove(id)) {
+                        Served before = served.get(id);
+                        if (before != null && !before.servers().isEmpty() && before.servers().equals(gateways)) {
+                            continue; // what was served from the kernel's bridge is what the driver says
+                        }
+                        if (before != null) {
+                            unserve(before);
+                        }
                         served.put(id, gateways.isEmpty() ? unserved(n.get()) : serve(n.get(), gateways));
                         refreshOwnAddresses();
                         LOG.info("network \"" + n.get().name() + "\": its driver is there now; names " + remark(id).orElse(""));
@@ -242,12 +250,54 @@ public final class DnsServer implements NameService, AutoCloseable {
             return;
         }
         if (gateways.isEmpty() && !network.available()) {
+            // its driver is not there (yet): after a restart the DNS bundle may start before the
+            // driver's, and core writes the sandboxes' resolv.conf from what servers() says then.
+            // The kernel still has the network's bridge with its gateway addresses: serve those
+            // now, and check with the driver once it is there.
             pending.add(network.id());
-            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(), "not served yet: driver "
-                    + network.driver() + " is not installed; names are served once it is"));
+            List<InetAddress> onBridges = gatewaysOnHostBridges(network);
+            served.put(network.id(), onBridges.isEmpty()
+                    ? new Served(network.name(), null, List.of(), List.of(), "not served yet: driver "
+                            + network.driver() + " is not installed; names are served once it is")
+                    : serve(network, onBridges));
             return;
         }
         served.put(network.id(), gateways.isEmpty() ? unserved(network) : serve(network, gateways));
+    }
+
+    /**
+     * The network's subnet gateways that an interface of kind bridge in the host namespace holds
+     * now (what the bridge driver's host gateways are), IPv4 first; for a network whose driver is
+     * not installed yet.
+     */
+    private List<InetAddress> gatewaysOnHostBridges(NetworkInfo network) {
+        List<InetAddress> wanted = new ArrayList<>();
+        for (SubnetInfo s : network.subnets()) {
+            if (s.gateway() != null && !s.gateway().isLinkLocalAddress()) {
+                wanted.add(s.gateway());
+            }
+        }
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            List<AddressInfo> held = kernel.host().addresses();
+            for (InetAddress gw : wanted) {
+                for (AddressInfo a : held) {
+                    if (a.address().address().equals(gw) && kernel.host().link(a.linkIndex())
+                            .map(l -> "bridge".equals(l.kind())).orElse(false)) {
+                        out.add(gw);
+                        break;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "network " + network.name() + ": cannot read the host's addresses", e);
+            return List.of();
+        }
+        out.sort(java.util.Comparator.comparing(a -> a instanceof java.net.Inet4Address ? 0 : 1));
+        return out;
     }
 
     private static Served unserved(NetworkInfo network) {
