@@ -11,6 +11,7 @@ import dev.weft.dns.internal.Forwarder;
 import dev.weft.dns.internal.Guard;
 import dev.weft.dns.internal.HostSockets;
 import dev.weft.dns.internal.NameTable;
+import dev.weft.dns.internal.Queries;
 import dev.weft.dns.internal.ServerLoop;
 import dev.weft.dns.internal.Upstreams;
 import dev.weft.linux.AddressInfo;
@@ -18,15 +19,8 @@ import dev.weft.linux.Kernel;
 import dev.weft.net.IpAddresses;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.NameService;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,9 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
 
 /**
  * The embedded DNS server: a {@link NameService} that serves the names of sandboxes on each
@@ -119,7 +110,8 @@ public final class DnsServer implements NameService, AutoCloseable {
                 g = new Guard(kernel, Guard.tableName(context.nftTable()));
                 g.install();
             }
-            l = new ServerLoop(host, new Handler(), config.maxTcpConnections());
+            l = new ServerLoop(host, new Queries(table, answerer, forwarder, upstreams, sandboxDns, () -> ownAddresses,
+                    config.tcpIdleMillis()), config.maxTcpConnections());
         } catch (RuntimeException e) {
             forwarder.close();
             if (g != null) {
@@ -407,125 +399,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         if (!table.hasSandbox(endpoint.sandboxId())) {
             sandboxDns.remove(endpoint.sandboxId());
         }
-    }
-
-    // ---- queries
-
-    private final class Handler implements ServerLoop.Handler {
-        @Override
-        public void udp(ServerLoop.Listener listener, InetSocketAddress source, byte[] bytes) {
-            NameTable.State state = table.state();
-            NameTable.Entry asker = state.asker(listener.networkId(), source.getAddress()).orElse(null);
-            if (asker == null) {
-                return; // not one of this network's sandboxes: no answer at all
-            }
-            Message query = parse(bytes);
-            if (query == null) {
-                return;
-            }
-            int limit = Answerer.udpLimit(query);
-            Optional<Message> local = answerer.answer(query, state, asker.sandboxId());
-            if (local.isPresent()) {
-                listener.send(Answerer.wire(local.get(), limit), source);
-                return;
-            }
-            List<InetSocketAddress> ups = upstreamsFor(state, asker);
-            if (ups == null || ups.isEmpty()) {
-                listener.send(Answerer.wire(Answerer.reply(query, ups == null ? Rcode.REFUSED : Rcode.SERVFAIL, false),
-                        limit), source);
-                return;
-            }
-            forwarder.forwardUdp(bytes, ups, answer -> listener.send(answer != null ? answer
-                    : Answerer.wire(Answerer.reply(query, Rcode.SERVFAIL, false), limit), source));
-        }
-
-        @Override
-        public void tcp(ServerLoop.Listener listener, SocketChannel client) {
-            try {
-                client.configureBlocking(true);
-                Socket s = client.socket();
-                s.setSoTimeout(config.tcpIdleMillis());
-                InetSocketAddress source = (InetSocketAddress) client.getRemoteAddress();
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                OutputStream out = s.getOutputStream();
-                while (true) {
-                    int len;
-                    try {
-                        len = in.readUnsignedShort();
-                    } catch (EOFException | SocketTimeoutException e) {
-                        return;
-                    }
-                    byte[] bytes = new byte[len];
-                    in.readFully(bytes);
-                    byte[] answer = answerTcp(listener, source, bytes);
-                    if (answer == null) {
-                        return;
-                    }
-                    byte[] framed = new byte[answer.length + 2];
-                    framed[0] = (byte) (answer.length >> 8);
-                    framed[1] = (byte) answer.length;
-                    System.arraycopy(answer, 0, framed, 2, answer.length);
-                    out.write(framed);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "DNS over TCP: " + e.getMessage());
-            }
-        }
-
-        private byte[] answerTcp(ServerLoop.Listener listener, InetSocketAddress source, byte[] bytes) {
-            NameTable.State state = table.state();
-            NameTable.Entry asker = state.asker(listener.networkId(), source.getAddress()).orElse(null);
-            if (asker == null) {
-                return null;
-            }
-            Message query = parse(bytes);
-            if (query == null) {
-                return null;
-            }
-            Optional<Message> local = answerer.answer(query, state, asker.sandboxId());
-            if (local.isPresent()) {
-                return Answerer.wire(local.get(), 65_535);
-            }
-            List<InetSocketAddress> ups = upstreamsFor(state, asker);
-            byte[] answer = ups == null || ups.isEmpty() ? null : forwarder.forwardTcp(bytes, ups);
-            return answer != null ? answer
-                    : Answerer.wire(Answerer.reply(query, ups == null ? Rcode.REFUSED : Rcode.SERVFAIL, false), 65_535);
-        }
-    }
-
-    /** The query in {@code bytes}; null for garbage and for responses (never answered: no loops). */
-    private static Message parse(byte[] bytes) {
-        try {
-            Message m = new Message(bytes);
-            return m.getHeader().getFlag(Flags.QR) ? null : m;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Where the asker's other names go: its own servers ({@code --dns}), else the host's, or null
-     * when it may not forward (all its networks internal, no own servers).
-     */
-    private List<InetSocketAddress> upstreamsFor(NameTable.State state, NameTable.Entry asker) {
-        Set<NameTable.Key> own = ownAddresses;
-        DnsSettings dns = sandboxDns.get(asker.sandboxId());
-        if (dns != null && !dns.servers().isEmpty()) {
-            List<InetSocketAddress> out = new ArrayList<>();
-            for (InetAddress a : dns.servers()) {
-                if (!own.contains(NameTable.Key.of(a)) && out.size() < Upstreams.MAX) {
-                    out.add(new InetSocketAddress(a, PORT));
-                }
-            }
-            if (!out.isEmpty()) {
-                return out;
-            }
-        }
-        if (state.onlyInternal(asker.sandboxId())) {
-            return null;
-        }
-        return upstreams.current(own);
     }
 
     private void refreshOwnAddresses() {
