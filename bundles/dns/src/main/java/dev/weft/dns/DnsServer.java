@@ -28,9 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -70,15 +67,8 @@ public final class DnsServer implements NameService, AutoCloseable {
     private volatile Set<NameTable.Key> ownAddresses = Set.of();
     /** Set by {@link #close}: later events (a runtime that still has it as a listener) are ignored. */
     private volatile boolean closed;
-    /**
-     * Networks whose driver was not installed when they were seen (e.g. the DNS bundle started
-     * before the bridge driver's): served once it is, looked at every {@link #RETRY_MILLIS}.
-     */
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService retry;
-    /** Held while networks are served or unserved: events and the retry of pending networks. */
+    /** Held while networks are served or unserved (events, close). */
     private final Object lifecycle = new Object();
-    private static final long RETRY_MILLIS = 500;
 
     /** What is served for one network, and what inspect says about it. */
     private record Served(String name, String bridge, List<ServerLoop.Listener> listeners, List<InetAddress> servers,
@@ -121,12 +111,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
         this.guard = g;
         this.loop = l;
-        this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "weft-dns-pending");
-            t.setDaemon(true);
-            return t;
-        });
-        retry.scheduleWithFixedDelay(this::servePending, RETRY_MILLIS, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // ---- NameService
@@ -158,7 +142,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         // the snapshot is the whole truth: what was served before (a second subscription) and is
         // gone now is closed, the names are replaced in one publish, the rest is opened
         Set<String> ids = networks.stream().map(NetworkInfo::id).collect(Collectors.toSet());
-        pending.retainAll(ids);
         for (String id : List.copyOf(served.keySet())) {
             if (!ids.contains(id)) {
                 Served s = served.remove(id);
@@ -195,32 +178,36 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
     }
 
-    /** Serves the networks whose driver has arrived since (on the retry thread). */
-    private void servePending() {
-        for (String id : List.copyOf(pending)) {
-            try {
-                Optional<NetworkInfo> n = controller.network(id);
-                if (n.isEmpty() || !n.get().available()) {
-                    continue;
-                }
-                List<InetAddress> gateways = controller.hostGateways(n.get().name());
-                synchronized (lifecycle) {
-                    if (!closed && pending.remove(id)) {
-                        Served before = served.get(id);
-                        if (before != null && !before.servers().isEmpty() && before.servers().equals(gateways)) {
-                            continue; // what was served from the kernel's bridge is what the driver says
-                        }
-                        if (before != null) {
-                            unserve(before);
-                        }
-                        served.put(id, gateways.isEmpty() ? unserved(n.get()) : serve(n.get(), gateways));
-                        refreshOwnAddresses();
-                        LOG.info("network \"" + n.get().name() + "\": its driver is there now; names " + remark(id).orElse(""));
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "pending network " + id + ": " + e.getMessage(), e);
+    /**
+     * The network's driver arrived and restored it: serve it where the driver says (the addresses
+     * served from the kernel's bridge before keep their sockets). Core rewrites its sandboxes'
+     * resolv.conf after this returns.
+     */
+    @Override
+    public void networkAvailable(NetworkInfo network) {
+        synchronized (lifecycle) {
+            if (closed || network.predefined()) {
+                return;
             }
+            if (!table.knows(network.id())) {
+                table.addNetwork(network.id(), network.name(), network.internal());
+            }
+            List<InetAddress> gateways;
+            try {
+                gateways = controller.hostGateways(network.name());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "network \"" + network.name() + "\": cannot tell its gateway addresses", e);
+                return;
+            }
+            Served before = served.get(network.id());
+            if (before != null && !before.servers().isEmpty() && before.servers().equals(gateways)) {
+                return; // what was served from the kernel's bridge is what the driver says
+            }
+            if (before != null) {
+                unserve(before);
+            }
+            served.put(network.id(), gateways.isEmpty() ? unserved(network) : serve(network, gateways));
+            refreshOwnAddresses();
         }
     }
 
@@ -245,8 +232,7 @@ public final class DnsServer implements NameService, AutoCloseable {
             // its driver is not there (yet): after a restart the DNS bundle may start before the
             // driver's, and core writes the sandboxes' resolv.conf from what servers() says then.
             // The kernel still has the network's bridge with its gateway addresses: serve those
-            // now, and check with the driver once it is there.
-            pending.add(network.id());
+            // now, and check with the driver when it comes (networkAvailable).
             List<InetAddress> onBridges = gatewaysOnHostBridges(network);
             served.put(network.id(), onBridges.isEmpty()
                     ? new Served(network.name(), null, List.of(), List.of(), "not served yet: driver "
@@ -357,7 +343,6 @@ public final class DnsServer implements NameService, AutoCloseable {
     @Override
     public void networkRemoved(NetworkInfo network) {
         synchronized (lifecycle) {
-            pending.remove(network.id());
             Served s = served.remove(network.id());
             table.removeNetwork(network.id());
             if (s != null) {
@@ -422,7 +407,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         synchronized (lifecycle) {
             closed = true;
         }
-        retry.shutdownNow();
         loop.close();
         forwarder.close();
         served.clear();

@@ -56,11 +56,29 @@ class RestartKernelTest {
                 assertEquals(f.ipv4(b, "red"), DnsFixture.getent(a, "hosts", b.name()).split("\\s+")[0],
                         "before the driver: " + a.exec("cat", "/etc/resolv.conf"));
             });
-            Thread.sleep(800); // the driver's view checked (every 500 ms)
             assertEquals(List.of(DnsFixture.address(gw)), f.server.servers(red.id()), f.server.remark(red.id()).orElse(""));
             assertEquals(List.of(f.ipv4(b, "red")), data(udp(a, gw, b.name(), Type.A)));
             assertEquals(f.ipv4(b, "red"), DnsFixture.getent(a, "hosts", b.name()).split("\\s+")[0],
                     "the sandbox's resolv.conf names the server: " + a.exec("cat", "/etc/resolv.conf"));
+        }
+    }
+
+    @Test
+    void aNetworkWithoutItsBridgeAddressIsServedWhenItsDriverComesAndRestoresIt() throws Exception {
+        try (DnsFixture f = new DnsFixture(DnsConfig.defaults())) {
+            NetworkInfo red = f.network("red", "10.66.0.0/24");
+            TestSandbox a = f.sandbox("a", "red");
+            TestSandbox b = f.sandbox("b", "red");
+            String gw = f.gateway("red");
+            String bridge = f.host.exec("ip", "-o", "addr", "show", "to", gw).split("\\s+")[1];
+            f.restartServerFirst(() -> f.host.ip("addr", "del", gw + "/24", "dev", bridge), () -> {
+                String remark = f.server.remark(red.id()).orElseThrow();
+                assertTrue(remark.startsWith("not served yet: driver bridge is not installed"), remark);
+            });
+            // the driver restored the bridge's address, then core told the server (networkAvailable)
+            assertEquals(List.of(DnsFixture.address(gw)), f.server.servers(red.id()), f.server.remark(red.id()).orElse(""));
+            assertEquals(f.ipv4(b, "red"), DnsFixture.getent(a, "hosts", b.name()).split("\\s+")[0],
+                    "core rewrote the resolv.conf after networkAvailable: " + a.exec("cat", "/etc/resolv.conf"));
         }
     }
 
