@@ -1,0 +1,236 @@
+package dev.weft.bench;
+
+import dev.weft.net.IpAddresses;
+import dev.weft.testkit.TestHost;
+import dev.weft.testkit.TestSandbox;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * aardvark-dns 1.4 as Podman runs it: started by netavark 1.4 on the first {@code setup} of a
+ * container on a network with {@code dns_enabled: true}, and told about every later container by
+ * netavark rewriting its config file and sending it SIGHUP. All of it in a throwaway host namespace
+ * of its own (netavark and aardvark are spawned from a thread inside it, so both live there):
+ * bridge {@value #BRIDGE}, subnet {@value #SUBNET}, gateway {@value #GATEWAY}, where aardvark
+ * serves port 53. Containers are namespaces {@code ip netns add}ed, with static addresses (netavark
+ * has no IPAM; Podman allocates), named after their namespace, with the 12-character id as alias
+ * (as Podman passes it).
+ *
+ * <p>Upstream: the stand-in {@link DnsUpstream} on this namespace's 127.0.0.53, given to aardvark
+ * as the network's DNS server ({@code network_dns_servers}, the second field of the config's first
+ * line), which replaces the host's {@code /etc/resolv.conf} for containers of that network (1.4's
+ * {@code coredns.rs}; the forwarding code is the same). Not the bind mount of a resolv.conf under
+ * {@code unshare -m}: aardvark would live in that mount namespace, and the copies of
+ * {@code /run/netns/*} mounts it holds would keep every network namespace existing at its start
+ * alive (other users' included) after their {@code ip netns del}, until it exits.
+ *
+ * <p>aardvark daemonises (its {@code run} forks, the parent returns once the child wrote
+ * {@code aardvark.pid} in the config directory); {@link #close()} ends it by that PID (after
+ * checking its command line names this run's config directory) before the namespaces go.
+ */
+final class AardvarkTarget implements DnsTarget {
+    static final String NETAVARK = "/usr/lib/podman/netavark";
+    static final String AARDVARK = "/usr/lib/podman/aardvark-dns";
+    static final String BRIDGE = "nvdns0";
+    static final String SUBNET = "10.89.0.0/16";
+    static final String GATEWAY = "10.89.0.1";
+    static final String NETWORK = "dnsbench";
+
+    final TestHost host;
+    final DnsUpstream upstream;
+    private final Path config;
+    private final List<Member> members = new ArrayList<>();
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private final Samples setup = new Samples();
+    private final Samples teardown = new Samples();
+
+    AardvarkTarget(Path work) throws IOException {
+        this.config = Files.createDirectories(work.resolve("netavark"));
+        TestHost h = TestHost.create();
+        try {
+            this.upstream = new DnsUpstream(h);
+        } catch (RuntimeException | Error e) {
+            h.close();
+            throw e;
+        }
+        this.host = h;
+    }
+
+    @Override
+    public String label() {
+        return "aardvark-dns";
+    }
+
+    @Override
+    public InetAddress server() {
+        return IpAddresses.parse(GATEWAY);
+    }
+
+    @Override
+    public List<Member> members() {
+        return members;
+    }
+
+    private static String containerId(String name) {
+        StringBuilder hex = new StringBuilder();
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            hex.append(String.format("%02x", b));
+        }
+        String h = hex.toString();
+        return (h + "0".repeat(64)).substring(0, 64);
+    }
+
+    /** netavark 1.4's options for one container on the DNS-enabled bridge network. */
+    static String options(String name, String ip) {
+        String id = containerId(name + "-" + ip);
+        return """
+                {"container_id": "%s", "container_name": "%s",
+                 "networks": {"%s": {"static_ips": ["%s"], "interface_name": "eth0", "aliases": ["%s"]}},
+                 "network_info": {"%s": {"name": "%s", "id": "%s", "driver": "bridge",
+                   "network_interface": "%s",
+                   "subnets": [{"subnet": "%s", "gateway": "%s"}],
+                   "ipv6_enabled": false, "internal": false, "dns_enabled": true,
+                   "network_dns_servers": ["%s"],
+                   "ipam_options": {"driver": "host-local"}}}}
+                """.formatted(id, name, NETWORK, ip, id.substring(0, 12), NETWORK, NETWORK, "64".repeat(32), BRIDGE,
+                SUBNET, GATEWAY, DnsUpstream.ADDRESS);
+    }
+
+    private Member make(String shortName, String ip) throws Exception {
+        TestSandbox ns = host.adopt(shortName);
+        String opts = options(ns.name(), ip);
+        options.put(ns.name(), opts);
+        long t0 = System.nanoTime();
+        host.call(() -> {
+            Tools.run("ip", "netns", "add", ns.name());
+            Tools.runWithInput(opts, NETAVARK, "--aardvark-binary", AARDVARK, "--config", config.toString(), "setup",
+                    "/run/netns/" + ns.name());
+            return null;
+        });
+        setup.add(System.nanoTime() - t0);
+        return new Member(ns.name(), IpAddresses.parse(ip), ns);
+    }
+
+    @Override
+    public void populate(int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            members.add(make("a" + i, "10.89.0." + (i + 2)));
+        }
+    }
+
+    @Override
+    public Member create(int round) throws Exception {
+        return make("c" + round, "10.89." + (1 + round / 250) + "." + (2 + round % 250));
+    }
+
+    @Override
+    public void remove(Member m) throws Exception {
+        String opts = options.get(m.name());
+        long t0 = System.nanoTime();
+        host.call(() -> {
+            Tools.runWithInput(opts, NETAVARK, "--aardvark-binary", AARDVARK, "--config", config.toString(), "teardown",
+                    "/run/netns/" + m.name());
+            Tools.run("ip", "netns", "del", m.name());
+            return null;
+        });
+        teardown.add(System.nanoTime() - t0);
+    }
+
+    private Path pidFile() {
+        return config.resolve("aardvark-dns").resolve("aardvark.pid");
+    }
+
+    /** aardvark's PID from its pid file, when that process is aardvark-dns with this run's config directory. */
+    Optional<ProcessHandle> aardvark() {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile()).strip());
+            String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+            if (cmdline.contains("aardvark-dns") && cmdline.contains(config.toString())) {
+                return ProcessHandle.of(pid);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no pid file or no such process
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("aardvark", firstLine(AARDVARK, "--version"));
+        m.put("netavark", firstLine(NETAVARK, "--version"));
+        m.put("started_by", "netavark setup (first container), reloaded by netavark's SIGHUP on every setup/teardown");
+        m.put("command_line", aardvark().map(p -> {
+            try {
+                return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ').strip();
+            } catch (IOException e) {
+                return "?";
+            }
+        }).orElse("not running"));
+        try {
+            String file = Files.readString(config.resolve("aardvark-dns").resolve(NETWORK));
+            String[] lines = file.split("\n");
+            m.put("config_first_lines", List.of(lines).subList(0, Math.min(3, lines.length)));
+            m.put("config_lines", lines.length);
+        } catch (IOException e) {
+            m.put("config_first_lines", "unreadable: " + e.getMessage());
+        }
+        m.put("network", "bridge " + BRIDGE + ", " + SUBNET + ", gateway " + GATEWAY
+                + " (aardvark on " + GATEWAY + ":53/udp), upstream " + DnsUpstream.ADDRESS + " as network_dns_servers");
+        m.put("netavark_setup_with_netns_add_ms", setup.json());
+        m.put("netavark_teardown_with_netns_del_ms", teardown.json());
+        m.put("upstream_answered", upstream.answered());
+        return m;
+    }
+
+    static String firstLine(String... command) {
+        try {
+            return DataplaneBench.firstLine(Tools.run(command));
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        try {
+            Optional<ProcessHandle> p = aardvark();
+            if (p.isPresent()) {
+                p.get().destroy(); // SIGTERM
+                try {
+                    p.get().onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.get().destroyForcibly();
+                }
+            }
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        try {
+            upstream.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            host.close();
+        } catch (RuntimeException e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
