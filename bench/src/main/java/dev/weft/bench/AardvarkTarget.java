@@ -70,6 +70,11 @@ final class AardvarkTarget implements DnsTarget {
     }
 
     @Override
+    public String hostNamespace() {
+        return host.name();
+    }
+
+    @Override
     public InetAddress server() {
         return IpAddresses.parse(GATEWAY);
     }
@@ -79,13 +84,14 @@ final class AardvarkTarget implements DnsTarget {
         return members;
     }
 
+    /** A 64-hex-digit container id derived from the name (its first 12 digits are the alias, as Podman's short id). */
     private static String containerId(String name) {
-        StringBuilder hex = new StringBuilder();
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            hex.append(String.format("%02x", b));
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        String h = hex.toString();
-        return (h + "0".repeat(64)).substring(0, 64);
     }
 
     /** netavark 1.4's options for one container on the DNS-enabled bridge network. */
@@ -165,7 +171,7 @@ final class AardvarkTarget implements DnsTarget {
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("aardvark", firstLine(AARDVARK, "--version"));
+        m.put("aardvark", versionLine(AARDVARK, "aardvark-dns"));
         m.put("netavark", firstLine(NETAVARK, "--version"));
         m.put("started_by", "netavark setup (first container), reloaded by netavark's SIGHUP on every setup/teardown");
         m.put("command_line", aardvark().map(p -> {
@@ -189,6 +195,15 @@ final class AardvarkTarget implements DnsTarget {
         m.put("netavark_teardown_with_netns_del_ms", teardown.json());
         m.put("upstream_answered", upstream.answered());
         return m;
+    }
+
+    /** The line of {@code binary --version} naming it (aardvark 1.4 prints a syslog complaint first). */
+    static String versionLine(String binary, String word) {
+        try {
+            return Tools.run(binary, "--version").lines().filter(l -> l.contains(word)).findFirst().orElse("?").strip();
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     static String firstLine(String... command) {

@@ -69,9 +69,13 @@ public final class DnsBench {
             targets.add(new AardvarkTarget(work));
             DnsTarget weft = DnsWeft.open(work);
             if (weft != null) {
-                targets.add(weft);
+                targets.add(0, weft);
             } else {
                 json.put("weft_missing", DnsWeft.whyMissing());
+            }
+            for (DnsTarget t : targets) {
+                Files.writeString(work.resolve("hosts.txt"), t.hostNamespace() + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
             }
             for (DnsTarget t : targets) {
                 Map<String, Object> r = new LinkedHashMap<>();

@@ -13,6 +13,9 @@ interface DnsTarget extends AutoCloseable {
 
     String label();
 
+    /** The throwaway host namespace everything of this target lives in (for the script's leftover check). */
+    String hostNamespace();
+
     /** The address the server answers on (the network's gateway), port 53. */
     InetAddress server();
 
