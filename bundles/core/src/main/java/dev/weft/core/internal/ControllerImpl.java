@@ -13,11 +13,13 @@ import dev.weft.core.internal.ports.BoundPorts;
 import dev.weft.core.internal.ports.HostPorts;
 import dev.weft.core.internal.ports.PortProxy;
 import dev.weft.core.internal.ports.RelayMapper;
+import dev.weft.core.internal.store.EndpointRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.core.internal.store.State;
 import dev.weft.core.internal.store.Store;
 import dev.weft.spi.ControllerListener;
+import dev.weft.spi.NameService;
 import dev.weft.spi.DeferredPolicy;
 import dev.weft.spi.DeferredWork;
 import dev.weft.spi.DriverContext;
@@ -61,7 +63,8 @@ public final class ControllerImpl implements Controller {
     /** Every deferred-work queue, core's and the drivers'. */
     private final Background background;
     private final SandboxReaper reaper;
-    private final Path hostResolvConf;
+    /** Sandboxes' resolv.conf and hosts files, and the name service they name. */
+    private final ResolverFiles files;
 
     /**
      * @param ipams the IPAM drivers: the built-in ones added already, others following the
@@ -75,7 +78,6 @@ public final class ControllerImpl implements Controller {
     ControllerImpl(HostSystem system, Store store, IpamRegistry ipams, DriverRegistry drivers, Path etcNetns,
                    Path hostResolvConf, Events events) {
         this.events = events;
-        this.hostResolvConf = hostResolvConf;
         this.inventory = new Inventory(store);
         this.drivers = drivers;
         this.ipams = ipams;
@@ -90,13 +92,14 @@ public final class ControllerImpl implements Controller {
         // the relay holds what it can serve ([::1] and other IPv6 clients), bound sockets the rest
         this.hostPorts = new HostPorts(List.of(relay, new BoundPorts(system::reservePort)));
         this.portMappers = Map.of(PortMapper.RELAY, relay);
-        this.views = new Views(inventory, drivers, ipams, this::scopeOf);
+        this.files = new ResolverFiles(inventory, etcNetns, hostResolvConf);
+        this.views = new Views(inventory, drivers, ipams, this::scopeOf, files::nameService);
         this.networks = new Networks(inventory, drivers, ipams, events, views);
         this.background = new Background(activity::quietMillis);
         SandboxReaper reaper = new SandboxReaper(system, background, new SandboxReaper.Steps() {
             @Override
             public void removeResolvConf(String sandbox) {
-                sandboxes.removeResolvConf(sandbox);
+                files.remove(sandbox);
             }
 
             @Override
@@ -106,7 +109,7 @@ public final class ControllerImpl implements Controller {
         });
         this.reaper = reaper;
         this.endpoints = new Endpoints(inventory, drivers, ipams, hostPorts, locks, reaper, background, events, views);
-        this.sandboxes = new Sandboxes(system, inventory, drivers, endpoints, locks, reaper, etcNetns, hostResolvConf);
+        this.sandboxes = new Sandboxes(system, inventory, drivers, endpoints, locks, reaper, files);
         this.leases = new Leases(inventory, ipams);
         this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipams, leases);
     }
@@ -146,11 +149,22 @@ public final class ControllerImpl implements Controller {
                         .map(n -> views.network(n, true)).toList(),
                 () -> views.sandboxes(inventory.sandboxes().stream().filter(s -> s.state() != State.REMOVING).toList(),
                         true));
+        if (listener instanceof NameService service) {
+            // after its snapshot: it serves what sandboxes' resolv.conf will name
+            files.nameService(service);
+            files.refreshAll();
+            LOG.info("name service " + service + " serves names; sandboxes' resolv.conf name it");
+        }
     }
 
-    /** Unsubscribes a listener. */
+    /** Unsubscribes a listener; when it was the name service, sandboxes' resolv.conf go back to the host's resolvers. */
     public void removeListener(ControllerListener listener) {
         events.remove(listener);
+        if (listener instanceof NameService && files.nameService().orElse(null) == listener) {
+            files.nameService(null);
+            files.refreshAll();
+            LOG.info("name service " + listener + " is gone; sandboxes' resolv.conf name the host's resolvers again");
+        }
     }
 
     /** The port mapper core offers drivers under {@code name} ({@link PortMapper#RELAY}), if any. */
@@ -241,14 +255,18 @@ public final class ControllerImpl implements Controller {
     @Override
     public SandboxInfo createSandbox(SandboxSpec spec) {
         try (Activity.Op op = activity.begin()) {
-            return views.sandbox(sandboxes.create(spec));
+            SandboxRecord created = sandboxes.create(spec);
+            files.refreshLinkers(created.name()); // a sandbox others link to by name came
+            return views.sandbox(created);
         }
     }
 
     @Override
     public void removeSandbox(String sandbox, boolean force) {
         try (Activity.Op op = activity.begin()) {
+            String name = inventory.sandbox(sandbox).map(SandboxRecord::name).orElse(sandbox);
             sandboxes.remove(sandbox, force);
+            files.refreshLinkers(name); // links to it leave its linkers' hosts files
         }
     }
 
@@ -275,14 +293,18 @@ public final class ControllerImpl implements Controller {
     @Override
     public EndpointInfo connect(String network, String sandbox, EndpointSpec spec) {
         try (Activity.Op op = activity.begin()) {
-            return views.endpoint(endpoints.connect(network, sandbox, spec)).orElseThrow();
+            EndpointRecord joined = endpoints.connect(network, sandbox, spec);
+            files.refresh(joined.sandbox()); // its resolv.conf names the new network's server, its hosts the address
+            return views.endpoint(joined).orElseThrow();
         }
     }
 
     @Override
     public void disconnect(String network, String sandbox, boolean force) {
         try (Activity.Op op = activity.begin()) {
+            Optional<String> id = inventory.sandbox(sandbox).map(SandboxRecord::id);
             endpoints.disconnect(network, sandbox, force);
+            id.ifPresent(files::refresh);
         }
     }
 
@@ -369,7 +391,7 @@ public final class ControllerImpl implements Controller {
 
     /** The host namespace's resolv.conf ({@link dev.weft.spi.DriverContext#hostResolvConf}). */
     public Path hostResolvConf() {
-        return hostResolvConf;
+        return files.hostResolvConf();
     }
 
     @Override

@@ -90,6 +90,12 @@ final class Endpoints {
         if (s.sharer()) {
             throw sharerHasNoNetworks(s, "connected to network \"" + n.name() + "\"");
         }
+        Names.checkAliases(spec.aliases());
+        if (!spec.aliases().isEmpty() && n.predefined()) {
+            throw new WeftException.InvalidRequest("--alias " + String.join(", ", spec.aliases()) + ": network \""
+                    + n.name() + "\" has no names (as Docker's default networks); aliases are for networks you create "
+                    + "(network:create), or use --link on the default bridge network");
+        }
         // which networks a sandbox may be on together follows from the drivers' sandbox modes
         boolean hostNet = n.mode() == SandboxMode.HOST_NAMESPACE;
         if (s.mode() == SandboxInfo.Mode.HOST && !hostNet) {

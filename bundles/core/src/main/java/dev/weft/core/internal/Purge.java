@@ -154,6 +154,7 @@ public final class Purge {
             if (hostThere) {
                 removeLinks(kernel, "weft:" + instance + ":");
                 removeTables(kernel, get("nftTable"));
+                removeTables(kernel, get("nftTable") + "_dns"); // the name server's guard (bundle dev.weft.dns)
             }
         }
         if (failed > 0) {

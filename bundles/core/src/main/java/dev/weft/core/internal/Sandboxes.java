@@ -32,19 +32,17 @@ final class Sandboxes {
     private final DriverRegistry drivers;
     private final Endpoints endpoints;
     private final Locks locks;
-    private final Path etcNetns;
-    private final Path hostResolvConf;
+    private final ResolverFiles files;
     private final SandboxReaper reaper;
 
     Sandboxes(HostSystem system, Inventory inventory, DriverRegistry drivers, Endpoints endpoints, Locks locks,
-              SandboxReaper reaper, Path etcNetns, Path hostResolvConf) {
+              SandboxReaper reaper, ResolverFiles files) {
         this.system = system;
         this.inventory = inventory;
         this.drivers = drivers;
         this.endpoints = endpoints;
         this.locks = locks;
-        this.etcNetns = etcNetns;
-        this.hostResolvConf = hostResolvConf;
+        this.files = files;
         this.reaper = reaper;
     }
 
@@ -69,6 +67,7 @@ final class Sandboxes {
             throw new WeftException.InvalidRequest("--netns and --network " + n.name() + " exclude each other: a sandbox on "
                     + "network \"" + n.name() + "\" is the host's namespace");
         }
+        checkNames(spec, n);
         try (DriverRegistry.Handle h = drivers.forNetwork(n.driver(), n.driverBundle())
                 .orElseThrow(() -> Networks.unavailable(n))) {
             SandboxRecord draft = new SandboxRecord("", spec.name(), Path.of(""), 0, 0, mode, State.CREATING,
@@ -83,7 +82,7 @@ final class Sandboxes {
             default -> system.namespaceDirectory().resolve(spec.name());
         };
         SandboxRecord record = new SandboxRecord(id, spec.name(), nsPath, 0, 0, mode, State.CREATING,
-                Instant.now(), List.of(), null).withNetworkMode(n.name());
+                Instant.now(), List.of(), null).withNetworkMode(n.name()).withNames(spec.hostname(), spec.dns(), spec.links());
         Rollback rollback = new Rollback();
         try {
             inventory.addSandbox(record);
@@ -101,10 +100,11 @@ final class Sandboxes {
             record = record.withNamespace(ns);
             inventory.updateSandbox(record);
             if (mode == SandboxInfo.Mode.CREATED) { // its loopback is up already (HostSystem.createNamespace)
-                writeResolvConf(spec.name());
                 rollback.add(() -> removeResolvConf(spec.name()));
             }
             endpoints.connect(n.id(), id, spec.endpoint());
+            // after the join: the name service knows its names, and its resolv.conf can name it
+            files.write(inventory.requireSandbox(id));
             // READY only once its first network is joined: a crash before leaves a CREATING record
             // that reconcile removes whole
             inventory.updateSandbox(inventory.requireSandbox(id).withState(State.READY));
@@ -114,6 +114,52 @@ final class Sandboxes {
         } catch (RuntimeException e) {
             rollback.run(e);
             throw Networks.translate(e, "create sandbox \"" + spec.name() + "\"");
+        }
+    }
+
+    /**
+     * The sandbox's own names and resolver settings, checked before anything is made:
+     * {@code --hostname} a host name; {@code --dns} servers that can answer (not a wildcard or
+     * multicast address); {@code --link} only on the default network (a user network resolves its
+     * sandboxes' names), each to a sandbox there, none twice.
+     */
+    private void checkNames(SandboxSpec spec, NetworkRecord n) {
+        Names.checkHostname(spec.hostname());
+        for (java.net.InetAddress a : spec.dns().servers()) {
+            if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                throw new WeftException.InvalidRequest("--dns " + dev.weft.net.IpAddresses.format(a) + " is not a name "
+                        + "server's address: give the unicast address of a server, e.g. 192.0.2.53 or 2001:db8::53");
+            }
+        }
+        if (spec.links().isEmpty()) {
+            return;
+        }
+        if (!(n.predefined() && n.sandboxDefault())) {
+            throw new WeftException.InvalidRequest("--link " + spec.links().get(0) + ": links are for the default network "
+                    + "(\"bridge\"), and this sandbox goes on \"" + n.name() + "\""
+                    + (n.predefined() ? "" : ", where sandboxes resolve each other by name already (give --alias for "
+                    + "another name)"));
+        }
+        java.util.Set<String> aliases = new java.util.HashSet<>();
+        for (dev.weft.api.SandboxLink link : spec.links()) {
+            if (!Names.isDnsName(link.alias())) {
+                throw new WeftException.InvalidRequest("--link " + link + ": \"" + link.alias() + "\" is not a name a "
+                        + "hosts file can hold: use labels of letters, digits, '-' and '_', separated by '.'");
+            }
+            if (link.sandbox().equals(spec.name())) {
+                throw new WeftException.InvalidRequest("--link " + link + ": a sandbox cannot link to itself");
+            }
+            SandboxRecord t = inventory.sandbox(link.sandbox()).filter(x -> x.name().equals(link.sandbox()))
+                    .orElseThrow(() -> new WeftException.NotFound("--link " + link + ": no sandbox \"" + link.sandbox()
+                            + "\" (see sandbox:list)"));
+            if (t.state() != State.READY || inventory.endpoint(n.id(), t.id()).isEmpty()) {
+                throw new WeftException.InvalidRequest("--link " + link + ": sandbox \"" + t.name() + "\" is not on "
+                        + "network \"" + n.name() + "\"; a link reaches a sandbox on the same default network");
+            }
+            if (!aliases.add(link.alias().toLowerCase(java.util.Locale.ROOT))) {
+                throw new WeftException.InvalidRequest("--link " + link + ": the name \"" + link.alias() + "\" is given "
+                        + "twice: give each link a name of its own");
+            }
         }
     }
 
@@ -176,7 +222,7 @@ final class Sandboxes {
                     NetNamespace ns = system.bindNamespace(spec.name(), fresh.netns());
                     rollback.add(() -> system.deleteNamespace(spec.name()));
                     CrashPoints.reach("sandbox-namespace-made");
-                    copyEtcNetns(fresh.name(), spec.name());
+                    files.copy(fresh.name(), spec.name());
                     rollback.add(() -> removeResolvConf(spec.name()));
                     inventory.updateSandbox(record.withNamespace(ns).withState(State.READY));
                     rollback.commit();
@@ -239,6 +285,21 @@ final class Sandboxes {
         }
         if (e.gwPriority() != 0) {
             refused.add("--gw-priority");
+        }
+        if (spec.hostname() != null) {
+            refused.add("--hostname");
+        }
+        if (!spec.dns().servers().isEmpty()) {
+            refused.add("--dns");
+        }
+        if (!spec.dns().search().isEmpty()) {
+            refused.add("--dns-search");
+        }
+        if (!spec.dns().options().isEmpty()) {
+            refused.add("--dns-option");
+        }
+        if (!spec.links().isEmpty()) {
+            refused.add("--link");
         }
         if (!refused.isEmpty()) {
             throw new WeftException.InvalidRequest("--network " + reference + " and " + String.join(", ", refused)
@@ -381,131 +442,14 @@ final class Sandboxes {
         reaper.close();
     }
 
-    /**
-     * {@code /etc/netns/NAME/resolv.conf}: the host's resolvers without loopback ones (they would
-     * point into the sandbox itself), so {@code ip netns exec NAME} resolves names. Not written
-     * when that is exactly the host's /etc/resolv.conf, which {@code ip netns exec} uses anyway.
-     */
-    private void writeResolvConf(String name) {
-        SandboxResolvConf content = sandboxResolvConf();
-        if (content.lines() == null) {
-            // `ip netns exec` falls back to /etc/resolv.conf, which is then just right: no file
-            // to write now and none to delete later (a delete waits for the disk's discard)
-            return;
-        }
-        try {
-            Path dir = etcNetns.resolve(name);
-            Files.createDirectories(dir);
-            Files.write(dir.resolve("resolv.conf"), content.lines(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new WeftException.Failed("cannot write " + etcNetns.resolve(name).resolve("resolv.conf") + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /** What sandboxes get, from the host's file: null lines when they need no file of their own. */
-    private record SandboxResolvConf(long modified, long size, List<String> lines) {}
-
-    private volatile SandboxResolvConf resolvConf;
-
-    /** The host's resolv.conf filtered, read again only when the file changed (a stat, not a read). */
-    private SandboxResolvConf sandboxResolvConf() {
-        long modified = -1, size = -1;
-        try {
-            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(hostResolvConf,
-                    java.nio.file.attribute.BasicFileAttributes.class);
-            modified = a.lastModifiedTime().toMillis();
-            size = a.size();
-        } catch (IOException e) {
-            // unreadable: sandboxes get an empty file
-        }
-        SandboxResolvConf cached = resolvConf;
-        if (cached != null && cached.modified() == modified && cached.size() == size && modified >= 0) {
-            return cached;
-        }
-        List<String> lines = new ArrayList<>();
-        boolean filtered = false;
-        try {
-            if (Files.isReadable(hostResolvConf)) {
-                for (String line : Files.readAllLines(hostResolvConf, StandardCharsets.UTF_8)) {
-                    String t = line.trim();
-                    if (t.startsWith("nameserver")) {
-                        String[] f = t.split("\\s+");
-                        if (f.length < 2 || f[1].startsWith("127.") || f[1].equals("::1")) {
-                            filtered = true;
-                            continue;
-                        }
-                    }
-                    lines.add(line);
-                }
-            }
-        } catch (IOException e) {
-            throw new WeftException.Failed("cannot read " + hostResolvConf + ": " + e.getMessage(), e);
-        }
-        SandboxResolvConf fresh = new SandboxResolvConf(modified, size,
-                !filtered && isEtcResolvConf(hostResolvConf) ? null : List.copyOf(lines));
-        resolvConf = fresh;
-        return fresh;
-    }
-
-    private static boolean isEtcResolvConf(Path p) {
-        try {
-            Path etc = Path.of("/etc/resolv.conf");
-            return Files.exists(etc) && Files.isSameFile(p, etc);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * A sharer's {@code /etc/netns/NAME/}: a copy of the files of the sandbox whose namespace it
-     * shares ({@code resolv.conf}, {@code hosts}), as Docker gives a {@code container:} container
-     * those of the other container; none when that one has none (it uses the host's).
-     */
-    private void copyEtcNetns(String from, String to) {
-        Path source = etcNetns.resolve(from);
-        try {
-            for (String file : ETC_NETNS_FILES) {
-                if (Files.isRegularFile(source.resolve(file))) {
-                    Path dir = Files.createDirectories(etcNetns.resolve(to));
-                    Files.copy(source.resolve(file), dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new WeftException.Failed("cannot copy " + source + " to " + etcNetns.resolve(to) + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The files of {@code /etc/netns/NAME/} that are Weft's: what it writes for a sandbox and copies for a sharer. */
-    private static final List<String> ETC_NETNS_FILES = List.of("resolv.conf", "hosts");
-
     void removeResolvConf(String name) {
-        Path dir = etcNetns.resolve(name);
-        try {
-            for (String file : ETC_NETNS_FILES) {
-                Files.deleteIfExists(dir.resolve(file));
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            LOG.warning("cannot remove " + dir + ": " + e.getMessage());
-        }
+        files.remove(name);
     }
 
     /** The resolver files of a sandbox ({@link dev.weft.api.Controller#resolverFiles}). */
     java.util.Map<String, String> resolverFiles(String nameOrId) {
-        SandboxRecord r = inventory.sandbox(nameOrId).orElseThrow(() -> new WeftException.NotFound(
-                "no such sandbox: " + nameOrId));
-        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
-        for (String file : ETC_NETNS_FILES) {
-            Path p = etcNetns.resolve(r.name()).resolve(file);
-            try {
-                if (Files.isRegularFile(p)) {
-                    files.put(file, Files.readString(p));
-                }
-            } catch (IOException e) {
-                throw new WeftException.Failed("cannot read " + p + ": " + e.getMessage(), e);
-            }
-        }
-        return files;
+        SandboxRecord r = inventory.sandbox(nameOrId).filter(x -> x.state() != State.REMOVING)
+                .orElseThrow(() -> new WeftException.NotFound("no such sandbox: " + nameOrId));
+        return files.contents(r);
     }
 }

@@ -24,9 +24,12 @@ final class Views {
     private final DriverRegistry drivers;
     private final IpamRegistry ipams;
     private final java.util.function.Function<String, String> scopeOf;
+    private final java.util.function.Supplier<Optional<dev.weft.spi.NameService>> names;
 
     Views(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams,
-          java.util.function.Function<String, String> scopeOf) {
+          java.util.function.Function<String, String> scopeOf,
+          java.util.function.Supplier<Optional<dev.weft.spi.NameService>> names) {
+        this.names = names;
         this.inventory = inventory;
         this.drivers = drivers;
         this.ipams = ipams;
@@ -86,8 +89,26 @@ final class Views {
      * The driver's remarks about the network ({@link dev.weft.spi.NetworkDriver#remarks}); none when
      * the driver is not here or fails (logged).
      */
-    @SuppressWarnings("unchecked")
     private Map<String, String> remarks(NetworkRecord n) {
+        Map<String, String> remarks = driverRemarks(n);
+        Optional<String> served = names.get().flatMap(service -> {
+            try {
+                return service.remark(n.id());
+            } catch (RuntimeException e) {
+                LOG.fine("network " + n.name() + ": no remark from the name service: " + e.getMessage());
+                return Optional.empty();
+            }
+        });
+        if (served.isEmpty()) {
+            return remarks;
+        }
+        Map<String, String> all = new LinkedHashMap<>(remarks);
+        all.put("NameResolution", served.get());
+        return all;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, String> driverRemarks(NetworkRecord n) {
         Optional<DriverRegistry.Handle> held = drivers.forNetwork(n.driver(), n.driverBundle());
         if (held.isEmpty()) {
             return Map.of();
@@ -123,7 +144,8 @@ final class Views {
         String mode = s.sharer()
                 ? s.shareDriver() + ":" + inventory.sandbox(s.sharedWith()).map(SandboxRecord::name).orElse(s.sharedWith())
                 : s.networkMode() != null ? s.networkMode() : eps.isEmpty() ? "" : eps.get(0).network();
-        return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps, mode, sharedBy);
+        return new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(), eps, mode, sharedBy,
+                s.hostnameOrName(), s.dnsSettings(), s.linkList());
     }
 
     Optional<EndpointInfo> endpoint(EndpointRecord e) {
@@ -135,6 +157,23 @@ final class Views {
         EndpointConfig c = e.config(n.get()); // its default-route flags only where it can give them
         return Optional.of(new EndpointInfo(e.id(), n.get().name(), e.network(), s.get().name(), e.sandbox(),
                 e.interfaceName(), c.mac(), c.ipv4(), c.ipv6(), e.aliases(), e.ports(), e.gwPriority(),
-                c.defaultRoute4(), c.defaultRoute6(), e.options()));
+                c.defaultRoute4(), c.defaultRoute6(), e.options(), dnsNames(n.get(), s.get(), e)));
+    }
+
+    /**
+     * Docker's {@code DNSNames} of an endpoint: the sandbox's name, the endpoint's aliases, the
+     * sandbox id's first 12 characters and its hostname, each once; none on a predefined network
+     * (Docker's default networks have no names).
+     */
+    static List<String> dnsNames(NetworkRecord n, SandboxRecord s, EndpointRecord e) {
+        if (n.predefined()) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.add(s.name());
+        names.addAll(e.aliases());
+        names.add(s.id().substring(0, Math.min(12, s.id().length())));
+        names.add(s.hostnameOrName());
+        return List.copyOf(names);
     }
 }

@@ -58,7 +58,7 @@ final class IpamFixture implements AutoCloseable {
         ipams.addBuiltIns("0.1.0", new DefaultIpam(DefaultPool.defaults(), IpPrefix.parse("fd42:9:9::/48"), p -> false),
                 new NullIpam());
         Events events = new Events();
-        views = new Views(inventory, drivers, ipams, d -> "local");
+        views = new Views(inventory, drivers, ipams, d -> "local", java.util.Optional::empty);
         networks = new Networks(inventory, drivers, ipams, events, views);
         Background background = new Background(() -> Long.MAX_VALUE);
         SandboxReaper reaper = new SandboxReaper(null, background, new SandboxReaper.Steps() {

@@ -17,7 +17,9 @@ import java.util.TreeMap;
  * {@code IPRange}, {@code Gateway} and {@code AuxiliaryAddresses} are left out when not set
  * ({@code omitempty}), while an endpoint's {@code MacAddress}/{@code IPv4Address}/{@code IPv6Address}
  * are "" when it has none; a container also shows its {@code GwPriority} on the network (Docker
- * shows it in the container's {@code EndpointSettings}). Fields Docker only fills for swarm networks ({@code Peers},
+ * shows it in the container's {@code EndpointSettings}), and its {@code Aliases} and {@code DNSNames} there
+ * (the names other sandboxes of the network resolve it by; empty on networks without names, e.g. the
+ * predefined {@code bridge}), as Docker shows them in a container's {@code NetworkSettings.Networks}. Fields Docker only fills for swarm networks ({@code Peers},
  * {@code Services}) are left out as Docker leaves them out for local ones. {@code Status} (Docker 29)
  * follows {@code Containers} when the network's IPAM driver counts its subnets, and is left out when it
  * cannot (no subnets, the {@code null} IPAM driver, a driver without the capability). Weft's
@@ -122,6 +124,12 @@ final class NetworkJson {
             c.addProperty("IPv4Address", Json.string(e.ipv4()));
             c.addProperty("IPv6Address", Json.string(e.ipv6()));
             c.addProperty("GwPriority", e.gwPriority());
+            JsonArray aliases = new JsonArray();
+            e.aliases().forEach(aliases::add);
+            c.add("Aliases", aliases);
+            JsonArray dnsNames = new JsonArray();
+            e.dnsNames().forEach(dnsNames::add);
+            c.add("DNSNames", dnsNames);
             byId.put(e.sandboxId(), c);
         }
         JsonObject o = new JsonObject();

@@ -2,6 +2,7 @@ package dev.weft.shell.internal;
 
 import dev.weft.api.EndpointSpec;
 import dev.weft.api.PortSpec;
+import dev.weft.api.SandboxLink;
 import dev.weft.api.WeftException;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
@@ -84,6 +85,84 @@ final class OptionValues {
                     : "not an IPv6 address (use --ip for IPv4); expected an IPv6 address like fd00:1::2");
         }
         return a;
+    }
+
+    static final String DNS_FORMAT = "expected IPv4 like 192.0.2.53 or IPv6 like 2001:db8::53 "
+            + "('fe80::1%eth0', single-quoted, for a link-local one)";
+
+    /**
+     * A name server ({@code --dns}, Docker's): an IPv4 or IPv6 literal; an IPv6 one may carry a
+     * scope after {@code %}, an interface name ({@code fe80::1%eth0}, an interface this host has)
+     * or a numeric scope id ({@code fe80::1%2}). Never resolved as a host name.
+     */
+    static InetAddress dnsServer(String option, String text) {
+        String value = text == null ? "" : text.trim();
+        int percent = value.indexOf('%');
+        String addressPart = percent < 0 ? value : value.substring(0, percent);
+        InetAddress a = IpAddresses.tryParse(addressPart);
+        if (a == null) {
+            throw invalid(option, text, "not an IP address; " + DNS_FORMAT);
+        }
+        if (percent < 0) {
+            return a;
+        }
+        String scope = value.substring(percent + 1);
+        if (!(a instanceof Inet6Address)) {
+            throw invalid(option, text, "only an IPv6 address takes a %SCOPE; " + DNS_FORMAT);
+        }
+        if (scope.isEmpty()) {
+            throw invalid(option, text, "the scope after % is empty: give an interface name or a numeric scope id; "
+                    + DNS_FORMAT);
+        }
+        try {
+            if (scope.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (scope.length() > 9) {
+                    throw invalid(option, text, "scope id " + scope + " is too large");
+                }
+                return Inet6Address.getByAddress(null, a.getAddress(), Integer.parseInt(scope));
+            }
+            java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(scope);
+            if (nic == null) {
+                throw invalid(option, text, "this host has no interface \"" + scope
+                        + "\" for the scope: give an interface it has or a numeric scope id like fe80::1%2");
+            }
+            return Inet6Address.getByAddress(null, a.getAddress(), nic);
+        } catch (java.net.UnknownHostException | java.net.SocketException e) {
+            throw invalid(option, text, "the scope \"" + scope + "\" cannot be used (" + e.getMessage() + "); "
+                    + DNS_FORMAT);
+        }
+    }
+
+    /** {@code --dns} given several times, in the order given. */
+    static List<InetAddress> dnsServers(String option, List<String> texts) {
+        List<InetAddress> out = new ArrayList<>();
+        for (String text : orEmpty(texts)) {
+            out.add(dnsServer(option, text));
+        }
+        return out;
+    }
+
+    /** A name server as {@code --dns} takes it: the literal, with {@code %SCOPE} when it has one. */
+    static String formatDnsServer(InetAddress a) {
+        String text = IpAddresses.format(a);
+        if (a instanceof Inet6Address v6) {
+            if (v6.getScopedInterface() != null) {
+                return text + "%" + v6.getScopedInterface().getName();
+            }
+            if (v6.getScopeId() != 0) {
+                return text + "%" + v6.getScopeId();
+            }
+        }
+        return text;
+    }
+
+    /** {@code --link NAME[:ALIAS]} given several times ({@link SandboxLink#parse} names a bad value). */
+    static List<SandboxLink> links(List<String> texts) {
+        List<SandboxLink> out = new ArrayList<>();
+        for (String text : orEmpty(texts)) {
+            out.add(SandboxLink.parse(text == null ? null : text.trim()));
+        }
+        return out;
     }
 
     /**

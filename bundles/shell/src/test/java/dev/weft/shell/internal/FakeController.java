@@ -35,6 +35,8 @@ class FakeController implements Controller {
     NetworkSpec networkSpec;
     SandboxSpec sandboxSpec;
     EndpointSpec endpointSpec;
+    /** What {@link #resolverFiles} answers, by sandbox name (none: no files). */
+    final Map<String, Map<String, String>> resolverFiles = new HashMap<>();
 
     /** Calls naming {@code name} throw {@code e}. */
     FakeController failOn(String name, RuntimeException e) {
@@ -93,7 +95,8 @@ class FakeController implements Controller {
         call("createSandbox", spec.name());
         sandboxSpec = spec;
         return new SandboxInfo(hexId('c'), spec.name(), java.nio.file.Path.of("/run/netns", spec.name()),
-                SandboxInfo.Mode.CREATED, CREATED, List.of());
+                SandboxInfo.Mode.CREATED, CREATED, List.of(), spec.network(), List.of(), spec.hostname(), spec.dns(),
+                spec.links());
     }
 
     @Override
@@ -168,6 +171,7 @@ class FakeController implements Controller {
 
     @Override
     public Map<String, String> resolverFiles(String sandbox) {
-        return Map.of();
+        call("resolverFiles", sandbox);
+        return resolverFiles.getOrDefault(sandbox, Map.of());
     }
 }

@@ -73,8 +73,8 @@ class InspectNetworkTest {
         JsonObject containers = n.getAsJsonObject("Containers");
         assertEquals(List.of(Fixtures.SANDBOX_ID), new ArrayList<>(containers.keySet()));
         JsonObject c = containers.getAsJsonObject(Fixtures.SANDBOX_ID);
-        assertEquals(List.of("Name", "EndpointID", "MacAddress", "IPv4Address", "IPv6Address", "GwPriority"),
-                new ArrayList<>(c.keySet()));
+        assertEquals(List.of("Name", "EndpointID", "MacAddress", "IPv4Address", "IPv6Address", "GwPriority", "Aliases",
+                "DNSNames"), new ArrayList<>(c.keySet()));
         assertEquals(10, c.get("GwPriority").getAsInt());
         assertEquals("web", c.get("Name").getAsString());
         assertEquals(Fixtures.ENDPOINT_ID, c.get("EndpointID").getAsString());

@@ -80,6 +80,26 @@ class KarafSessionTest {
     }
 
     @Test
+    void createParsesTheNameOptionsAsDockerRunWritesThem() throws Exception {
+        String printed = execute("sandbox:create --hostname web1 --dns 192.0.2.53 --dns 2001:db8::53 --dns 'fe80::1%7'"
+                + " --dns-search example.com --dns-search corp.example --dns-option ndots:2 --dns-option edns0"
+                + " --link db:database --link cache web");
+        assertEquals(FakeController.hexId('c') + "\n", printed);
+        assertEquals("web1", controller.sandboxSpec.hostname());
+        assertEquals(List.of("192.0.2.53", "2001:db8::53", "fe80::1%7"),
+                controller.sandboxSpec.dns().servers().stream().map(OptionValues::formatDnsServer).toList());
+        assertEquals(List.of("example.com", "corp.example"), controller.sandboxSpec.dns().search());
+        assertEquals(List.of("ndots:2", "edns0"), controller.sandboxSpec.dns().options());
+        assertEquals(List.of(new dev.weft.api.SandboxLink("db", "database"), new dev.weft.api.SandboxLink("cache", "cache")),
+                controller.sandboxSpec.links());
+
+        CommandException e = assertThrows(CommandException.class, () -> execute("sandbox:create --dns x other"));
+        assertEquals("--dns x: not an IP address; expected IPv4 like 192.0.2.53 or IPv6 like 2001:db8::53 "
+                + "('fe80::1%eth0', single-quoted, for a link-local one)", e.getMessage());
+        assertEquals(List.of("createSandbox web"), controller.calls);
+    }
+
+    @Test
     void ipv4TakesFalseAsDockersFlagDoesAndIsOnWithoutIt() throws Exception {
         execute("network:create --ipv4=false --ipv6 six");
         assertFalse(controller.networkSpec.ipv4());

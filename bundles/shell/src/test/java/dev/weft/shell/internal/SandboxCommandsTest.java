@@ -209,8 +209,8 @@ class SandboxCommandsTest {
         c.sandboxes = List.of("web");
         JsonArray array = JsonParser.parseString(Commands.run(c)).getAsJsonArray();
         JsonObject s = array.get(0).getAsJsonObject();
-        assertEquals(List.of("Id", "Name", "Namespace", "Mode", "Created", "NetworkMode", "SharedBy", "Endpoints"),
-                new ArrayList<>(s.keySet()));
+        assertEquals(List.of("Id", "Name", "Hostname", "Namespace", "Mode", "Created", "NetworkMode", "SharedBy", "Dns",
+                "DnsSearch", "DnsOptions", "Links", "Endpoints", "ResolvConf", "Hosts"), new ArrayList<>(s.keySet()));
         assertEquals("blue", s.get("NetworkMode").getAsString(), "Docker's HostConfig.NetworkMode: its first network");
         assertEquals(Fixtures.SANDBOX_ID, s.get("Id").getAsString());
         assertEquals("web", s.get("Name").getAsString());
@@ -219,7 +219,7 @@ class SandboxCommandsTest {
         assertEquals("2026-11-22T10:15:30.123456789Z", s.get("Created").getAsString());
         JsonObject e = s.getAsJsonArray("Endpoints").get(0).getAsJsonObject();
         assertEquals(List.of("Network", "NetworkID", "EndpointID", "Interface", "MacAddress", "IPv4Address", "IPv6Address",
-                "Aliases", "GwPriority", "DriverOpts", "DefaultRoutes", "Ports"), new ArrayList<>(e.keySet()));
+                "Aliases", "DNSNames", "GwPriority", "DriverOpts", "DefaultRoutes", "Ports"), new ArrayList<>(e.keySet()));
         assertEquals(JsonParser.parseString("{\"com.docker.network.endpoint.ifname\":\"web0\"}"), e.get("DriverOpts"));
         assertEquals(10, e.get("GwPriority").getAsInt());
         assertEquals(JsonParser.parseString("[\"IPv4\"]"), e.get("DefaultRoutes"), "IPv6's is another endpoint's");

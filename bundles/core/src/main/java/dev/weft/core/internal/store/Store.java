@@ -59,9 +59,28 @@ public final class Store {
             .registerTypeAdapter(MacAddress.class, text(MacAddress::toString, MacAddress::parse))
             .registerTypeAdapter(PoolId.class, text(PoolId::value, PoolId::parse))
             // hierarchies: the values are Inet4Address/Inet6Address and the platform's Path
-            .registerTypeHierarchyAdapter(InetAddress.class, text(IpAddresses::format, IpAddresses::parse))
+            .registerTypeHierarchyAdapter(InetAddress.class, text(Store::formatScoped, Store::parseScoped))
             .registerTypeHierarchyAdapter(Path.class, text(Path::toString, Path::of))
             .create();
+
+    /** An address as text, a link-local IPv6 one with its numeric scope ({@code fe80::1%2}). */
+    static String formatScoped(InetAddress a) {
+        return a instanceof java.net.Inet6Address v6 && v6.getScopeId() != 0
+                ? IpAddresses.format(a) + "%" + v6.getScopeId() : IpAddresses.format(a);
+    }
+
+    static InetAddress parseScoped(String text) {
+        int pct = text.indexOf('%');
+        if (pct < 0) {
+            return IpAddresses.parse(text);
+        }
+        try {
+            return java.net.Inet6Address.getByAddress(null, IpAddresses.parse(text.substring(0, pct)).getAddress(),
+                    Integer.parseInt(text.substring(pct + 1)));
+        } catch (java.net.UnknownHostException | NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a scoped IPv6 address", e);
+        }
+    }
 
     /** A value kept in the files as one JSON string: printed by {@code print}, parsed by {@code parse}. */
     private static <T> TypeAdapter<T> text(Function<T, String> print, Function<String, T> parse) {
