@@ -67,11 +67,11 @@ public final class DnsBench {
         json.put("targets", results);
         try {
             targets.add(new AardvarkTarget(work));
-            DnsTarget weft = DnsWeft.open(work);
-            if (weft != null) {
-                targets.add(0, weft);
-            } else {
-                json.put("weft_missing", DnsWeft.whyMissing());
+            try {
+                targets.add(0, DnsWeft.open(work));
+            } catch (Exception e) {
+                e.printStackTrace();
+                json.put("weft_missing", "Weft's runtime with its DNS server did not start: " + e);
             }
             for (DnsTarget t : targets) {
                 Files.writeString(work.resolve("hosts.txt"), t.hostNamespace() + "\n", java.nio.file.StandardOpenOption.CREATE,
