@@ -72,8 +72,10 @@ cleanup() {
     "$root/weft" purge >/dev/null 2>&1 || true
   fi
   ip netns del "$hostns" 2>/dev/null || true
+  local ns
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^wbd$id-" || true); do ip netns del "$ns" 2>/dev/null || true; done
   if [[ -f $work/hosts.txt ]]; then
-    local h ns
+    local h
     while read -r h; do
       for ns in $(ip netns list | awk '{print $1}' | grep -E "^$h(-|$)" || true); do ip netns del "$ns" 2>/dev/null || true; done
     done < "$work/hosts.txt"
@@ -92,8 +94,58 @@ wait "$java_pid" || failures="$failures DnsBench (exit $?);"
 java_pid=""
 stop_aardvark
 
-# --- 2. through ./weft (private instance), when the distribution has the weft-dns feature
-echo '{"skipped": "the distribution has no weft-dns feature in this checkout"}' > "$work/cli.json"
+# --- 2. through ./weft: a private instance on a throwaway host namespace whose resolv.conf
+#     (WEFT_ETC_NETNS_DIR/<host>/resolv.conf, read as `ip netns exec` would) names 127.0.0.53; the
+#     distribution must have the weft-dns feature: WEFT_DNS_DISTRIBUTION=path/to/weft-*.tar.gz, or
+#     this checkout's distribution/target/weft-*.tar.gz when it is newer than the sources (this
+#     script does not build it: `mvn -B -q -o -DskipTests package -pl distribution -am` does)
+dist=${WEFT_DNS_DISTRIBUTION:-}
+why_no_cli=""
+if [[ -z $dist ]]; then
+  dist=$(ls distribution/target/weft-*.tar.gz 2>/dev/null | head -1 || true)
+  if [[ -z $dist ]]; then
+    why_no_cli="no distribution/target/weft-*.tar.gz in this checkout (and no WEFT_DNS_DISTRIBUTION)"
+  elif [[ -n $(find pom.xml bundles/*/pom.xml bundles/*/src karaf-feature/pom.xml karaf-feature/src distribution/pom.xml \
+                 distribution/src -newer "$dist" -type f -print -quit 2>/dev/null) ]]; then
+    why_no_cli="$dist is older than the sources"
+  fi
+fi
+if [[ -z $why_no_cli ]] && ! tar tzf "$dist" 2>/dev/null | grep -q '/dns-[0-9].*\.jar$'; then
+  why_no_cli="$dist has no dns bundle (feature weft-dns)"
+fi
+cli_part() {
+  export WEFT_DISTRIBUTION=$dist
+  ip netns add "$hostns" && ip -n "$hostns" link set lo up || return 1
+  mkdir -p "$WEFT_ETC_NETNS_DIR/$hostns" && echo "nameserver 127.0.0.53" > "$WEFT_ETC_NETNS_DIR/$hostns/resolv.conf" || return 1
+  cli_started=1
+  "$root/weft" start >&2 || return 1
+  local waited drivers=""
+  for ((waited = 0; waited < 30; waited++)); do
+    drivers=$("$root/weft" driver:list 2>/dev/null || true)
+    grep -q '^bridge ' <<< "$drivers" && break
+    sleep 1
+  done
+  "$root/weft" network:create --subnet 10.91.0.0/16 --gateway 10.91.0.1 dnsnet >/dev/null || return 1
+  java -cp "$CP" dev.weft.bench.DnsCli "$work/cli.json" "$root/weft" dnsnet 10.91.0.1 "wbd$id" "$N" "$LAT" "$WARMUP" \
+    "$QPS_SECONDS" "$QPS_ROUNDS" "$ROUNDS" "$CLIENTS" "$INFLIGHT" >&2 &
+  java_pid=$!
+  local rc=0
+  wait "$java_pid" || rc=$?
+  java_pid=""
+  "$root/weft" network:rm dnsnet >/dev/null 2>&1 || true
+  "$root/weft" stop >&2 || true
+  return $rc
+}
+if [[ -n $why_no_cli ]]; then
+  log "=== through ./weft: skipped: $why_no_cli"
+  printf '{"skipped": "%s"}\n' "$why_no_cli" > "$work/cli.json"
+else
+  log "=== through ./weft (private instance bench$id on $hostns, $dist)"
+  cli_part || failures="$failures ./weft part;"
+  "$root/weft" purge >/dev/null 2>&1 || true
+  cli_started=0
+  ip netns del "$hostns" 2>/dev/null || true
+fi
 
 # --- what is left behind (only what this run makes: its wt-<id> and wbd-<id> namespaces, its
 #     aardvark-dns, its table in the host namespace if any)
@@ -105,7 +157,7 @@ ns=""
 if [[ -f $work/hosts.txt ]]; then
   while read -r h; do ns="$ns$(ip netns list | awk '{print $1}' | grep -E "^$h(-|$)" | tr '\n' ' ' || true)"; done < "$work/hosts.txt"
 fi
-ns="$ns$(ip netns list | awk '{print $1}' | grep -E "^(wbd-$id|bench$id)" | tr '\n' ' ' || true)"
+ns="$ns$(ip netns list | awk '{print $1}' | grep -E "^(wbd-$id|wbd$id-|bench$id)" | tr '\n' ' ' || true)"
 [[ -z $ns ]] || left="$left namespaces: $ns;"
 for p in /proc/[0-9]*; do
   if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$work/netavark"; then left="$left process ${p#/proc/} (aardvark-dns);"; fi

@@ -52,12 +52,12 @@ final class AardvarkTarget implements DnsTarget {
     private final Samples setup = new Samples();
     private final Samples teardown = new Samples();
 
-    AardvarkTarget(Path work) throws IOException {
+    AardvarkTarget(Path work) throws Exception {
         this.config = Files.createDirectories(work.resolve("netavark"));
         TestHost h = TestHost.create();
         try {
-            this.upstream = new DnsUpstream(h);
-        } catch (RuntimeException | Error e) {
+            this.upstream = new DnsUpstream(DnsTarget.Entry.of(h));
+        } catch (Exception | Error e) {
             h.close();
             throw e;
         }
@@ -122,7 +122,7 @@ final class AardvarkTarget implements DnsTarget {
             return null;
         });
         setup.add(System.nanoTime() - t0);
-        return new Member(ns.name(), IpAddresses.parse(ip), ns);
+        return new Member(ns.name(), IpAddresses.parse(ip), DnsTarget.Entry.of(ns));
     }
 
     @Override

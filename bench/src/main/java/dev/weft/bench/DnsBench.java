@@ -2,7 +2,6 @@ package dev.weft.bench;
 
 import com.google.gson.GsonBuilder;
 import dev.weft.net.IpAddresses;
-import dev.weft.testkit.TestNamespace;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +105,7 @@ public final class DnsBench {
                 for (int k = 0; k < targets.size(); k++) {
                     DnsTarget t = targets.get((k + round) % targets.size());
                     List<DnsTarget.Member> m = t.members();
-                    List<TestNamespace> ns = m.subList(0, clients).stream().map(DnsTarget.Member::namespace).toList();
+                    List<DnsTarget.Entry> ns = m.subList(0, clients).stream().map(DnsTarget.Member::namespace).toList();
                     DnsTarget.Member asked = m.get(m.size() - 1);
                     local.computeIfAbsent(t.label(), x -> new ArrayList<>()).add(
                             DnsLoad.throughput(ns, t.server(), asked.name(), asked.address(), inflight, 1, qpsSeconds));
@@ -168,7 +167,7 @@ public final class DnsBench {
     }
 
     /** The median of the rounds' qps, and each round. */
-    private static Map<String, Object> summary(List<Map<String, Object>> rounds) {
+    static Map<String, Object> summary(List<Map<String, Object>> rounds) {
         List<Long> qps = rounds.stream().map(r -> (Long) r.get("qps")).sorted().toList();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("median_qps", qps.size() % 2 == 1 ? qps.get(qps.size() / 2)

@@ -1,6 +1,5 @@
 package dev.weft.bench;
 
-import dev.weft.testkit.TestNamespace;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,7 +28,7 @@ import org.xbill.DNS.Type;
 
 /**
  * The DNS load generator of {@code bench/run-dns.sh}: plain UDP sockets opened by a thread that
- * entered a sandbox namespace (the test kit's {@link TestNamespace#call}), the whole client loop
+ * entered a sandbox namespace ({@link DnsTarget.Entry}: the test kit's, or the kernel layer's runner), the whole client loop
  * running on that thread; queries built and answers parsed with dnsjava's codec. Nothing here
  * knows which server it talks to: the same code measures aardvark-dns and Weft.
  *
@@ -97,9 +96,21 @@ final class DnsLoad {
     }
 
     /** One client, one query at a time: p50/p99 of the round trip, after {@code warmup} unmeasured. */
-    static Map<String, Object> latency(TestNamespace ns, InetAddress server, String name, InetAddress expect,
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> latency(DnsTarget.Entry ns, InetAddress server, String name, InetAddress expect,
             int warmup, int n) {
-        return ns.call(() -> {
+        try {
+            return (Map<String, Object>) ns.call(() -> latencyInside(server, name, expect, warmup, n));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> latencyInside(InetAddress server, String name, InetAddress expect, int warmup, int n)
+            throws Exception {
+        {
             Samples ok = new Samples();
             int timeouts = 0, refused = 0, wrong = 0;
             String sample = "";
@@ -154,7 +165,7 @@ final class DnsLoad {
             m.put("refused", refused);
             m.put("wrong_answers", wrong);
             return m;
-        });
+        }
     }
 
     static String rcodeName(byte[] a, int length) {
@@ -185,7 +196,7 @@ final class DnsLoad {
      * Closed loop: every namespace in {@code clients} runs one client with {@code inflight} queries
      * outstanding; answers received within [start + warmup, start + warmup + seconds) are counted.
      */
-    static Map<String, Object> throughput(List<? extends TestNamespace> clients, InetAddress server, String name,
+    static Map<String, Object> throughput(List<DnsTarget.Entry> clients, InetAddress server, String name,
             InetAddress expect, int inflight, double warmupSeconds, double seconds) throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(clients.size());
         CountDownLatch go = new CountDownLatch(1);
@@ -193,7 +204,8 @@ final class DnsLoad {
         List<Client> results = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (TestNamespace ns : clients) {
+        int index = 0;
+        for (DnsTarget.Entry ns : clients) {
             Client c = new Client();
             results.add(c);
             Thread t = new Thread(() -> {
@@ -206,7 +218,7 @@ final class DnsLoad {
                     failure.compareAndSet(null, e);
                     ready.countDown();
                 }
-            }, "dns-client " + ns.name());
+            }, "dns-client " + index++);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -366,7 +378,7 @@ final class DnsLoad {
         private final Thread thread;
         private final long limitNanos;
 
-        Poller(TestNamespace ns, InetAddress server, long limitMs) {
+        Poller(DnsTarget.Entry ns, InetAddress server, long limitMs) {
             this.limitNanos = limitMs * 1_000_000L;
             thread = new Thread(() -> {
                 try {
@@ -377,12 +389,12 @@ final class DnsLoad {
                 } catch (Throwable t) {
                     results.add(t);
                 }
-            }, "dns-poller " + ns.name());
+            }, "dns-poller");
             thread.setDaemon(true);
             thread.start();
         }
 
-        /** Call right after the create command returned (pass the instant it did). */
+        /** Call right after the create command returned (pass the instant it did); a null address: any A record. */
         Round awaitResolvable(String name, InetAddress address, long returned) throws Exception {
             jobs.add(new Job(name, address, true, returned));
             return take();
@@ -444,7 +456,8 @@ final class DnsLoad {
                         long got = System.nanoTime();
                         int rcode = rcode(buf, in.getLength());
                         List<InetAddress> addresses = addresses(buf, in.getLength());
-                        boolean has = rcode == Rcode.NOERROR && addresses != null && addresses.contains(job.address);
+                        boolean has = rcode == Rcode.NOERROR && addresses != null
+                                && (job.address == null ? !addresses.isEmpty() : addresses.contains(job.address));
                         if (rcode == Rcode.NXDOMAIN) {
                             nx++;
                         } else if (!has) {

@@ -7,8 +7,18 @@ import java.util.Map;
 
 /** One DNS server under test, with its network of sandboxes, as {@link DnsBench} drives it. */
 interface DnsTarget extends AutoCloseable {
+    /** Runs code on a thread inside a sandbox's namespace (the test kit's, or the kernel layer's runner). */
+    @FunctionalInterface
+    interface Entry {
+        Object call(java.util.concurrent.Callable<Object> work) throws Exception;
+
+        static Entry of(TestNamespace ns) {
+            return ns::call;
+        }
+    }
+
     /** A sandbox on the network: its name (what is queried), its address, its namespace. */
-    record Member(String name, InetAddress address, TestNamespace namespace) {
+    record Member(String name, InetAddress address, Entry namespace) {
     }
 
     String label();

@@ -1,6 +1,5 @@
 package dev.weft.bench;
 
-import dev.weft.testkit.TestNamespace;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,14 +28,14 @@ final class DnsUpstream implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong answered = new AtomicLong();
 
-    DnsUpstream(TestNamespace host) {
-        socket = host.call(() -> {
+    DnsUpstream(DnsTarget.Entry host) throws Exception {
+        socket = (DatagramSocket) host.call(() -> {
             DatagramSocket s = new DatagramSocket(null);
             s.setReceiveBufferSize(1 << 20);
             s.bind(new InetSocketAddress(InetAddress.getByName(ADDRESS), DnsLoad.PORT));
             return s;
         });
-        thread = new Thread(this::serve, "dns-upstream " + host.name());
+        thread = new Thread(this::serve, "dns-upstream");
         thread.setDaemon(true);
         thread.start();
     }

@@ -46,7 +46,7 @@ final class DnsWeft implements DnsTarget {
         DnsUpstream up = null;
         DnsServer s = null;
         try {
-            up = new DnsUpstream(w.host);
+            up = new DnsUpstream(DnsTarget.Entry.of(w.host));
             s = new DnsServer(w.controller, w.runtime.kernel(), BridgeBench.context(w.runtime), DnsConfig.defaults());
             w.runtime.addListener(s);
             w.network(NETWORK, SUBNET);
@@ -86,7 +86,7 @@ final class DnsWeft implements DnsTarget {
         long t0 = System.nanoTime();
         SandboxInfo info = world.controller.createSandbox(new SandboxSpec(name, NETWORK, EndpointSpec.defaults(), null));
         create.add(System.nanoTime() - t0);
-        return new Member(name, info.endpoints().get(0).ipv4().address(), world.testSandbox(name));
+        return new Member(name, info.endpoints().get(0).ipv4().address(), DnsTarget.Entry.of(world.testSandbox(name)));
     }
 
     @Override
