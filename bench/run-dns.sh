@@ -169,7 +169,7 @@ log "left behind:$left"
 export META_DATE="started $start_date" META_KERNEL="$(uname -r)" META_CORES="$(nproc)" \
   META_LOAD_START="$load_start" META_LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)" \
   META_COMMIT="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- bench bundles karaf-feature distribution || echo ' (with uncommitted changes)')" \
-  META_COMMAND="bench/run-dns.sh ${ARGS[*]}" \
+  META_COMMAND="bench/run-dns.sh ${ARGS[*]}$( ((${#ARGS[@]})) || echo "(defaults: $N $LAT $WARMUP $QPS_SECONDS $QPS_ROUNDS $ROUNDS $CLIENTS $INFLIGHT)")" \
   META_LEFTOVERS="${left# }" META_FAILURES="${failures# }"
 /usr/bin/python3 -c '
 import json, os, sys

@@ -18,11 +18,13 @@ import java.util.Map;
  * namespaces ({@link DnsLoad}). Written as JSON for {@link DnsReport}.
  *
  * <ol>
- *   <li>local name: latency (one client in sandbox 0 asking A for sandbox 1's name, sequential,
- *       WARMUP then LAT queries), then throughput (CLIENTS sandboxes × INFLIGHT queries in flight
- *       asking A for the last sandbox's name, closed loop, QPS_ROUNDS windows of QPS_SECONDS after
- *       1 s of warm-up each, the servers in turn);</li>
- *   <li>forwarded name ({@value #FORWARDED}): the same, answered by the stand-in;</li>
+ *   <li>throughput, local and forwarded ({@value #FORWARDED}, answered by the stand-in): CLIENTS
+ *       sandboxes × INFLIGHT queries in flight asking A for the last sandbox's name, closed loop,
+ *       QPS_ROUNDS windows of QPS_SECONDS after 1 s of warm-up each, the servers in turn;</li>
+ *   <li>latency, local and forwarded: one client in sandbox 0 asking A for sandbox 1's name (or the
+ *       forwarded one), sequential, in two blocks per server in turn (A B, then B A), each WARMUP
+ *       unmeasured then half of LAT; after the throughput rounds, so that a JIT-compiled server
+ *       is measured, as one that has been running a while;</li>
  *   <li>create→resolvable and remove→gone, ROUNDS rounds: a new sandbox made the user's way, and from
  *       sandbox 0 its name queried at once after the command returns, again and again until it
  *       resolves to the new address; then removed, and queried until it no longer does.</li>
@@ -85,21 +87,8 @@ public final class DnsBench {
                 r.put("ready", ready(t));
                 log(t.label() + ": " + n + " sandboxes, serving");
             }
-            // 1. latency, local and forwarded
-            for (DnsTarget t : targets) {
-                List<DnsTarget.Member> m = t.members();
-                results.get(t.label()).put("local_latency",
-                        DnsLoad.latency(m.get(0).namespace(), t.server(), m.get(1).name(), m.get(1).address(), warmup, lat));
-                log(t.label() + ": local latency done");
-            }
             InetAddress upstreamAnswer = IpAddresses.parse(DnsUpstream.ANSWER);
-            for (int k = targets.size() - 1; k >= 0; k--) {
-                DnsTarget t = targets.get(k);
-                results.get(t.label()).put("forwarded_latency",
-                        DnsLoad.latency(t.members().get(0).namespace(), t.server(), FORWARDED, upstreamAnswer, warmup, lat));
-                log(t.label() + ": forwarded latency done");
-            }
-            // 2. throughput, the servers in turn
+            // 1. throughput, the servers in turn
             Map<String, List<Map<String, Object>>> local = new LinkedHashMap<>(), forwarded = new LinkedHashMap<>();
             for (int round = 0; round < qpsRounds; round++) {
                 for (int k = 0; k < targets.size(); k++) {
@@ -117,6 +106,27 @@ public final class DnsBench {
             for (DnsTarget t : targets) {
                 results.get(t.label()).put("local_qps", summary(local.get(t.label())));
                 results.get(t.label()).put("forwarded_qps", summary(forwarded.get(t.label())));
+            }
+            // 2. latency, local and forwarded, after the throughput rounds (a JIT-compiled server, as one
+            //    that has been running a while), in two blocks per target in turn (A B, then B A)
+            Map<String, DnsLoad.Latency> localLat = new LinkedHashMap<>(), fwdLat = new LinkedHashMap<>();
+            for (int block = 0; block < 2; block++) {
+                for (int k = 0; k < targets.size(); k++) {
+                    DnsTarget t = targets.get(block == 0 ? k : targets.size() - 1 - k);
+                    List<DnsTarget.Member> m = t.members();
+                    int part = block == 0 ? lat / 2 : lat - lat / 2;
+                    DnsLoad.Latency l = DnsLoad.latency(m.get(0).namespace(), t.server(), m.get(1).name(), m.get(1).address(),
+                            warmup, part);
+                    DnsLoad.Latency f = DnsLoad.latency(m.get(0).namespace(), t.server(), FORWARDED, upstreamAnswer, warmup,
+                            part);
+                    localLat.merge(t.label(), l, DnsLoad.Latency::add);
+                    fwdLat.merge(t.label(), f, DnsLoad.Latency::add);
+                    log(t.label() + ": latency block " + (block + 1) + " done");
+                }
+            }
+            for (DnsTarget t : targets) {
+                results.get(t.label()).put("local_latency", localLat.get(t.label()).json());
+                results.get(t.label()).put("forwarded_latency", fwdLat.get(t.label()).json());
             }
             // 3. create→resolvable, remove→gone
             for (DnsTarget t : targets) {

@@ -83,11 +83,6 @@ public final class DnsCli {
                     }
                     json.put("ready", Map.of("after_populate_ms", Samples.ms(r.answerNanos()), "queries", r.queries()));
                 }
-                json.put("local_latency", DnsLoad.latency(members.get(0).namespace(), gateway, members.get(1).name(),
-                        members.get(1).address(), warmup, lat));
-                json.put("forwarded_latency", DnsLoad.latency(members.get(0).namespace(), gateway, DnsBench.FORWARDED,
-                        IpAddresses.parse(DnsUpstream.ANSWER), warmup, lat));
-                DnsBench.log("./weft: latency done");
                 List<DnsTarget.Entry> ns = members.subList(0, clients).stream().map(DnsTarget.Member::namespace).toList();
                 DnsTarget.Member asked = members.get(members.size() - 1);
                 List<Map<String, Object>> local = new ArrayList<>(), forwarded = new ArrayList<>();
@@ -99,6 +94,11 @@ public final class DnsCli {
                 json.put("local_qps", DnsBench.summary(local));
                 json.put("forwarded_qps", DnsBench.summary(forwarded));
                 DnsBench.log("./weft: throughput done");
+                json.put("local_latency", DnsLoad.latency(members.get(0).namespace(), gateway, members.get(1).name(),
+                        members.get(1).address(), warmup, lat).json());
+                json.put("forwarded_latency", DnsLoad.latency(members.get(0).namespace(), gateway, DnsBench.FORWARDED,
+                        IpAddresses.parse(DnsUpstream.ANSWER), warmup, lat).json());
+                DnsBench.log("./weft: latency done");
                 List<DnsLoad.Round> created = new ArrayList<>(), removed = new ArrayList<>();
                 try (DnsLoad.Poller poller = new DnsLoad.Poller(members.get(0).namespace(), gateway, DnsBench.POLL_LIMIT_MS)) {
                     for (int r = 0; r < rounds; r++) {

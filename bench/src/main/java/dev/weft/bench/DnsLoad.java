@@ -95,12 +95,71 @@ final class DnsLoad {
         return length >= 4 ? a[3] & 0x0f : -1;
     }
 
-    /** One client, one query at a time: p50/p99 of the round trip, after {@code warmup} unmeasured. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> latency(DnsTarget.Entry ns, InetAddress server, String name, InetAddress expect,
-            int warmup, int n) {
+    /** What one sequential client saw: round trips of good answers, and what went wrong. */
+    static final class Latency {
+        final String name;
+        final InetAddress expect;
+        final Samples ok = new Samples();
+        int warmup;
+        int requested;
+        int timeouts;
+        int refused;
+        int wrong;
+        String first = "";
+
+        Latency(String name, InetAddress expect) {
+            this.name = name;
+            this.expect = expect;
+        }
+
+        /** Adds another block's figures (the blocks of one target, measured in turn with another's). */
+        Latency add(Latency o) {
+            for (long v : o.raw()) {
+                record(v);
+            }
+            warmup += o.warmup;
+            requested += o.requested;
+            timeouts += o.timeouts;
+            refused += o.refused;
+            wrong += o.wrong;
+            first = first.isEmpty() ? o.first : first;
+            return this;
+        }
+
+        private long[] raw = new long[256];
+        private int rawN;
+
+        private long[] raw() {
+            return java.util.Arrays.copyOf(raw, rawN);
+        }
+
+        void record(long nanos) {
+            ok.add(nanos);
+            if (rawN == raw.length) {
+                raw = java.util.Arrays.copyOf(raw, rawN * 2);
+            }
+            raw[rawN++] = nanos;
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("expect", expect.getHostAddress());
+            m.put("warmup", warmup);
+            m.put("requested", requested);
+            m.put("first_answer", first);
+            m.put("ms", ok.json());
+            m.put("timeouts_1s", timeouts);
+            m.put("refused", refused);
+            m.put("wrong_answers", wrong);
+            return m;
+        }
+    }
+
+    /** One client, one query at a time: the round trips, after {@code warmup} unmeasured queries. */
+    static Latency latency(DnsTarget.Entry ns, InetAddress server, String name, InetAddress expect, int warmup, int n) {
         try {
-            return (Map<String, Object>) ns.call(() -> latencyInside(server, name, expect, warmup, n));
+            return (Latency) ns.call(() -> latencyInside(server, name, expect, warmup, n));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -108,64 +167,57 @@ final class DnsLoad {
         }
     }
 
-    private static Map<String, Object> latencyInside(InetAddress server, String name, InetAddress expect, int warmup, int n)
+    private static Latency latencyInside(InetAddress server, String name, InetAddress expect, int warmup, int n)
             throws Exception {
-        {
-            Samples ok = new Samples();
-            int timeouts = 0, refused = 0, wrong = 0;
-            String sample = "";
-            try (DatagramSocket s = new DatagramSocket()) {
-                s.connect(server, PORT);
-                s.setSoTimeout(1000);
-                byte[] q = query(name, Type.A);
-                byte[] buf = new byte[4096];
-                DatagramPacket in = new DatagramPacket(buf, buf.length);
-                DatagramPacket out = new DatagramPacket(q, q.length);
-                int id = ThreadLocalRandom.current().nextInt(65536);
-                for (int i = -warmup; i < n; i++) {
-                    id = (id + 1) & 0xffff;
-                    setId(q, id);
-                    long t0 = System.nanoTime();
-                    s.send(out);
-                    long t1;
-                    try {
-                        do {
-                            in.setLength(buf.length);
-                            s.receive(in);
-                        } while (in.getLength() < 2 || id(buf) != id);
-                        t1 = System.nanoTime();
-                    } catch (SocketTimeoutException e) {
-                        timeouts++;
-                        continue;
-                    } catch (PortUnreachableException e) {
-                        refused++;
-                        Thread.sleep(1);
-                        continue;
-                    }
-                    List<InetAddress> got = addresses(buf, in.getLength());
-                    boolean good = rcode(buf, in.getLength()) == Rcode.NOERROR && got != null && got.contains(expect);
-                    if (sample.isEmpty()) {
-                        sample = rcodeName(buf, in.getLength()) + " " + got;
-                    }
-                    if (!good) {
-                        wrong++;
-                    } else if (i >= 0) {
-                        ok.add(t1 - t0);
-                    }
+        Latency l = new Latency(name, expect);
+        l.warmup = warmup;
+        l.requested = n;
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.connect(server, PORT);
+            s.setSoTimeout(1000);
+            byte[] q = query(name, Type.A);
+            byte[] buf = new byte[4096];
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            DatagramPacket out = new DatagramPacket(q, q.length);
+            int id = ThreadLocalRandom.current().nextInt(65536);
+            long[] times = new long[n];
+            int good = 0;
+            for (int i = -warmup; i < n; i++) {
+                id = (id + 1) & 0xffff;
+                setId(q, id);
+                long t0 = System.nanoTime();
+                s.send(out);
+                long t1;
+                try {
+                    do {
+                        in.setLength(buf.length);
+                        s.receive(in);
+                    } while (in.getLength() < 2 || id(buf) != id);
+                    t1 = System.nanoTime();
+                } catch (SocketTimeoutException e) {
+                    l.timeouts++;
+                    continue;
+                } catch (PortUnreachableException e) {
+                    l.refused++;
+                    Thread.sleep(1);
+                    continue;
+                }
+                List<InetAddress> got = addresses(buf, in.getLength());
+                boolean ok = rcode(buf, in.getLength()) == Rcode.NOERROR && got != null && got.contains(expect);
+                if (l.first.isEmpty()) {
+                    l.first = rcodeName(buf, in.getLength()) + " " + got;
+                }
+                if (!ok) {
+                    l.wrong++;
+                } else if (i >= 0) {
+                    times[good++] = t1 - t0;
                 }
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", name);
-            m.put("expect", expect.getHostAddress());
-            m.put("warmup", warmup);
-            m.put("requested", n);
-            m.put("first_answer", sample);
-            m.put("ms", ok.json());
-            m.put("timeouts_1s", timeouts);
-            m.put("refused", refused);
-            m.put("wrong_answers", wrong);
-            return m;
+            for (int k = 0; k < good; k++) {
+                l.record(times[k]);
+            }
         }
+        return l;
     }
 
     static String rcodeName(byte[] a, int length) {

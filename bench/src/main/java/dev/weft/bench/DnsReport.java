@@ -75,7 +75,8 @@ public final class DnsReport {
         out.print("|---|");
         cols.forEach(c -> out.print("--:|"));
         out.println("--:|---|");
-        String lat = "one client, sequential, " + num(params, "latency_queries") + " after " + num(params, "warmup");
+        String lat = "one client, sequential, " + num(params, "latency_queries") + " in 2 blocks, each after "
+                + num(params, "warmup") + " unmeasured";
         String qps = num(params, "clients") + " sandboxes × " + num(params, "inflight") + " in flight, median of "
                 + num(params, "qps_rounds") + " × " + num(params, "qps_seconds") + " s";
         row(cols, "local name, p50 (ms; " + lat + ")", o -> d(o, "local_latency", "ms", "median"), false, "");
