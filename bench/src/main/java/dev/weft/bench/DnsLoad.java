@@ -41,8 +41,9 @@ import org.xbill.DNS.Type;
  *       the id of an outstanding query), every 256th parsed in full and its address checked.</li>
  *   <li>{@link Poller}: create→resolvable and remove→gone. A thread parked in a sandbox's
  *       namespace with its socket open is handed the name when the command returns, and queries
- *       at once, again and again (no pause; 10 ms wait for an answer) until the answer holds the
- *       new address (or, for gone, no longer does).</li>
+ *       at once, again and again (no pause: the next query when an answer did not resolve, or when
+ *       none came within 10 ms) until an answer to any of the round's queries holds the new address
+ *       (or, for gone, no longer does); the gap is 0 when that is the answer to the first query.</li>
  * </ul>
  */
 final class DnsLoad {
@@ -413,7 +414,7 @@ final class DnsLoad {
 
     /** What one create→resolvable (or remove→gone) round saw after the command returned. */
     record Round(boolean first, long gapNanos, long answerNanos, int queries, int nxdomain, int noAnswer, int timeouts,
-            int refused, boolean reached) {
+            int refused, int late, boolean reached) {
     }
 
     /**
@@ -479,46 +480,64 @@ final class DnsLoad {
                     }
                     byte[] q = query(job.name, Type.A);
                     DatagramPacket out = new DatagramPacket(q, q.length);
-                    int queries = 0, nx = 0, noAnswer = 0, timeouts = 0, refused = 0;
+                    int queries = 0, nx = 0, noAnswer = 0, timeouts = 0, refused = 0, late = 0;
                     long deadline = job.returned + limitNanos;
+                    // this round's queries: id -> (index from 1, send time); an answer to any of them counts,
+                    // also one later than the 10 ms after which the next query went out
+                    Map<Integer, long[]> sent = new java.util.HashMap<>();
                     Round round = null;
+                    boolean sendNext = true;
                     while (round == null) {
-                        id = (id + 1) & 0xffff;
-                        setId(q, id);
-                        long sent = System.nanoTime();
-                        if (sent > deadline) {
-                            round = new Round(false, sent - job.returned, sent - job.returned, queries, nx, noAnswer, timeouts,
-                                    refused, false);
+                        long now = System.nanoTime();
+                        if (now > deadline) {
+                            round = new Round(false, now - job.returned, now - job.returned, queries, nx, noAnswer, timeouts,
+                                    refused, late, false);
                             break;
                         }
-                        queries++;
-                        s.send(out);
+                        if (sendNext) {
+                            id = (id + 1) & 0xffff;
+                            setId(q, id);
+                            queries++;
+                            sent.put(id, new long[] {queries, System.nanoTime()});
+                            s.send(out);
+                            sendNext = false;
+                        }
                         try {
-                            do {
-                                in.setLength(buf.length);
-                                s.receive(in);
-                            } while (in.getLength() < 2 || id(buf) != id);
+                            in.setLength(buf.length);
+                            s.receive(in);
                         } catch (SocketTimeoutException e) {
                             timeouts++;
+                            sendNext = true;
                             continue;
                         } catch (PortUnreachableException e) {
                             refused++;
+                            sendNext = true;
                             continue;
                         }
                         long got = System.nanoTime();
+                        long[] which = in.getLength() < 2 ? null : sent.remove(id(buf));
+                        if (which == null) {
+                            continue; // an answer to an earlier round's query
+                        }
+                        boolean latest = which[0] == queries;
+                        if (!latest) {
+                            late++;
+                        }
                         int rcode = rcode(buf, in.getLength());
                         List<InetAddress> addresses = addresses(buf, in.getLength());
                         boolean has = rcode == Rcode.NOERROR && addresses != null
                                 && (job.address == null ? !addresses.isEmpty() : addresses.contains(job.address));
-                        if (rcode == Rcode.NXDOMAIN) {
-                            nx++;
-                        } else if (!has) {
-                            noAnswer++;
-                        }
                         if (has == job.resolve) {
-                            boolean first = queries == 1;
-                            round = new Round(first, first ? 0 : sent - job.returned, got - job.returned, queries, nx,
-                                    noAnswer, timeouts, refused, true);
+                            boolean first = which[0] == 1;
+                            round = new Round(first, first ? 0 : which[1] - job.returned, got - job.returned, queries, nx,
+                                    noAnswer, timeouts, refused, late, true);
+                        } else {
+                            if (rcode == Rcode.NXDOMAIN) {
+                                nx++;
+                            } else {
+                                noAnswer++;
+                            }
+                            sendNext = latest;
                         }
                     }
                     results.add(round);
@@ -536,7 +555,7 @@ final class DnsLoad {
     /** Summary of rounds: how many resolved on the first query, the gap and the answer time. */
     static Map<String, Object> rounds(List<Round> rounds, String what) {
         Samples gap = new Samples(), answer = new Samples();
-        int first = 0, reached = 0, queries = 0, nx = 0, noAnswer = 0, timeouts = 0, refused = 0, maxQueries = 0;
+        int first = 0, reached = 0, queries = 0, nx = 0, noAnswer = 0, timeouts = 0, refused = 0, late = 0, maxQueries = 0;
         for (Round r : rounds) {
             if (r.reached()) {
                 reached++;
@@ -552,6 +571,7 @@ final class DnsLoad {
             noAnswer += r.noAnswer();
             timeouts += r.timeouts();
             refused += r.refused();
+            late += r.late();
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("what", what);
@@ -566,6 +586,7 @@ final class DnsLoad {
         m.put("noerror_without_the_address", noAnswer);
         m.put("timeouts_10ms", timeouts);
         m.put("refused", refused);
+        m.put("answers_after_10ms", late);
         List<Double> gaps = new ArrayList<>();
         rounds.forEach(r -> gaps.add(Samples.ms(r.gapNanos())));
         m.put("gaps_ms_each", gaps);

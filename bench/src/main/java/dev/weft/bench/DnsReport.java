@@ -98,8 +98,9 @@ public final class DnsReport {
         out.println("Latency: from the query's send to its answer's receipt, in the asking sandbox's thread; p99 by nearest rank. "
                 + "Queries/s: answers with the expected address counted in the window, closed loop. Gap: 0 when the very "
                 + "first query after the command returned resolved (or, for remove, no longer did), else the time from the "
-                + "return to the send of the first query that did; queries are sent one after the other with no pause (10 ms "
-                + "wait for an answer). Weft ÷ aardvark: for times lower is better, for queries/s higher is better.");
+                + "return to the send of the first query that did; queries are sent one after the other with no pause, the "
+                + "next one when an answer did not resolve or none came within 10 ms (an answer to any of the round's queries "
+                + "counts, also a late one). Weft ÷ aardvark: for times lower is better, for queries/s higher is better.");
         out.println();
         out.println("## Details");
         out.println();
@@ -113,10 +114,11 @@ public final class DnsReport {
                 JsonObject r = obj(c.o(), key);
                 if (r.size() > 0) {
                     out.printf("- %s: %s rounds, first query ok in %s, reached in %s; %s queries (at most %s in a round): "
-                            + "%s NXDOMAIN, %s NOERROR without the address, %s timeouts (10 ms), %s refused (ICMP port "
-                            + "unreachable); gaps (ms) %s%n", str(r, "what"), str(r, "rounds"), str(r, "first_query_ok"),
+                            + "%s NXDOMAIN, %s NOERROR without the address, %s waits of 10 ms without an answer, %s answers "
+                            + "that came after such a wait, %s refused (ICMP port unreachable); gaps (ms) %s%n", str(r, "what"), str(r, "rounds"), str(r, "first_query_ok"),
                             str(r, "reached"), str(r, "queries"), str(r, "max_queries_in_a_round"), str(r, "nxdomain"),
-                            str(r, "noerror_without_the_address"), str(r, "timeouts_10ms"), str(r, "refused"),
+                            str(r, "noerror_without_the_address"), str(r, "timeouts_10ms"), str(r, "answers_after_10ms"),
+                            str(r, "refused"),
                             r.has("gaps_ms_each") ? r.get("gaps_ms_each").toString() : "–");
                 }
             }
