@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -55,7 +56,7 @@ import org.xbill.DNS.Rcode;
  * <p>Without OSGi (tests, benches, embedding): construct it, hand it to the runtime as a listener
  * ({@code Standalone.addListener}), {@link #close()} it after removing it.
  */
-public class DnsServer implements NameService, AutoCloseable {
+public final class DnsServer implements NameService, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DnsServer.class.getName());
     private static final int PORT = 53;
 
@@ -72,6 +73,8 @@ public class DnsServer implements NameService, AutoCloseable {
     private final Map<String, Served> served = new ConcurrentHashMap<>();
     private final Map<String, DnsSettings> sandboxDns = new ConcurrentHashMap<>();
     private volatile Set<NameTable.Key> ownAddresses = Set.of();
+    /** Set by {@link #close}: later events (a runtime that still has it as a listener) are ignored. */
+    private volatile boolean closed;
 
     /** What is served for one network, and what inspect says about it. */
     private record Served(String name, String bridge, List<ServerLoop.Listener> listeners, List<InetAddress> servers,
@@ -133,6 +136,9 @@ public class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void snapshot(List<NetworkInfo> networks, List<SandboxInfo> sandboxes) {
+        if (closed) {
+            return;
+        }
         for (SandboxInfo s : sandboxes) {
             sandboxDns.put(s.id(), s.dns());
         }
@@ -145,8 +151,18 @@ public class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void networkCreated(NetworkInfo network) {
-        if (network.predefined() || table.knows(network.id())) {
-            return; // Docker's default bridge resolves no names; only --link does (hosts files)
+        if (closed) {
+            return;
+        }
+        if (table.knows(network.id()) || served.containsKey(network.id())) {
+            return;
+        }
+        if (network.predefined()) {
+            // Docker's default bridge resolves no names; only --link does (core's hosts files)
+            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(),
+                    "not served: a predefined network resolves no names (as Docker's default bridge); use --link,"
+                            + " or a user-defined network"));
+            return;
         }
         table.addNetwork(network.id(), network.name(), network.internal());
         List<InetAddress> gateways;
@@ -246,7 +262,7 @@ public class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void endpointJoined(EndpointInfo endpoint) {
-        if (!table.knows(endpoint.networkId())) {
+        if (closed || !table.knows(endpoint.networkId())) {
             return;
         }
         if (!sandboxDns.containsKey(endpoint.sandboxId())) {
@@ -277,10 +293,8 @@ public class DnsServer implements NameService, AutoCloseable {
             if (asker == null) {
                 return; // not one of this network's sandboxes: no answer at all
             }
-            Message query;
-            try {
-                query = new Message(bytes);
-            } catch (IOException e) {
+            Message query = parse(bytes);
+            if (query == null) {
                 return;
             }
             int limit = Answerer.udpLimit(query);
@@ -339,10 +353,8 @@ public class DnsServer implements NameService, AutoCloseable {
             if (asker == null) {
                 return null;
             }
-            Message query;
-            try {
-                query = new Message(bytes);
-            } catch (IOException e) {
+            Message query = parse(bytes);
+            if (query == null) {
                 return null;
             }
             Optional<Message> local = answerer.answer(query, state, asker.sandboxId());
@@ -353,6 +365,16 @@ public class DnsServer implements NameService, AutoCloseable {
             byte[] answer = ups == null || ups.isEmpty() ? null : forwarder.forwardTcp(bytes, ups);
             return answer != null ? answer
                     : Answerer.wire(Answerer.reply(query, ups == null ? Rcode.REFUSED : Rcode.SERVFAIL, false), 65_535);
+        }
+    }
+
+    /** The query in {@code bytes}; null for garbage and for responses (never answered: no loops). */
+    private static Message parse(byte[] bytes) {
+        try {
+            Message m = new Message(bytes);
+            return m.getHeader().getFlag(Flags.QR) ? null : m;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -398,6 +420,7 @@ public class DnsServer implements NameService, AutoCloseable {
     /** Closes every socket, stops the threads and removes the guard table. */
     @Override
     public void close() {
+        closed = true;
         loop.close();
         forwarder.close();
         served.clear();

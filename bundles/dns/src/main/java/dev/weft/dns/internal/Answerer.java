@@ -48,14 +48,12 @@ public final class Answerer {
     }
 
     /**
-     * The answer to {@code query} from the sandbox {@code askerSandboxId}, or empty when the query is
-     * not ours to answer and must be forwarded.
+     * The answer to {@code query} (a query: the caller drops responses, which must never be
+     * answered, or two servers could bounce messages forever) from the sandbox
+     * {@code askerSandboxId}, or empty when the query is not ours to answer and must be forwarded.
      */
     public Optional<Message> answer(Message query, NameTable.State state, String askerSandboxId) {
         Header qh = query.getHeader();
-        if (qh.getFlag(Flags.QR)) {
-            return Optional.of(reply(query, Rcode.FORMERR, false));
-        }
         if (qh.getOpcode() != Opcode.QUERY) {
             return Optional.of(reply(query, Rcode.NOTIMP, false));
         }

@@ -123,7 +123,6 @@ public final class Forwarder implements AutoCloseable {
         if (s == null) {
             return null;
         }
-        boolean healthy = true;
         try {
             int id = ThreadLocalRandom.current().nextInt(0x10000);
             byte[] out = withId(query, id);
@@ -154,7 +153,7 @@ public final class Forwarder implements AutoCloseable {
             }
             return null;
         } finally {
-            if (healthy && !closed) {
+            if (!closed) {
                 sockets.add(s);
             } else {
                 s.close();
