@@ -353,6 +353,72 @@ class WeftRuntimeIT {
     }
 
     /**
+     * Names on a user network, through ./weft and the real libc resolver inside the sandboxes
+     * (getent, with the sandbox's resolv.conf and hosts mounted over /etc as {@code ip netns exec}
+     * mounts them): a name resolves the moment sandbox:create returns; after kill -9 and a restart
+     * the same names resolve; the weft-dns feature uninstalled, names stop and traffic goes on (the
+     * resolv.conf names the host's resolvers again); installed, names are back. The host
+     * namespace's own resolv.conf names a resolver on its loopback where nothing listens, so no
+     * forwarded query leaves the test's namespaces.
+     */
+    @Test
+    void namesResolveFromInsideSandboxesAcrossKillDashNineAndFollowTheDnsFeature() throws Exception {
+        try (PrivateInstance it = PrivateInstance.create()) {
+            Weft weft = it.weft;
+            Path hostConf = it.etcNetnsDir.resolve(it.host.path().getFileName().toString()).resolve("resolv.conf");
+            Files.createDirectories(hostConf.getParent());
+            Files.writeString(hostConf, "nameserver 127.0.0.53\n");
+            it.start();
+            ok(weft.run("network:create", "--subnet", "10.94.0.0/24", "names"));
+            TestSandbox a = it.sandbox("a");
+            TestSandbox b = it.sandbox("b");
+            ok(weft.run("sandbox:create", "--network", "names", "--alias", "db", "--hostname", "alpha", a.name()));
+            ok(weft.run("sandbox:create", "--network", "names", b.name()));
+            assertEquals("10.94.0.2", resolve(it, b, a.name()), "a's name, right after sandbox:create returned");
+            for (String name : List.of("db", "alpha", a.name() + ".names", a.name() + ".weft.internal")) {
+                assertEquals("10.94.0.2", resolve(it, b, name), name);
+            }
+            assertEquals("10.94.0.3", resolve(it, a, b.name()));
+            String inspect = ok(weft.run("sandbox:inspect", a.name())).out();
+            assertTrue(inspect.contains("\"DNSNames\"") && inspect.contains("\"alpha\""), inspect);
+            assertTrue(ok(weft.run("network:inspect", "names")).out().contains("\"NameResolution\""));
+
+            killDashNine(it);
+            it.start();
+            poll("a's name again after kill -9 and a restart", Duration.ofSeconds(10),
+                    () -> "10.94.0.2".equals(resolve(it, b, a.name())));
+
+            ok(weft.run("feature:uninstall", "weft-dns"));
+            poll("names stop with the feature gone", Duration.ofSeconds(10), () -> resolve(it, b, a.name()).isEmpty());
+            try (TcpListener l = a.listenTcp(7000); TcpConnection c = b.connectTcp("10.94.0.2", 7000)) {
+                assertEquals("10.94.0.3", c.peerSeenBy(l), "traffic goes on without names");
+            }
+            ok(weft.run("feature:install", "weft-dns"));
+            poll("names back with the feature", Duration.ofSeconds(10),
+                    () -> "10.94.0.2".equals(resolve(it, b, a.name())));
+            ok(weft.run("sandbox:remove", a.name()));
+            assertEquals("", resolve(it, b, a.name()), "gone the moment sandbox:remove returned");
+        }
+    }
+
+    /**
+     * The first address {@code getent hosts NAME} gives inside the sandbox, with its resolver files
+     * where {@code ip netns exec} would mount them (the instance keeps them in its own directory);
+     * empty when the name does not resolve.
+     */
+    private static String resolve(PrivateInstance it, TestSandbox s, String name) throws Exception {
+        Path files = it.etcNetnsDir.resolve(s.name());
+        String script = "mount --bind " + files.resolve("resolv.conf") + " /etc/resolv.conf && mount --bind "
+                + files.resolve("hosts") + " /etc/hosts && exec nsenter --net=/run/netns/" + s.name()
+                + " getent hosts " + name;
+        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "getent did not end");
+        return p.exitValue() == 0 ? out.strip().split("\\s+")[0] : "";
+    }
+
+    /**
      * Installing Karaf's ssh feature opens no root shell: the server stays off until an operator
      * turns it on (etc/system.properties), and then listens on loopback only, proven by
      * connecting to 127.0.0.1 and 127.0.0.2. The restart also takes WEFT_HEAP.

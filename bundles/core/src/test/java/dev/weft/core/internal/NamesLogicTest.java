@@ -167,6 +167,18 @@ class NamesLogicTest {
     }
 
     @Test
+    void anAdoptedNamespaceGetsNoFilesWrittenButItsOwnerIsToldWhatToInstall() throws IOException {
+        controller.addListener(names);
+        Path theirs = Files.createFile(dir.resolve("their-netns"));
+        controller.createSandbox(new SandboxSpec("adopted", "blue", EndpointSpec.defaults(), theirs).withHostname("own"));
+        assertFalse(Files.exists(dir.resolve("etc-netns").resolve("adopted")), "Weft writes nothing for a namespace it "
+                + "does not own");
+        Map<String, String> files = controller.resolverFiles("adopted");
+        assertTrue(files.get("resolv.conf").contains("nameserver 10.91.0.1\n"), files.toString());
+        assertTrue(files.get("hosts").contains("10.91.0.2\town\n"), files.toString());
+    }
+
+    @Test
     void dnsNamesAreNameAliasesShortIdAndHostnameOnUserNetworksOnly() {
         SandboxInfo web = controller.createSandbox(new SandboxSpec("web", "blue",
                 new EndpointSpec(null, null, List.of("api", "www"), List.of()), null).withHostname("www"));
