@@ -64,8 +64,20 @@ stop_aardvark() {
     fi
   done
 }
+# The bench's child JVM (Weft's DNS server in a process of its own) ends when its input does (the
+# bench went away); if it is still there, it is ended by its PID once its command line is checked.
+stop_children() {
+  local p
+  for p in /proc/[0-9]*; do
+    if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "DnsWeftProcess $work"; then
+      kill "${p#/proc/}" 2>/dev/null || true
+    fi
+  done
+}
 cleanup() {
   if [[ -n $java_pid ]]; then kill "$java_pid" 2>/dev/null || true; wait "$java_pid" 2>/dev/null || true; fi
+  sleep 1
+  stop_children
   stop_aardvark
   if (( cli_started )); then
     "$root/weft" stop >/dev/null 2>&1 || true
@@ -160,7 +172,9 @@ fi
 ns="$ns$(ip netns list | awk '{print $1}' | grep -E "^(wbd-$id|wbd$id-|bench$id)" | tr '\n' ' ' || true)"
 [[ -z $ns ]] || left="$left namespaces: $ns;"
 for p in /proc/[0-9]*; do
-  if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$work/netavark"; then left="$left process ${p#/proc/} (aardvark-dns);"; fi
+  if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$work"; then
+    left="$left process ${p#/proc/} ($(tr '\0' ' ' 2>/dev/null < "$p/cmdline" | cut -c1-80));"
+  fi
 done
 [[ ! -e /etc/netns/$hostns ]] || left="$left /etc/netns/$hostns;"
 left=${left:- nothing (namespaces, processes, nft ruleset as at the start)}

@@ -51,6 +51,7 @@ final class AardvarkTarget implements DnsTarget {
     private final Map<String, String> options = new LinkedHashMap<>();
     private final Samples setup = new Samples();
     private final Samples teardown = new Samples();
+    private volatile long returned;
 
     AardvarkTarget(Path work) throws Exception {
         this.config = Files.createDirectories(work.resolve("netavark"));
@@ -119,9 +120,10 @@ final class AardvarkTarget implements DnsTarget {
             Tools.run("ip", "netns", "add", ns.name());
             Tools.runWithInput(opts, NETAVARK, "--aardvark-binary", AARDVARK, "--config", config.toString(), "setup",
                     "/run/netns/" + ns.name());
+            returned = System.nanoTime(); // netavark setup has exited
             return null;
         });
-        setup.add(System.nanoTime() - t0);
+        setup.add(returned - t0);
         return new Member(ns.name(), IpAddresses.parse(ip), DnsTarget.Entry.of(ns));
     }
 
@@ -145,9 +147,15 @@ final class AardvarkTarget implements DnsTarget {
             Tools.runWithInput(opts, NETAVARK, "--aardvark-binary", AARDVARK, "--config", config.toString(), "teardown",
                     "/run/netns/" + m.name());
             Tools.run("ip", "netns", "del", m.name());
+            returned = System.nanoTime(); // netavark teardown (aardvark signalled) and ip netns del have exited
             return null;
         });
         teardown.add(System.nanoTime() - t0);
+    }
+
+    @Override
+    public long returnedNanos() {
+        return returned;
     }
 
     private Path pidFile() {

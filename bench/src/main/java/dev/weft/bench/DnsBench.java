@@ -70,6 +70,7 @@ public final class DnsBench {
             targets.add(new AardvarkTarget(work));
             try {
                 targets.add(0, DnsWeft.open(work));
+                targets.add(1, DnsWeftProcess.start(work));
             } catch (Exception e) {
                 e.printStackTrace();
                 json.put("weft_missing", "Weft's runtime with its DNS server did not start: " + e);
@@ -112,7 +113,7 @@ public final class DnsBench {
             Map<String, DnsLoad.Latency> localLat = new LinkedHashMap<>(), fwdLat = new LinkedHashMap<>();
             for (int block = 0; block < 2; block++) {
                 for (int k = 0; k < targets.size(); k++) {
-                    DnsTarget t = targets.get(block == 0 ? k : targets.size() - 1 - k);
+                    DnsTarget t = targets.get(block == 0 ? k : targets.size() - 1 - k); // A B C, then C B A
                     List<DnsTarget.Member> m = t.members();
                     int part = block == 0 ? lat / 2 : lat - lat / 2;
                     DnsLoad.Latency l = DnsLoad.latency(m.get(0).namespace(), t.server(), m.get(1).name(), m.get(1).address(),
@@ -134,11 +135,9 @@ public final class DnsBench {
                 try (DnsLoad.Poller poller = new DnsLoad.Poller(t.members().get(0).namespace(), t.server(), POLL_LIMIT_MS)) {
                     for (int r = 0; r < rounds; r++) {
                         DnsTarget.Member m = t.create(r);
-                        long returned = System.nanoTime();
-                        created.add(poller.awaitResolvable(m.name(), m.address(), returned));
+                        created.add(poller.awaitResolvable(m.name(), m.address(), t.returnedNanos()));
                         t.remove(m);
-                        returned = System.nanoTime();
-                        removed.add(poller.awaitGone(m.name(), m.address(), returned));
+                        removed.add(poller.awaitGone(m.name(), m.address(), t.returnedNanos()));
                     }
                 }
                 results.get(t.label()).put("create_to_resolvable", DnsLoad.rounds(created, "create returned → name resolves"));

@@ -92,6 +92,20 @@ final class DnsLoad {
         }
     }
 
+    /** The answer records as dig prints them (name, TTL, class, type, data), for the report. */
+    static String answerSection(byte[] a, int length) {
+        try {
+            Message m = new Message(java.util.Arrays.copyOf(a, length));
+            List<String> out = new ArrayList<>();
+            for (Record r : m.getSection(Section.ANSWER)) {
+                out.add(r.toString().replace('\t', ' '));
+            }
+            return out.toString();
+        } catch (IOException e) {
+            return "unparsable";
+        }
+    }
+
     static int rcode(byte[] a, int length) {
         return length >= 4 ? a[3] & 0x0f : -1;
     }
@@ -206,7 +220,7 @@ final class DnsLoad {
                 List<InetAddress> got = addresses(buf, in.getLength());
                 boolean ok = rcode(buf, in.getLength()) == Rcode.NOERROR && got != null && got.contains(expect);
                 if (l.first.isEmpty()) {
-                    l.first = rcodeName(buf, in.getLength()) + " " + got;
+                    l.first = rcodeName(buf, in.getLength()) + " " + answerSection(buf, in.getLength());
                 }
                 if (!ok) {
                     l.wrong++;

@@ -54,6 +54,7 @@ public final class DnsReport {
     private void print(JsonObject meta, JsonObject in, JsonObject cli) {
         JsonObject targets = obj(in, "targets");
         JsonObject weft = obj(targets, WEFT);
+        JsonObject own = obj(targets, DnsWeftProcess.LABEL);
         JsonObject aard = obj(targets, AARDVARK);
         JsonObject params = obj(in, "parameters");
         out.println("# Embedded DNS (issue 12): Weft against aardvark-dns");
@@ -65,16 +66,17 @@ public final class DnsReport {
         out.println();
         List<Column> cols = new ArrayList<>();
         cols.add(new Column("Weft, in process", weft));
+        cols.add(new Column("Weft, own JVM", own));
         cols.add(new Column("Weft, through `./weft`", cli));
         cols.add(new Column("aardvark-dns 1.4 (netavark 1.4)", aard));
         out.println("## Figures");
         out.println();
         out.print("| figure |");
         cols.forEach(c -> out.print(" " + c.title() + " |"));
-        out.println(" Weft ÷ aardvark | target |");
+        out.println(" in process ÷ aardvark | own JVM ÷ aardvark | target |");
         out.print("|---|");
         cols.forEach(c -> out.print("--:|"));
-        out.println("--:|---|");
+        out.println("--:|--:|---|");
         String lat = "one client, sequential, " + num(params, "latency_queries") + " in 2 blocks, each after "
                 + num(params, "warmup") + " unmeasured";
         String qps = num(params, "clients") + " sandboxes × " + num(params, "inflight") + " in flight, median of "
@@ -100,7 +102,9 @@ public final class DnsReport {
                 + "first query after the command returned resolved (or, for remove, no longer did), else the time from the "
                 + "return to the send of the first query that did; queries are sent one after the other with no pause, the "
                 + "next one when an answer did not resolve or none came within 10 ms (an answer to any of the round's queries "
-                + "counts, also a late one). Weft ÷ aardvark: for times lower is better, for queries/s higher is better.");
+                + "counts, also a late one). Weft ÷ aardvark: for times lower is better, for queries/s higher is better. "
+                + "In process: Weft's runtime and DNS server in the bench's JVM, beside the load generator and the stand-in; "
+                + "own JVM: the same in a child JVM (as aardvark is a process of its own), the load generator in the bench's.");
         out.println();
         out.println("## Details");
         out.println();
@@ -182,15 +186,20 @@ public final class DnsReport {
             Object v = c.o().size() == 0 ? null : f.apply(c.o());
             out.print(" " + fmt(v) + " |");
         }
-        String ratio = "";
-        if (higherBetter != null) {
-            Object w = f.apply(cols.get(0).o());
-            Object a = f.apply(cols.get(cols.size() - 1).o());
-            if (w instanceof Double wd && a instanceof Double ad && !wd.isNaN() && !ad.isNaN() && ad != 0) {
-                ratio = String.format("%.2f", wd / ad);
-            }
+        out.println(" " + ratio(cols.get(0), cols.get(cols.size() - 1), f, higherBetter) + " | "
+                + ratio(cols.get(1), cols.get(cols.size() - 1), f, higherBetter) + " | " + target + " |");
+    }
+
+    private static String ratio(Column weft, Column aardvark, Function<JsonObject, Object> f, Boolean higherBetter) {
+        if (higherBetter == null || weft.o().size() == 0 || aardvark.o().size() == 0) {
+            return "";
         }
-        out.println(" " + ratio + " | " + target + " |");
+        Object w = f.apply(weft.o());
+        Object a = f.apply(aardvark.o());
+        if (w instanceof Double wd && a instanceof Double ad && !wd.isNaN() && !ad.isNaN() && ad != 0) {
+            return String.format("%.2f", wd / ad);
+        }
+        return "";
     }
 
     private static Object pair(JsonObject o, String key) {

@@ -41,6 +41,9 @@ interface DnsTarget extends AutoCloseable {
     /** Removes a sandbox {@link #create} made; returns when the user's command would. */
     void remove(Member m) throws Exception;
 
+    /** {@code System.nanoTime()} right after the last {@link #create} or {@link #remove} call returned. */
+    long returnedNanos();
+
     /** Facts for the report: versions, how the server was started, its config. */
     Map<String, Object> describe();
 }

@@ -33,6 +33,7 @@ final class DnsWeft implements DnsTarget {
     private final List<Member> members = new ArrayList<>();
     private final Samples create = new Samples();
     private final Samples remove = new Samples();
+    private long returned;
 
     private DnsWeft(WeftWorld world, DnsUpstream upstream, DnsServer server, InetAddress gateway) {
         this.world = world;
@@ -85,7 +86,8 @@ final class DnsWeft implements DnsTarget {
         String name = world.nextName();
         long t0 = System.nanoTime();
         SandboxInfo info = world.controller.createSandbox(new SandboxSpec(name, NETWORK, EndpointSpec.defaults(), null));
-        create.add(System.nanoTime() - t0);
+        returned = System.nanoTime();
+        create.add(returned - t0);
         return new Member(name, info.endpoints().get(0).ipv4().address(), DnsTarget.Entry.of(world.testSandbox(name)));
     }
 
@@ -105,13 +107,19 @@ final class DnsWeft implements DnsTarget {
     public void remove(Member m) {
         long t0 = System.nanoTime();
         world.controller.removeSandbox(m.name());
-        remove.add(System.nanoTime() - t0);
+        returned = System.nanoTime();
+        remove.add(returned - t0);
+    }
+
+    @Override
+    public long returnedNanos() {
+        return returned;
     }
 
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("server", "dev.weft.dns.DnsServer in process (DnsConfig.defaults()), a listener of a Standalone runtime");
+        m.put("server", "dev.weft.dns.DnsServer (DnsConfig.defaults()), a listener of a Standalone runtime with the bridge driver");
         m.put("network", "bridge network " + NETWORK + ", " + SUBNET + ", served at " + server.servers(
                 world.controller.network(NETWORK).map(dev.weft.api.NetworkInfo::id).orElse("")) + ": "
                 + world.controller.network(NETWORK).flatMap(n -> server.remark(n.id())).orElse("?"));
