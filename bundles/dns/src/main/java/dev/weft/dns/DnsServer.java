@@ -33,6 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -75,6 +78,15 @@ public final class DnsServer implements NameService, AutoCloseable {
     private volatile Set<NameTable.Key> ownAddresses = Set.of();
     /** Set by {@link #close}: later events (a runtime that still has it as a listener) are ignored. */
     private volatile boolean closed;
+    /**
+     * Networks whose driver was not installed when they were seen (e.g. the DNS bundle started
+     * before the bridge driver's): served once it is, looked at every {@link #RETRY_MILLIS}.
+     */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService retry;
+    /** Held while networks are served or unserved: events and the retry of pending networks. */
+    private final Object lifecycle = new Object();
+    private static final long RETRY_MILLIS = 500;
 
     /** What is served for one network, and what inspect says about it. */
     private record Served(String name, String bridge, List<ServerLoop.Listener> listeners, List<InetAddress> servers,
@@ -116,6 +128,12 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
         this.guard = g;
         this.loop = l;
+        this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "weft-dns-pending");
+            t.setDaemon(true);
+            return t;
+        });
+        retry.scheduleWithFixedDelay(this::servePending, RETRY_MILLIS, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // ---- NameService
@@ -136,27 +154,78 @@ public final class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void snapshot(List<NetworkInfo> networks, List<SandboxInfo> sandboxes) {
-        if (closed) {
-            return;
+        synchronized (lifecycle) {
+            if (!closed) {
+                load(networks, sandboxes);
+            }
         }
+    }
+
+    private void load(List<NetworkInfo> networks, List<SandboxInfo> sandboxes) {
+        // the snapshot is the whole truth: what was served before (a second subscription) and is
+        // gone now is closed, the names are replaced in one publish, the rest is opened
+        Set<String> ids = networks.stream().map(NetworkInfo::id).collect(Collectors.toSet());
+        pending.retainAll(ids);
+        for (String id : List.copyOf(served.keySet())) {
+            if (!ids.contains(id)) {
+                Served s = served.remove(id);
+                if (s != null) {
+                    unserve(s);
+                }
+            }
+        }
+        sandboxDns.clear();
         for (SandboxInfo s : sandboxes) {
             sandboxDns.put(s.id(), s.dns());
         }
+        table.load(networks.stream().filter(n -> !n.predefined()).toList());
         for (NetworkInfo n : networks) {
-            networkCreated(n);
-            n.endpoints().forEach(table::join);
+            if (!served.containsKey(n.id())) {
+                open(n);
+            }
         }
         sandboxDns.keySet().removeIf(id -> !table.hasSandbox(id));
+        refreshOwnAddresses();
     }
 
     @Override
     public void networkCreated(NetworkInfo network) {
-        if (closed) {
-            return;
+        synchronized (lifecycle) {
+            if (closed || served.containsKey(network.id())) {
+                return;
+            }
+            if (!network.predefined()) {
+                table.addNetwork(network.id(), network.name(), network.internal());
+            }
+            open(network);
+            refreshOwnAddresses();
         }
-        if (table.knows(network.id()) || served.containsKey(network.id())) {
-            return;
+    }
+
+    /** Serves the networks whose driver has arrived since (on the retry thread). */
+    private void servePending() {
+        for (String id : List.copyOf(pending)) {
+            try {
+                Optional<NetworkInfo> n = controller.network(id);
+                if (n.isEmpty() || !n.get().available()) {
+                    continue;
+                }
+                List<InetAddress> gateways = controller.hostGateways(n.get().name());
+                synchronized (lifecycle) {
+                    if (!closed && pending.remove(id)) {
+                        served.put(id, gateways.isEmpty() ? unserved(n.get()) : serve(n.get(), gateways));
+                        refreshOwnAddresses();
+                        LOG.info("network \"" + n.get().name() + "\": its driver is there now; names " + remark(id).orElse(""));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "pending network " + id + ": " + e.getMessage(), e);
+            }
         }
+    }
+
+    /** Serves the network's names where its driver allows, or records why not. */
+    private void open(NetworkInfo network) {
         if (network.predefined()) {
             // Docker's default bridge resolves no names; only --link does (core's hosts files)
             served.put(network.id(), new Served(network.name(), null, List.of(), List.of(),
@@ -164,7 +233,6 @@ public final class DnsServer implements NameService, AutoCloseable {
                             + " or a user-defined network"));
             return;
         }
-        table.addNetwork(network.id(), network.name(), network.internal());
         List<InetAddress> gateways;
         try {
             gateways = controller.hostGateways(network.name());
@@ -173,13 +241,18 @@ public final class DnsServer implements NameService, AutoCloseable {
                     "not served: cannot tell its gateway addresses (" + e.getMessage() + ")"));
             return;
         }
-        if (gateways.isEmpty()) {
-            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(), "not served: driver "
-                    + network.driver() + " has no gateway address in the host namespace that sandboxes reach"));
+        if (gateways.isEmpty() && !network.available()) {
+            pending.add(network.id());
+            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(), "not served yet: driver "
+                    + network.driver() + " is not installed; names are served once it is"));
             return;
         }
-        served.put(network.id(), serve(network, gateways));
-        refreshOwnAddresses();
+        served.put(network.id(), gateways.isEmpty() ? unserved(network) : serve(network, gateways));
+    }
+
+    private static Served unserved(NetworkInfo network) {
+        return new Served(network.name(), null, List.of(), List.of(), "not served: driver " + network.driver()
+                + " has no gateway address in the host namespace that sandboxes reach");
     }
 
     private Served serve(NetworkInfo network, List<InetAddress> gateways) {
@@ -241,11 +314,14 @@ public final class DnsServer implements NameService, AutoCloseable {
 
     @Override
     public void networkRemoved(NetworkInfo network) {
-        Served s = served.remove(network.id());
-        table.removeNetwork(network.id());
-        if (s != null) {
-            unserve(s);
-            refreshOwnAddresses();
+        synchronized (lifecycle) {
+            pending.remove(network.id());
+            Served s = served.remove(network.id());
+            table.removeNetwork(network.id());
+            if (s != null) {
+                unserve(s);
+                refreshOwnAddresses();
+            }
         }
     }
 
@@ -420,7 +496,10 @@ public final class DnsServer implements NameService, AutoCloseable {
     /** Closes every socket, stops the threads and removes the guard table. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (lifecycle) {
+            closed = true;
+        }
+        retry.shutdownNow();
         loop.close();
         forwarder.close();
         served.clear();

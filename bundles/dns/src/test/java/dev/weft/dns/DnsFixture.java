@@ -86,8 +86,16 @@ final class DnsFixture implements AutoCloseable {
     }
 
     private void startRuntime() {
+        startRuntimeWithoutDriver();
+        addDriver();
+    }
+
+    private void startRuntimeWithoutDriver() {
         runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).etcNetns(Path.of("/etc/netns"))
                 .resolvConf(resolvConf).build();
+    }
+
+    private void addDriver() {
         driver = new BridgeDriver(runtime.driverContext("test", "wt", TABLE, mode, 0,
                 Map.of(BridgeDriver.DEFAULT_SUBNET_SETTING, "none")), runtime.kernel());
         runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "0.1.0", driver);
@@ -99,15 +107,28 @@ final class DnsFixture implements AutoCloseable {
      * server would), then new ones on the same directories.
      */
     void restart(Runnable beforeStart) {
+        stopAll();
+        beforeStart.run();
+        startRuntime();
+        startServer();
+    }
+
+    /** As {@link #restart}, the DNS server subscribing before the bridge driver is there (a bundle start order). */
+    void restartServerFirst(Runnable beforeDriver) {
+        stopAll();
+        startRuntimeWithoutDriver();
+        startServer();
+        beforeDriver.run();
+        addDriver();
+    }
+
+    private void stopAll() {
         runtime.removeListener(server);
         server.close();
         server = null;
         driver.close();
         runtime.close();
         runtime = null;
-        beforeStart.run();
-        startRuntime();
-        startServer();
     }
 
     DriverContext dnsContext() {

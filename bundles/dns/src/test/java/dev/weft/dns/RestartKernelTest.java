@@ -42,6 +42,26 @@ class RestartKernelTest {
     }
 
     @Test
+    void aServerThatStartsBeforeTheDriverServesTheNetworkOnceTheDriverIsThere() throws Exception {
+        try (DnsFixture f = new DnsFixture(DnsConfig.defaults())) {
+            NetworkInfo red = f.network("red", "10.65.0.0/24");
+            TestSandbox a = f.sandbox("a", "red");
+            TestSandbox b = f.sandbox("b", "red");
+            String gw = f.gateway("red");
+            f.restartServerFirst(() -> {
+                String remark = f.server.remark(red.id()).orElseThrow();
+                assertTrue(remark.startsWith("not served yet: driver bridge is not installed"), remark);
+            });
+            long t0 = System.nanoTime();
+            while (f.server.servers(red.id()).isEmpty() && System.nanoTime() - t0 < 3_000_000_000L) {
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(DnsFixture.address(gw)), f.server.servers(red.id()), f.server.remark(red.id()).orElse(""));
+            assertEquals(List.of(f.ipv4(b, "red")), data(udp(a, gw, b.name(), Type.A)));
+        }
+    }
+
+    @Test
     void firewallModeNoneWritesNoTableAndSaysSo() throws Exception {
         try (DnsFixture f = new DnsFixture(DnsConfig.defaults(), DriverContext.FirewallMode.NONE)) {
             NetworkInfo red = f.network("red", "10.62.0.0/24");

@@ -98,4 +98,32 @@ class ServingKernelTest extends DnsFixture.PerTest {
         assertNull(udp(b, f.gateway("red"), question(a.name(), Type.A), 500));
         assertEquals(Rcode.NXDOMAIN, udp(b, f.gateway("blue"), question(a.name(), Type.A), 2000).getRcode());
     }
+
+    @Test
+    void aNetworkWithoutAGatewayOnTheBridgeIsNotServedAndSaysSo() {
+        NetworkInfo iso = f.controller().createNetwork(new dev.weft.api.NetworkSpec("iso", "bridge",
+                List.of(dev.weft.api.SubnetSpec.of(dev.weft.net.IpPrefix.parse("10.56.0.0/24"))), false, true,
+                java.util.Map.of("com.docker.network.bridge.gateway_mode_ipv4", "isolated"), java.util.Map.of()));
+        String remark = f.server.remark(iso.id()).orElseThrow();
+        assertTrue(remark.startsWith("not served"), remark);
+        assertTrue(f.server.servers(iso.id()).isEmpty());
+    }
+
+    @Test
+    void aSecondSubscriptionOfTheSameServerTakesTheSnapshotAsTheWholeTruth() {
+        f.network("red", "10.57.0.0/24");
+        NetworkInfo blue = f.network("blue", "10.58.0.0/24");
+        TestSandbox a = f.sandbox("a", "red");
+        TestSandbox gone = f.sandbox("gone", "red");
+        f.runtime.removeListener(f.server);
+        f.controller().removeSandbox(gone.name());
+        f.controller().removeNetwork("blue");
+        TestSandbox late = f.sandbox("late", "red");
+        f.runtime.addListener(f.server);
+        String gw = f.gateway("red");
+        assertEquals(List.of(f.ipv4(late, "red")), data(udp(a, gw, late.name(), Type.A)));
+        assertEquals(Rcode.NXDOMAIN, udp(a, gw, gone.name(), Type.A).getRcode());
+        assertTrue(f.server.servers(blue.id()).isEmpty());
+        assertFalse(f.nft("list", "table", "inet", "weft_dns").contains("10.58.0.1"));
+    }
 }

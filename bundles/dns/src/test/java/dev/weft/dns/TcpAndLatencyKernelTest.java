@@ -15,6 +15,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.xbill.DNS.Message;
@@ -89,6 +90,17 @@ class TcpAndLatencyKernelTest {
                 var pyFwd = a.tryExec("python3", script.toString(), gw, "example.org", "3000");
                 System.out.println("dns latency from a python3 client in a sandbox: local " + py.stdout().strip()
                         + "; forwarded " + pyFwd.stdout().strip());
+                List<Process> clients = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    clients.add(a.spawn("python3", script.toString(), gw, b.name(), "5000"));
+                }
+                long total = 0;
+                for (Process p : clients) {
+                    String out = new String(p.getInputStream().readAllBytes()).strip();
+                    p.waitFor();
+                    total += Long.parseLong(out.replaceAll(".* (\\d+) q/s$", "$1"));
+                }
+                System.out.println("dns throughput, 4 python3 clients in a sandbox, local name: " + total + " q/s");
             }
             assertTrue(local[1] < 20_000, "local p99 " + local[1] + " us");
         }

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +56,15 @@ public final class Forwarder implements AutoCloseable {
         this.timeoutMillis = timeoutMillis;
         this.slots = new Semaphore(max);
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        // as many threads as slots, made on demand and ended after 30 s idle; the queue is never
+        // longer than the few moments a finishing thread takes to come back for more work, since
+        // the slots bound what is submitted (a SynchronousQueue would refuse work in that moment)
+        this.pool = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "weft-dns-forward-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
     }
 
     /** Queries refused because {@code max} forwards were in flight. */

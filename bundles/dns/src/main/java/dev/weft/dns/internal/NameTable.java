@@ -161,6 +161,25 @@ public final class NameTable {
         return state;
     }
 
+    /**
+     * Replaces everything with {@code networks} (user-defined ones, with their endpoints), in one
+     * publish: a subscription's snapshot.
+     */
+    public synchronized void load(List<dev.weft.api.NetworkInfo> networks) {
+        Map<String, Net> nets = new HashMap<>();
+        Map<String, Set<String>> sbx = new HashMap<>();
+        for (dev.weft.api.NetworkInfo n : networks) {
+            Map<String, Entry> eps = new LinkedHashMap<>();
+            for (EndpointInfo e : n.endpoints()) {
+                eps.put(e.id(), Entry.of(e));
+                sbx.computeIfAbsent(e.sandboxId(), k -> new LinkedHashSet<>()).add(n.id());
+            }
+            nets.put(n.id(), Net.of(n.id(), n.name(), n.internal(), eps));
+        }
+        sbx.replaceAll((k, v) -> Collections.unmodifiableSet(v));
+        state = new State(Map.copyOf(nets), Map.copyOf(sbx));
+    }
+
     /** A network whose sandboxes get names (user-defined, served or not). */
     public synchronized void addNetwork(String id, String name, boolean internal) {
         if (state.networks().containsKey(id)) {

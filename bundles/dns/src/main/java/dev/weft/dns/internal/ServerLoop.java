@@ -15,7 +15,7 @@ import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -83,6 +83,8 @@ public final class ServerLoop implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final ThreadPoolExecutor tcpPool;
+    private final int maxTcpConnections;
+    private final AtomicInteger tcpConnections = new AtomicInteger();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(65_535);
     private volatile boolean closed;
@@ -96,11 +98,14 @@ public final class ServerLoop implements AutoCloseable {
             throw new IllegalStateException("cannot open a selector for the DNS server: " + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
-        this.tcpPool = new ThreadPoolExecutor(0, maxTcpConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "weft-dns-tcp-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.maxTcpConnections = maxTcpConnections;
+        this.tcpPool = new ThreadPoolExecutor(maxTcpConnections, maxTcpConnections, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "weft-dns-tcp-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        tcpPool.allowCoreThreadTimeOut(true);
         this.thread = new Thread(this::run, "weft-dns");
         thread.setDaemon(true);
         thread.start();
@@ -247,6 +252,11 @@ public final class ServerLoop implements AutoCloseable {
     private void accept(Listener l) throws IOException {
         for (SocketChannel c; (c = l.tcp.accept()) != null; ) {
             SocketChannel client = c;
+            if (tcpConnections.incrementAndGet() > maxTcpConnections) { // the bound: refuse this one
+                tcpConnections.decrementAndGet();
+                closeQuietly(client);
+                continue;
+            }
             try {
                 tcpPool.execute(() -> {
                     try {
@@ -255,9 +265,11 @@ public final class ServerLoop implements AutoCloseable {
                         LOG.log(Level.WARNING, "DNS over TCP to " + l.address + ": " + e, e);
                     } finally {
                         closeQuietly(client);
+                        tcpConnections.decrementAndGet();
                     }
                 });
-            } catch (RuntimeException e) { // the bound of connections: refuse this one
+            } catch (RuntimeException e) { // closed
+                tcpConnections.decrementAndGet();
                 closeQuietly(client);
             }
         }
