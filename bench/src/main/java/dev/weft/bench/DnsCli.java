@@ -4,7 +4,6 @@ import com.google.gson.GsonBuilder;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.net.IpAddresses;
-import dev.weft.net.NetNamespace;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -23,7 +22,7 @@ import java.util.Map;
  * {@code weft-dns} feature; the script made network NETWORK (gateway GATEWAY). This helper makes
  * N sandboxes with {@code ./weft sandbox:create --network NETWORK PREFIX-sI}, starts the upstream
  * stand-in on the host namespace's 127.0.0.53, and measures what {@link DnsBench} measures, the
- * sandboxes' namespaces ({@code /run/netns/NAME}) entered through the kernel layer's runner.
+ * sandboxes' namespaces ({@code /run/netns/NAME}) entered by a thread of its own ({@link NsThread}).
  * create→resolvable: {@code ./weft sandbox:create} spawned and waited for, then the name polled
  * from sandbox 0 (any A record counts: the address is not known before the answer), remove→gone
  * the same after {@code ./weft sandbox:remove}. It removes its sandboxes at the end.
@@ -62,7 +61,7 @@ public final class DnsCli {
         List<String> made = new ArrayList<>();
         Samples create = new Samples(), remove = new Samples();
         try (Kernel kernel = Kernel.open(KernelConfig.defaults().withHostNamespace(Path.of(hostNs)));
-             DnsUpstream upstream = new DnsUpstream(w -> kernel.namespaces().run(kernel.hostNamespace(), w))) {
+             DnsUpstream upstream = new DnsUpstream(NsThread.entry(Path.of(hostNs)))) {
             List<DnsTarget.Member> members = new ArrayList<>();
             try {
                 for (int i = 0; i < n; i++) {
@@ -148,9 +147,11 @@ public final class DnsCli {
 
     /** The sandbox's namespace (/run/netns/NAME, made by Weft) and its IPv4 address, read from inside it. */
     private static DnsTarget.Member member(Kernel kernel, String name) throws Exception {
-        NetNamespace ns = kernel.namespaces().get(name).orElseThrow(
-                () -> new IllegalStateException("no namespace " + name + " in " + kernel.namespaces().directory()));
-        DnsTarget.Entry entry = w -> kernel.namespaces().run(ns, w);
+        Path path = kernel.namespaces().directory().resolve(name);
+        if (!Files.exists(path)) {
+            throw new IllegalStateException("no namespace " + name + " in " + kernel.namespaces().directory());
+        }
+        DnsTarget.Entry entry = NsThread.entry(path);
         InetAddress address = (InetAddress) entry.call(() -> {
             for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (i.isLoopback()) {

@@ -28,7 +28,7 @@ import org.xbill.DNS.Type;
 
 /**
  * The DNS load generator of {@code bench/run-dns.sh}: plain UDP sockets opened by a thread that
- * entered a sandbox namespace ({@link DnsTarget.Entry}: the test kit's, or the kernel layer's runner), the whole client loop
+ * entered a sandbox namespace ({@link DnsTarget.Entry}: the test kit's, or {@link NsThread}), the whole client loop
  * running on that thread; queries built and answers parsed with dnsjava's codec. Nothing here
  * knows which server it talks to: the same code measures aardvark-dns and Weft.
  *

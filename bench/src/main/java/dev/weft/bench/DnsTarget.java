@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** One DNS server under test, with its network of sandboxes, as {@link DnsBench} drives it. */
 interface DnsTarget extends AutoCloseable {
-    /** Runs code on a thread inside a sandbox's namespace (the test kit's, or the kernel layer's runner). */
+    /** Runs code on a thread inside a sandbox's namespace (the test kit's, or {@link NsThread} by path). */
     @FunctionalInterface
     interface Entry {
         Object call(java.util.concurrent.Callable<Object> work) throws Exception;

@@ -5,7 +5,6 @@ import com.google.gson.reflect.TypeToken;
 import dev.weft.linux.Kernel;
 import dev.weft.linux.KernelConfig;
 import dev.weft.net.IpAddresses;
-import dev.weft.net.NetNamespace;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * (also when its input ends: the parent went away). The return instants are the child's
  * {@code System.nanoTime()} right after {@code createSandbox}/{@code removeSandbox} returned: CLOCK_MONOTONIC,
  * the same clock in both processes, so the parent's polling starts from the real return. The
- * parent enters the child's sandbox namespaces ({@code /run/netns/NAME}) through its own kernel
- * layer's runner; the load generator thus runs in another JVM than the server.
+ * parent enters the child's sandbox namespaces ({@code /run/netns/NAME}) with
+ * threads of its own ({@link NsThread}); the load generator thus runs in another JVM than the server.
  */
 final class DnsWeftProcess implements DnsTarget {
     static final String LABEL = "weft-own-jvm";
@@ -115,9 +114,11 @@ final class DnsWeftProcess implements DnsTarget {
         String[] ok = expect(in, "ok");
         returned = Long.parseLong(ok[3]);
         String name = ok[1];
-        NetNamespace ns = kernel.namespaces().get(name).orElseThrow(
-                () -> new IllegalStateException("no namespace " + name + " in " + kernel.namespaces().directory()));
-        return new Member(name, IpAddresses.parse(ok[2]), w -> kernel.namespaces().run(ns, w));
+        Path path = kernel.namespaces().directory().resolve(name);
+        if (!java.nio.file.Files.exists(path)) {
+            throw new IllegalStateException("no namespace " + name + " in " + kernel.namespaces().directory());
+        }
+        return new Member(name, IpAddresses.parse(ok[2]), NsThread.entry(path));
     }
 
     @Override
@@ -138,7 +139,8 @@ final class DnsWeftProcess implements DnsTarget {
             String line = in.readLine();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("process", "a JVM of its own (pid " + child.pid() + "), the load generator in the bench's");
-            m.putAll(new Gson().fromJson(line, new TypeToken<Map<String, Object>>() { }.getType()));
+            m.putAll(new com.google.gson.GsonBuilder().setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE)
+                    .create().fromJson(line, new TypeToken<Map<String, Object>>() { }.getType()));
             return m;
         } catch (Exception e) {
             return Map.of("describe", "failed: " + e);
