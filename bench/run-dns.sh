@@ -42,6 +42,7 @@ id=$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 work=$(mktemp -d /run/weft-bench-dns-XXXXXX)
 hostns=wbd-$id
 nft list ruleset > "$work/nft-before.txt" 2>&1
+ls -A /etc/netns /run/containers > "$work/dirs-before.txt" 2>&1 || true
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 start_date=$(date -u '+%Y-%m-%d %H:%M UTC')
 failures=""
@@ -176,8 +177,10 @@ for p in /proc/[0-9]*; do
     left="$left process ${p#/proc/} ($(tr '\0' ' ' 2>/dev/null < "$p/cmdline" | cut -c1-80));"
   fi
 done
-[[ ! -e /etc/netns/$hostns ]] || left="$left /etc/netns/$hostns;"
-left=${left:- nothing (namespaces, processes, nft ruleset as at the start)}
+ls -A /etc/netns /run/containers > "$work/dirs-after.txt" 2>&1 || true
+cmp -s "$work/dirs-before.txt" "$work/dirs-after.txt" \
+  || left="$left /etc/netns or /run/containers changed: $(diff "$work/dirs-before.txt" "$work/dirs-after.txt" | grep '^[<>]' | tr '\n' ' ');"
+left=${left:- nothing (namespaces, processes, nft ruleset, /etc/netns and /run/containers as at the start)}
 log "left behind:$left"
 
 export META_DATE="started $start_date" META_KERNEL="$(uname -r)" META_CORES="$(nproc)" \
