@@ -40,6 +40,15 @@ public interface ControllerListener {
     /** A network was created (also a predefined one a driver declared). */
     default void networkCreated(NetworkInfo network) {}
 
+    /**
+     * A network's driver arrived (after a restart, or installed again) and has restored it: what
+     * the driver says of it, e.g. {@code Controller.hostGateways}, holds now. Also for networks the
+     * snapshot showed unavailable.
+     *
+     * @since 0.9.0
+     */
+    default void networkAvailable(NetworkInfo network) {}
+
     /** A network was removed (it had no endpoints left). */
     default void networkRemoved(NetworkInfo network) {}
 

@@ -5,11 +5,13 @@ import dev.weft.api.DnsSettings;
 import dev.weft.api.EndpointInfo;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.SandboxInfo;
+import dev.weft.api.SubnetInfo;
 import dev.weft.dns.internal.Answerer;
 import dev.weft.dns.internal.Forwarder;
 import dev.weft.dns.internal.Guard;
 import dev.weft.dns.internal.HostSockets;
 import dev.weft.dns.internal.NameTable;
+import dev.weft.dns.internal.Queries;
 import dev.weft.dns.internal.ServerLoop;
 import dev.weft.dns.internal.Upstreams;
 import dev.weft.linux.AddressInfo;
@@ -17,15 +19,8 @@ import dev.weft.linux.Kernel;
 import dev.weft.net.IpAddresses;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.NameService;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,15 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
 
 /**
  * The embedded DNS server: a {@link NameService} that serves the names of sandboxes on each
@@ -78,15 +67,8 @@ public final class DnsServer implements NameService, AutoCloseable {
     private volatile Set<NameTable.Key> ownAddresses = Set.of();
     /** Set by {@link #close}: later events (a runtime that still has it as a listener) are ignored. */
     private volatile boolean closed;
-    /**
-     * Networks whose driver was not installed when they were seen (e.g. the DNS bundle started
-     * before the bridge driver's): served once it is, looked at every {@link #RETRY_MILLIS}.
-     */
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService retry;
-    /** Held while networks are served or unserved: events and the retry of pending networks. */
+    /** Held while networks are served or unserved (events, close). */
     private final Object lifecycle = new Object();
-    private static final long RETRY_MILLIS = 500;
 
     /** What is served for one network, and what inspect says about it. */
     private record Served(String name, String bridge, List<ServerLoop.Listener> listeners, List<InetAddress> servers,
@@ -118,7 +100,8 @@ public final class DnsServer implements NameService, AutoCloseable {
                 g = new Guard(kernel, Guard.tableName(context.nftTable()));
                 g.install();
             }
-            l = new ServerLoop(host, new Handler(), config.maxTcpConnections());
+            l = new ServerLoop(host, new Queries(table, answerer, forwarder, upstreams, sandboxDns, () -> ownAddresses,
+                    config.tcpIdleMillis()), config.maxTcpConnections());
         } catch (RuntimeException e) {
             forwarder.close();
             if (g != null) {
@@ -128,12 +111,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
         this.guard = g;
         this.loop = l;
-        this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "weft-dns-pending");
-            t.setDaemon(true);
-            return t;
-        });
-        retry.scheduleWithFixedDelay(this::servePending, RETRY_MILLIS, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // ---- NameService
@@ -165,7 +142,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         // the snapshot is the whole truth: what was served before (a second subscription) and is
         // gone now is closed, the names are replaced in one publish, the rest is opened
         Set<String> ids = networks.stream().map(NetworkInfo::id).collect(Collectors.toSet());
-        pending.retainAll(ids);
         for (String id : List.copyOf(served.keySet())) {
             if (!ids.contains(id)) {
                 Served s = served.remove(id);
@@ -202,25 +178,36 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
     }
 
-    /** Serves the networks whose driver has arrived since (on the retry thread). */
-    private void servePending() {
-        for (String id : List.copyOf(pending)) {
-            try {
-                Optional<NetworkInfo> n = controller.network(id);
-                if (n.isEmpty() || !n.get().available()) {
-                    continue;
-                }
-                List<InetAddress> gateways = controller.hostGateways(n.get().name());
-                synchronized (lifecycle) {
-                    if (!closed && pending.remove(id)) {
-                        served.put(id, gateways.isEmpty() ? unserved(n.get()) : serve(n.get(), gateways));
-                        refreshOwnAddresses();
-                        LOG.info("network \"" + n.get().name() + "\": its driver is there now; names " + remark(id).orElse(""));
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "pending network " + id + ": " + e.getMessage(), e);
+    /**
+     * The network's driver arrived and restored it: serve it where the driver says (the addresses
+     * served from the kernel's bridge before keep their sockets). Core rewrites its sandboxes'
+     * resolv.conf after this returns.
+     */
+    @Override
+    public void networkAvailable(NetworkInfo network) {
+        synchronized (lifecycle) {
+            if (closed || network.predefined()) {
+                return;
             }
+            if (!table.knows(network.id())) {
+                table.addNetwork(network.id(), network.name(), network.internal());
+            }
+            List<InetAddress> gateways;
+            try {
+                gateways = controller.hostGateways(network.name());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "network \"" + network.name() + "\": cannot tell its gateway addresses", e);
+                return;
+            }
+            Served before = served.get(network.id());
+            if (before != null && !before.servers().isEmpty() && before.servers().equals(gateways)) {
+                return; // what was served from the kernel's bridge is what the driver says
+            }
+            if (before != null) {
+                unserve(before);
+            }
+            served.put(network.id(), gateways.isEmpty() ? unserved(network) : serve(network, gateways));
+            refreshOwnAddresses();
         }
     }
 
@@ -242,12 +229,53 @@ public final class DnsServer implements NameService, AutoCloseable {
             return;
         }
         if (gateways.isEmpty() && !network.available()) {
-            pending.add(network.id());
-            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(), "not served yet: driver "
-                    + network.driver() + " is not installed; names are served once it is"));
+            // its driver is not there (yet): after a restart the DNS bundle may start before the
+            // driver's, and core writes the sandboxes' resolv.conf from what servers() says then.
+            // The kernel still has the network's bridge with its gateway addresses: serve those
+            // now, and check with the driver when it comes (networkAvailable).
+            List<InetAddress> onBridges = gatewaysOnHostBridges(network);
+            served.put(network.id(), onBridges.isEmpty()
+                    ? new Served(network.name(), null, List.of(), List.of(), "not served yet: driver "
+                            + network.driver() + " is not installed; names are served once it is")
+                    : serve(network, onBridges));
             return;
         }
         served.put(network.id(), gateways.isEmpty() ? unserved(network) : serve(network, gateways));
+    }
+
+    /**
+     * The network's subnet gateways that an interface of kind bridge in the host namespace holds
+     * now (what the bridge driver's host gateways are), IPv4 first; for a network whose driver is
+     * not installed yet.
+     */
+    private List<InetAddress> gatewaysOnHostBridges(NetworkInfo network) {
+        List<InetAddress> wanted = new ArrayList<>();
+        for (SubnetInfo s : network.subnets()) {
+            if (s.gateway() != null && !s.gateway().isLinkLocalAddress()) {
+                wanted.add(s.gateway());
+            }
+        }
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            List<AddressInfo> held = kernel.host().addresses();
+            for (InetAddress gw : wanted) {
+                for (AddressInfo a : held) {
+                    if (a.address().address().equals(gw) && kernel.host().link(a.linkIndex())
+                            .map(l -> "bridge".equals(l.kind())).orElse(false)) {
+                        out.add(gw);
+                        break;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "network " + network.name() + ": cannot read the host's addresses", e);
+            return List.of();
+        }
+        out.sort(java.util.Comparator.comparing(a -> a instanceof java.net.Inet4Address ? 0 : 1));
+        return out;
     }
 
     private static Served unserved(NetworkInfo network) {
@@ -315,7 +343,6 @@ public final class DnsServer implements NameService, AutoCloseable {
     @Override
     public void networkRemoved(NetworkInfo network) {
         synchronized (lifecycle) {
-            pending.remove(network.id());
             Served s = served.remove(network.id());
             table.removeNetwork(network.id());
             if (s != null) {
@@ -359,125 +386,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
     }
 
-    // ---- queries
-
-    private final class Handler implements ServerLoop.Handler {
-        @Override
-        public void udp(ServerLoop.Listener listener, InetSocketAddress source, byte[] bytes) {
-            NameTable.State state = table.state();
-            NameTable.Entry asker = state.asker(listener.networkId(), source.getAddress()).orElse(null);
-            if (asker == null) {
-                return; // not one of this network's sandboxes: no answer at all
-            }
-            Message query = parse(bytes);
-            if (query == null) {
-                return;
-            }
-            int limit = Answerer.udpLimit(query);
-            Optional<Message> local = answerer.answer(query, state, asker.sandboxId());
-            if (local.isPresent()) {
-                listener.send(Answerer.wire(local.get(), limit), source);
-                return;
-            }
-            List<InetSocketAddress> ups = upstreamsFor(state, asker);
-            if (ups == null || ups.isEmpty()) {
-                listener.send(Answerer.wire(Answerer.reply(query, ups == null ? Rcode.REFUSED : Rcode.SERVFAIL, false),
-                        limit), source);
-                return;
-            }
-            forwarder.forwardUdp(bytes, ups, answer -> listener.send(answer != null ? answer
-                    : Answerer.wire(Answerer.reply(query, Rcode.SERVFAIL, false), limit), source));
-        }
-
-        @Override
-        public void tcp(ServerLoop.Listener listener, SocketChannel client) {
-            try {
-                client.configureBlocking(true);
-                Socket s = client.socket();
-                s.setSoTimeout(config.tcpIdleMillis());
-                InetSocketAddress source = (InetSocketAddress) client.getRemoteAddress();
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                OutputStream out = s.getOutputStream();
-                while (true) {
-                    int len;
-                    try {
-                        len = in.readUnsignedShort();
-                    } catch (EOFException | SocketTimeoutException e) {
-                        return;
-                    }
-                    byte[] bytes = new byte[len];
-                    in.readFully(bytes);
-                    byte[] answer = answerTcp(listener, source, bytes);
-                    if (answer == null) {
-                        return;
-                    }
-                    byte[] framed = new byte[answer.length + 2];
-                    framed[0] = (byte) (answer.length >> 8);
-                    framed[1] = (byte) answer.length;
-                    System.arraycopy(answer, 0, framed, 2, answer.length);
-                    out.write(framed);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "DNS over TCP: " + e.getMessage());
-            }
-        }
-
-        private byte[] answerTcp(ServerLoop.Listener listener, InetSocketAddress source, byte[] bytes) {
-            NameTable.State state = table.state();
-            NameTable.Entry asker = state.asker(listener.networkId(), source.getAddress()).orElse(null);
-            if (asker == null) {
-                return null;
-            }
-            Message query = parse(bytes);
-            if (query == null) {
-                return null;
-            }
-            Optional<Message> local = answerer.answer(query, state, asker.sandboxId());
-            if (local.isPresent()) {
-                return Answerer.wire(local.get(), 65_535);
-            }
-            List<InetSocketAddress> ups = upstreamsFor(state, asker);
-            byte[] answer = ups == null || ups.isEmpty() ? null : forwarder.forwardTcp(bytes, ups);
-            return answer != null ? answer
-                    : Answerer.wire(Answerer.reply(query, ups == null ? Rcode.REFUSED : Rcode.SERVFAIL, false), 65_535);
-        }
-    }
-
-    /** The query in {@code bytes}; null for garbage and for responses (never answered: no loops). */
-    private static Message parse(byte[] bytes) {
-        try {
-            Message m = new Message(bytes);
-            return m.getHeader().getFlag(Flags.QR) ? null : m;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Where the asker's other names go: its own servers ({@code --dns}), else the host's, or null
-     * when it may not forward (all its networks internal, no own servers).
-     */
-    private List<InetSocketAddress> upstreamsFor(NameTable.State state, NameTable.Entry asker) {
-        Set<NameTable.Key> own = ownAddresses;
-        DnsSettings dns = sandboxDns.get(asker.sandboxId());
-        if (dns != null && !dns.servers().isEmpty()) {
-            List<InetSocketAddress> out = new ArrayList<>();
-            for (InetAddress a : dns.servers()) {
-                if (!own.contains(NameTable.Key.of(a)) && out.size() < Upstreams.MAX) {
-                    out.add(new InetSocketAddress(a, PORT));
-                }
-            }
-            if (!out.isEmpty()) {
-                return out;
-            }
-        }
-        if (state.onlyInternal(asker.sandboxId())) {
-            return null;
-        }
-        return upstreams.current(own);
-    }
-
     private void refreshOwnAddresses() {
         Set<NameTable.Key> own = new HashSet<>();
         served.values().forEach(s -> s.servers().forEach(a -> own.add(NameTable.Key.of(a))));
@@ -499,7 +407,6 @@ public final class DnsServer implements NameService, AutoCloseable {
         synchronized (lifecycle) {
             closed = true;
         }
-        retry.shutdownNow();
         loop.close();
         forwarder.close();
         served.clear();

@@ -115,7 +115,12 @@ final class DnsFixture implements AutoCloseable {
 
     /** As {@link #restart}, the DNS server subscribing before the bridge driver is there (a bundle start order). */
     void restartServerFirst(Runnable beforeDriver) {
+        restartServerFirst(() -> { }, beforeDriver);
+    }
+
+    void restartServerFirst(Runnable beforeServer, Runnable beforeDriver) {
         stopAll();
+        beforeServer.run();
         startRuntimeWithoutDriver();
         startServer();
         beforeDriver.run();

@@ -202,6 +202,28 @@ public final class ControllerImpl implements Controller {
         reconciler.restore(e);
         networks.recordMode(e);
         networks.ensurePredefined(e);
+        announceAvailable(e);
+    }
+
+    /**
+     * Tells listeners that the driver's networks are available (a name service serves them now),
+     * then rewrites the resolver files of their sandboxes, which may name it now.
+     */
+    private void announceAvailable(DriverRegistry.Entry e) {
+        List<NetworkRecord> mine = inventory.networks().stream().filter(n -> n.state() == State.READY
+                && n.driver().equals(e.name) && n.driverBundle().equals(e.bundle)).toList();
+        if (mine.isEmpty()) {
+            return;
+        }
+        events.change(() -> { }, "networks of driver " + e.name + " available", () -> {
+            List<NetworkInfo> views = mine.stream().map(n -> this.views.network(n, true)).toList();
+            return l -> views.forEach(l::networkAvailable);
+        });
+        if (files.nameService().isPresent()) {
+            java.util.Set<String> ids = mine.stream().map(NetworkRecord::id).collect(java.util.stream.Collectors.toSet());
+            inventory.sandboxes().stream().filter(s -> s.state() == State.READY && inventory.endpointsOf(s.id()).stream()
+                    .anyMatch(ep -> ids.contains(ep.network()))).forEach(s -> files.refresh(s.id()));
+        }
     }
 
     private String scopeOf(String driver) {

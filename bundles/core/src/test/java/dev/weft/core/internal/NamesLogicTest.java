@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class NamesLogicTest {
     private Path dir;
     private ControllerImpl controller;
+    private DriverRegistry drivers;
     private final Names names = new Names();
 
     /** A driver whose predefined network is the default one, as the bridge driver's {@code bridge}. */
@@ -55,7 +56,7 @@ class NamesLogicTest {
     }
 
     /** A name service serving each user network at its gateway, as the DNS bundle does. */
-    static final class Names implements NameService {
+    static class Names implements NameService {
         final Map<String, InetAddress> served = new ConcurrentHashMap<>();
 
         @Override
@@ -88,7 +89,7 @@ class NamesLogicTest {
         dir = Files.createTempDirectory("weft-names-test-");
         Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.53\nnameserver 192.0.2.53\n"
                 + "search example.test\noptions edns0\n");
-        DriverRegistry drivers = new DriverRegistry();
+        drivers = new DriverRegistry();
         drivers.add("rec", "test.rec", "1.0.0", new EndpointOptionsLogicTest.Recording(), "rec");
         drivers.add("def", "test.def", "1.0.0", new DefaultNetworkDriver(), "def");
         drivers.add("container", "test.container", "1.0.0", new SharedNamespaceDriver("container") { }, "container");
@@ -164,6 +165,34 @@ class NamesLogicTest {
         assertEquals(own, web.dns());
         assertEquals(List.of("10.91.0.2\twww"), lines("web", "hosts", "10.91."));
         assertEquals(file("web", "resolv.conf"), controller.resolverFiles("web").get("resolv.conf"));
+    }
+
+    @Test
+    void aDriverArrivingAgainMakesItsNetworksAvailableToListenersAndRewritesTheirSandboxesFiles() throws IOException {
+        controller.createSandbox(SandboxSpec.of("web", "blue"));
+        List<String> available = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Names late = new Names() { // serves a network only once its driver is there, as the DNS bundle
+            @Override
+            public void networkCreated(NetworkInfo n) {
+                if (n.available()) {
+                    super.networkCreated(n);
+                }
+            }
+
+            @Override
+            public void networkAvailable(NetworkInfo n) {
+                available.add(n.name());
+                super.networkCreated(n);
+            }
+        };
+        drivers.remove("rec");
+        controller.addListener(late);
+        assertEquals(List.of("nameserver 192.0.2.53"), lines("web", "resolv.conf", "nameserver"),
+                "its network's driver is away: not served yet");
+        drivers.add("rec", "test.rec", "1.0.0", new EndpointOptionsLogicTest.Recording(), "rec");
+        assertEquals(List.of("blue", "green"), available.stream().sorted().toList(), "one event per network of the driver");
+        assertEquals(List.of("nameserver 10.91.0.1"), lines("web", "resolv.conf", "nameserver"),
+                "core rewrote the sandbox's files once the service served its network");
     }
 
     @Test

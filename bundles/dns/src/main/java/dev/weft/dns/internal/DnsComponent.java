@@ -70,6 +70,11 @@ public final class DnsComponent implements NameService {
     }
 
     @Override
+    public void networkAvailable(NetworkInfo network) {
+        server.networkAvailable(network);
+    }
+
+    @Override
     public void networkRemoved(NetworkInfo network) {
         server.networkRemoved(network);
     }
