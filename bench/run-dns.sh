@@ -123,7 +123,8 @@ if [[ -z $dist ]]; then
     why_no_cli="$dist is older than the sources"
   fi
 fi
-if [[ -z $why_no_cli ]] && ! tar tzf "$dist" 2>/dev/null | grep -q '/dns-[0-9].*\.jar$'; then
+# (the listing read whole first: with pipefail, grep -q leaving early would fail tar's pipe)
+if [[ -z $why_no_cli ]] && { tar tzf "$dist" > "$work/dist.txt" 2>/dev/null || true; ! grep -q '/dns-[0-9].*\.jar$' "$work/dist.txt"; }; then
   why_no_cli="$dist has no dns bundle (feature weft-dns)"
 fi
 cli_part() {
