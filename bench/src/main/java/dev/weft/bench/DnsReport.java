@@ -73,10 +73,10 @@ public final class DnsReport {
         out.println();
         out.print("| figure |");
         cols.forEach(c -> out.print(" " + c.title() + " |"));
-        out.println(" in process ÷ aardvark | own JVM ÷ aardvark | target |");
+        out.println(" in process ÷ aardvark | own JVM ÷ aardvark | `./weft` ÷ aardvark | target |");
         out.print("|---|");
         cols.forEach(c -> out.print("--:|"));
-        out.println("--:|--:|---|");
+        out.println("--:|--:|--:|---|");
         String lat = "one client, sequential, " + num(params, "latency_queries") + " in 2 blocks, each after "
                 + num(params, "warmup") + " unmeasured";
         String qps = num(params, "clients") + " sandboxes × " + num(params, "inflight") + " in flight, median of "
@@ -104,7 +104,9 @@ public final class DnsReport {
                 + "next one when an answer did not resolve or none came within 10 ms (an answer to any of the round's queries "
                 + "counts, also a late one). Weft ÷ aardvark: for times lower is better, for queries/s higher is better. "
                 + "In process: Weft's runtime and DNS server in the bench's JVM, beside the load generator and the stand-in; "
-                + "own JVM: the same in a child JVM (as aardvark is a process of its own), the load generator in the bench's.");
+                + "own JVM: the same in a child JVM (as aardvark is a process of its own), the load generator in the bench's; "
+                + "`./weft`: a private instance of the distribution (Karaf, the weft-dns feature), sandboxes made with "
+                + "`./weft sandbox:create`.");
         out.println();
         out.println("## Details");
         out.println();
@@ -186,8 +188,9 @@ public final class DnsReport {
             Object v = c.o().size() == 0 ? null : f.apply(c.o());
             out.print(" " + fmt(v) + " |");
         }
-        out.println(" " + ratio(cols.get(0), cols.get(cols.size() - 1), f, higherBetter) + " | "
-                + ratio(cols.get(1), cols.get(cols.size() - 1), f, higherBetter) + " | " + target + " |");
+        Column aardvark = cols.get(cols.size() - 1);
+        out.println(" " + ratio(cols.get(0), aardvark, f, higherBetter) + " | " + ratio(cols.get(1), aardvark, f, higherBetter)
+                + " | " + ratio(cols.get(2), aardvark, f, higherBetter) + " | " + target + " |");
     }
 
     private static String ratio(Column weft, Column aardvark, Function<JsonObject, Object> f, Boolean higherBetter) {
