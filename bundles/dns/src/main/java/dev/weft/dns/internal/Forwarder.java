@@ -84,11 +84,15 @@ public final class Forwarder implements AutoCloseable {
         }
         try {
             pool.execute(() -> {
+                byte[] answer = null;
                 try {
-                    reply.accept(exchangeUdp(query, upstreams));
+                    answer = exchangeUdp(query, upstreams);
+                } catch (RuntimeException e) { // e.g. no socket in the host namespace: SERVFAIL, not silence
+                    LOG.log(Level.WARNING, "cannot forward a query: " + e.getMessage(), e);
                 } finally {
                     slots.release();
                 }
+                reply.accept(answer);
             });
         } catch (RuntimeException e) { // rejected: closed
             slots.release();
