@@ -93,7 +93,9 @@ final class Views {
         Map<String, String> remarks = driverRemarks(n);
         Optional<String> served = names.get().flatMap(service -> {
             try {
-                return service.remark(n.id());
+                // where names are not served, a driver's own explanation (macvlan's) says more
+                return remarks.containsKey("NameResolution") && service.servers(n.id()).isEmpty() ? Optional.empty()
+                        : service.remark(n.id());
             } catch (RuntimeException e) {
                 LOG.fine("network " + n.name() + ": no remark from the name service: " + e.getMessage());
                 return Optional.empty();
