@@ -49,6 +49,15 @@ final class WeftWorld implements AutoCloseable {
     }
 
     static WeftWorld open() throws Exception {
+        return open(null);
+    }
+
+    /**
+     * As {@link #open()}, with {@code resolvConf} as the host's resolv.conf (written before the
+     * runtime starts; null: the machine's /etc/resolv.conf). The DNS bench names an upstream
+     * stand-in on the throwaway host's loopback there.
+     */
+    static WeftWorld open(String resolvConf) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/run"), "weft-peers-bench-");
         Path runDir = Files.createDirectories(dir.resolve("run"));
         TestHost host = null;
@@ -59,7 +68,11 @@ final class WeftWorld implements AutoCloseable {
             mounted = true;
             host = TestHost.create();
             // the host's own /etc/resolv.conf, as in production (read only)
-            runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).build();
+            Standalone.Builder builder = Standalone.builder().hostNamespace(host.path()).directories(dir);
+            if (resolvConf != null) {
+                builder.resolvConf(Files.writeString(dir.resolve("host-resolv.conf"), resolvConf));
+            }
+            runtime = builder.build();
             BridgeDriver driver = new BridgeDriver(BridgeBench.context(runtime), runtime.kernel());
             runtime.addDriver(BridgeDriver.NAME, "dev.weft.driver-bridge", "bench", driver);
             return new WeftWorld(dir, runDir, host, runtime, driver);
