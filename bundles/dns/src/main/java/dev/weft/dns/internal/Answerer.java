@@ -19,6 +19,7 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -40,11 +41,20 @@ public final class Answerer {
 
     private final String domain;
     private final String dottedDomain;
+    /** The domain's SOA, in negative answers: minimum (negative TTL) 0. */
+    private final SOARecord soa;
 
     /** {@code domain}: the search domain whose names are answered here and never forwarded, e.g. {@code weft.internal}. */
     public Answerer(String domain) {
         this.domain = domain.toLowerCase(Locale.ROOT);
         this.dottedDomain = "." + this.domain;
+        try {
+            Name zone = Name.fromString(this.domain + ".");
+            this.soa = new SOARecord(zone, DClass.IN, TTL, Name.fromString("ns", zone),
+                    Name.fromString("hostmaster", zone), 1, 0, 0, 0, TTL);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("domain \"" + domain + "\" is not a DNS name", e);
+        }
     }
 
     /**
@@ -82,7 +92,7 @@ public final class Answerer {
 
         boolean inDomain = false;
         if (name.equals(domain)) {
-            return Optional.of(reply(query, Rcode.NOERROR, true));
+            return Optional.of(negative(reply(query, Rcode.NOERROR, true)));
         }
         if (name.endsWith(dottedDomain)) {
             name = name.substring(0, name.length() - dottedDomain.length());
@@ -91,7 +101,8 @@ public final class Answerer {
         List<NameTable.Entry> entries = state.lookup(askerSandboxId, name);
         if (entries.isEmpty()) {
             if (inDomain || name.indexOf('.') < 0) {
-                return Optional.of(reply(query, Rcode.NXDOMAIN, true));
+                Message nx = reply(query, Rcode.NXDOMAIN, true);
+                return Optional.of(inDomain ? negative(nx) : nx);
             }
             return Optional.empty();
         }
@@ -116,7 +127,17 @@ public final class Answerer {
         }
         // any other type of a known name: NOERROR without records (never NXDOMAIN: the stub would
         // then walk its search list, and the name would look absent to getaddrinfo)
-        return Optional.of(r);
+        return Optional.of(inDomain && r.getSection(Section.ANSWER).isEmpty() ? negative(r) : r);
+    }
+
+    /**
+     * A negative answer (NXDOMAIN, or no records) in the domain, with the domain's SOA in its
+     * authority section (RFC 2308), so that resolvers and caches know how long to keep it: 0, as
+     * every local answer (a name may come the next moment).
+     */
+    private Message negative(Message r) {
+        r.addRecord(soa, Section.AUTHORITY);
+        return r;
     }
 
     /** {@code NAME.NETWORK.}, as Docker answers PTR queries for its containers' addresses. */

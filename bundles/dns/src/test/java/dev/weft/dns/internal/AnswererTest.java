@@ -115,6 +115,23 @@ class AnswererTest {
     }
 
     @Test
+    void negativeAnswersInTheDomainCarryItsSoaWithANegativeTtlOfZero() throws Exception {
+        Message nx = ask("db", "other.weft.internal", Type.A);
+        assertEquals(Rcode.NXDOMAIN, nx.getRcode());
+        org.xbill.DNS.SOARecord soa = (org.xbill.DNS.SOARecord) nx.getSection(Section.AUTHORITY).get(0);
+        assertEquals("weft.internal.", soa.getName().toString());
+        assertEquals(0, soa.getMinimum(), "negative answers are cached for 0 s: a name may come the next moment");
+        Message nodata = ask("web", "db.weft.internal", Type.AAAA);
+        assertEquals(Rcode.NOERROR, nodata.getRcode());
+        assertTrue(nodata.getSection(Section.ANSWER).isEmpty());
+        assertEquals(1, nodata.getSection(Section.AUTHORITY).size(), "NODATA in the domain: its SOA too");
+        assertTrue(ask("web", "db", Type.AAAA).getSection(Section.AUTHORITY).isEmpty(),
+                "a single-label name is not in a zone of ours: no SOA claimed");
+        assertTrue(ask("web", "db.weft.internal", Type.A).getSection(Section.AUTHORITY).isEmpty(),
+                "a positive answer has none");
+    }
+
+    @Test
     void roundRobinOfASharedAlias() throws Exception {
         Set<String> firsts = new HashSet<>();
         for (int i = 0; i < 200; i++) {
