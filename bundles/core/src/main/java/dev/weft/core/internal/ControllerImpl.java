@@ -92,7 +92,8 @@ public final class ControllerImpl implements Controller {
         // the relay holds what it can serve ([::1] and other IPv6 clients), bound sockets the rest
         this.hostPorts = new HostPorts(List.of(relay, new BoundPorts(system::reservePort)));
         this.portMappers = Map.of(PortMapper.RELAY, relay);
-        this.files = new ResolverFiles(inventory, etcNetns, hostResolvConf);
+        this.files = new ResolverFiles(inventory, etcNetns, hostResolvConf,
+                hostResolvConf.equals(Path.of("/etc/resolv.conf")) ? Path.of("/run/systemd/resolve/resolv.conf") : null);
         this.views = new Views(inventory, drivers, ipams, this::scopeOf, files::nameService);
         this.networks = new Networks(inventory, drivers, ipams, events, views);
         this.background = new Background(activity::quietMillis);

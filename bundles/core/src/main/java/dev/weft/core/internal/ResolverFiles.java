@@ -62,12 +62,18 @@ final class ResolverFiles {
     private final Inventory inventory;
     private final Path etcNetns;
     private final Path hostResolvConf;
+    private final Path systemdResolvConf;
     private volatile NameService names;
     /** What each file was last written with: unchanged files are not written again. */
     private final Map<Path, String> written = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile HostConf hostConf;
 
-    ResolverFiles(Inventory inventory, Path etcNetns, Path hostResolvConf) {
+    /**
+     * @param systemdResolvConf where systemd-resolved lists the resolvers behind its loopback stub,
+     *                          or null when the host's resolv.conf is not the machine's own
+     */
+    ResolverFiles(Inventory inventory, Path etcNetns, Path hostResolvConf, Path systemdResolvConf) {
+        this.systemdResolvConf = systemdResolvConf;
         this.inventory = inventory;
         this.etcNetns = etcNetns;
         this.hostResolvConf = hostResolvConf;
@@ -307,31 +313,53 @@ final class ResolverFiles {
         return out;
     }
 
-    /** What sandboxes take from the host's resolv.conf. */
-    record HostConf(long modified, long size, List<String> nameservers, List<String> search, List<String> options,
+    /** What sandboxes take from the host's resolv.conf; {@code stamp} says which versions of the files. */
+    record HostConf(String stamp, List<String> nameservers, List<String> search, List<String> options,
                     boolean loopbackOnly) {}
 
-    /** The host's resolv.conf parsed, read again only when the file changed (a stat, not a read). */
+    /** One file's parse. */
+    private record Parsed(List<String> servers, List<String> search, List<String> options, boolean loopback) {}
+
+    /**
+     * The host's resolv.conf parsed, read again only when a file changed (a stat, not a read).
+     * When it names only loopback resolvers (systemd-resolved's stub, 127.0.0.53), which a sandbox
+     * cannot reach, sandboxes that are not served names get the resolvers behind that stub from
+     * {@code systemdResolvConf} ({@code /run/systemd/resolve/resolv.conf}), as Docker does.
+     */
     HostConf hostConf() {
-        long modified = -1, size = -1;
-        try {
-            BasicFileAttributes a = Files.readAttributes(hostResolvConf, BasicFileAttributes.class);
-            modified = a.lastModifiedTime().toMillis();
-            size = a.size();
-        } catch (IOException e) {
-            // missing or unreadable: sandboxes get no upstreams from it
-        }
+        String stamp = stamp(hostResolvConf) + "|" + (systemdResolvConf == null ? "" : stamp(systemdResolvConf));
         HostConf cached = hostConf;
-        if (cached != null && cached.modified() == modified && cached.size() == size && modified >= 0) {
+        if (cached != null && cached.stamp().equals(stamp) && !stamp.startsWith("-")) {
             return cached;
         }
+        Parsed host = parse(hostResolvConf);
+        List<String> servers = host.servers();
+        if (servers.isEmpty() && host.loopback() && systemdResolvConf != null && Files.isReadable(systemdResolvConf)) {
+            servers = parse(systemdResolvConf).servers();
+        }
+        HostConf fresh = new HostConf(stamp, servers, host.search(), host.options(), host.loopback() && servers.isEmpty());
+        hostConf = fresh;
+        return fresh;
+    }
+
+    /** A file's modification time and size, "-" when it cannot be read. */
+    private static String stamp(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.lastModifiedTime().toMillis() + ":" + a.size();
+        } catch (IOException e) {
+            return "-";
+        }
+    }
+
+    private static Parsed parse(Path file) {
         List<String> servers = new ArrayList<>();
         List<String> search = new ArrayList<>();
         List<String> options = new ArrayList<>();
         boolean loopback = false;
         try {
-            if (Files.isReadable(hostResolvConf)) {
-                for (String line : Files.readAllLines(hostResolvConf, StandardCharsets.UTF_8)) {
+            if (Files.isReadable(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     String[] f = line.trim().split("\\s+");
                     if (f.length < 2 || f[0].startsWith("#") || f[0].startsWith(";")) {
                         continue;
@@ -355,12 +383,9 @@ final class ResolverFiles {
                 }
             }
         } catch (IOException e) {
-            throw new WeftException.Failed("cannot read " + hostResolvConf + ": " + e.getMessage(), e);
+            throw new WeftException.Failed("cannot read " + file + ": " + e.getMessage(), e);
         }
-        HostConf fresh = new HostConf(modified, size, List.copyOf(servers), List.copyOf(search), List.copyOf(options),
-                loopback && servers.isEmpty());
-        hostConf = fresh;
-        return fresh;
+        return new Parsed(List.copyOf(servers), List.copyOf(search), List.copyOf(options), loopback);
     }
 
     /**

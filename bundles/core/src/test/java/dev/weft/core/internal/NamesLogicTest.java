@@ -196,6 +196,22 @@ class NamesLogicTest {
     }
 
     @Test
+    void behindALoopbackStubTheResolversSystemdResolvedListsAreTakenAndFollowed() throws IOException {
+        Path host = Files.writeString(dir.resolve("stub-resolv.conf"), "nameserver 127.0.0.53\nsearch corp.test\n");
+        Path systemd = Files.writeString(dir.resolve("systemd-resolv.conf"), "nameserver 192.0.2.1\nnameserver 192.0.2.2\n");
+        ResolverFiles files = new ResolverFiles(new Inventory(new dev.weft.core.internal.store.Store(dir.resolve("s2"),
+                dir.resolve("r2"))), dir.resolve("etc2"), host, systemd);
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), files.hostConf().nameservers(), "Docker's rule for systemd-resolved");
+        assertEquals(List.of("corp.test"), files.hostConf().search());
+        Files.writeString(systemd, "nameserver 198.51.100.9\n");
+        assertEquals(List.of("198.51.100.9"), files.hostConf().nameservers(), "its changes are followed");
+        ResolverFiles without = new ResolverFiles(new Inventory(new dev.weft.core.internal.store.Store(dir.resolve("s3"),
+                dir.resolve("r3"))), dir.resolve("etc3"), host, null);
+        assertEquals(List.of(), without.hostConf().nameservers());
+        assertTrue(without.hostConf().loopbackOnly());
+    }
+
+    @Test
     void anAdoptedNamespaceGetsNoFilesWrittenButItsOwnerIsToldWhatToInstall() throws IOException {
         controller.addListener(names);
         Path theirs = Files.createFile(dir.resolve("their-netns"));
