@@ -90,6 +90,9 @@ final class DnsFixture implements AutoCloseable {
         addDriver();
     }
 
+    /** Whether /etc/netns was there before this fixture (core creates it for a sandbox's files). */
+    private final boolean etcNetnsExisted = Files.isDirectory(Path.of("/etc/netns"));
+
     private void startRuntimeWithoutDriver() {
         runtime = Standalone.builder().hostNamespace(host.path()).directories(dir).etcNetns(Path.of("/etc/netns"))
                 .resolvConf(resolvConf).build();
@@ -327,6 +330,13 @@ final class DnsFixture implements AutoCloseable {
                     s.filter(p -> p.getFileName().toString().startsWith(host.name() + "-")).forEach(DnsFixture::deleteTree);
                 } catch (IOException e) {
                     // no /etc/netns at all
+                }
+                if (!etcNetnsExisted) { // core made it for the first sandbox: left empty, it goes as it came
+                    try {
+                        Files.deleteIfExists(Path.of("/etc/netns"));
+                    } catch (IOException e) {
+                        // not empty: someone else's files are there now
+                    }
                 }
             }
         }
