@@ -185,4 +185,60 @@ public final class IpAddresses {
         }
         return a.getHostAddress();
     }
+
+    /**
+     * Parses a literal with an optional scope, as resolv.conf and {@code --dns} take a link-local
+     * IPv6 server: {@code fe80::1%eth0} or {@code fe80::1%2}. A numeric scope is the interface
+     * index; a name is turned into one by {@code interfaceIndex}, which throws
+     * {@link IllegalArgumentException} saying why when there is no such interface (give one that
+     * refuses every name to take numeric scopes only). The messages name the value and what is wrong.
+     *
+     * @since 0.2.0
+     */
+    public static InetAddress parseScoped(String text, java.util.function.ToIntFunction<String> interfaceIndex) {
+        int pct = text == null ? -1 : text.indexOf('%');
+        InetAddress a = tryParse(pct < 0 ? text : text.substring(0, pct));
+        if (a == null) {
+            throw new IllegalArgumentException("\"" + text + "\" is not an IP address");
+        }
+        if (pct < 0) {
+            return a;
+        }
+        String scope = text.substring(pct + 1);
+        if (!(a instanceof Inet6Address)) {
+            throw new IllegalArgumentException("\"" + text + "\": only an IPv6 address takes a %SCOPE");
+        }
+        if (scope.isEmpty()) {
+            throw new IllegalArgumentException("\"" + text + "\": the scope after % is empty (give an interface name or "
+                    + "a numeric scope id)");
+        }
+        int index;
+        if (scope.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (scope.length() > 9) {
+                throw new IllegalArgumentException("\"" + text + "\": scope id " + scope + " is too large");
+            }
+            index = Integer.parseInt(scope);
+        } else {
+            index = interfaceIndex.applyAsInt(scope);
+        }
+        try {
+            return Inet6Address.getByAddress(null, a.getAddress(), index);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("\"" + text + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The literal with its scope when it has one ({@code fe80::1%eth0}, or {@code fe80::1%2} when
+     * the interface is not known by name): the form {@link #parseScoped} takes.
+     *
+     * @since 0.2.0
+     */
+    public static String formatScoped(InetAddress a) {
+        if (a instanceof Inet6Address v6 && v6.getScopeId() != 0) {
+            return format(a) + "%" + (v6.getScopedInterface() != null ? v6.getScopedInterface().getName()
+                    : String.valueOf(v6.getScopeId()));
+        }
+        return format(a);
+    }
 }

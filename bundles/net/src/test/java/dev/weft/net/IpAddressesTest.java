@@ -112,4 +112,21 @@ class IpAddressesTest {
         assertEquals("2001:db8::1:0:0:1", fmt(0x2001, 0xdb8, 0, 0, 1, 0, 0, 1));
         assertEquals("fd00:1::2", IpAddresses.format(IpAddresses.parse("FD00:0001:0000:0000:0000:0000:0000:0002")));
     }
+
+    @Test
+    void scopedLiteralsParseWithANumericOrNamedScopeAndFormatBack() {
+        Inet6Address numeric = (Inet6Address) IpAddresses.parseScoped("fe80::1%2", name -> {
+            throw new IllegalArgumentException("no names");
+        });
+        assertEquals(2, numeric.getScopeId());
+        assertEquals("fe80::1%2", IpAddresses.formatScoped(numeric));
+        Inet6Address named = (Inet6Address) IpAddresses.parseScoped("fe80::53%veth7", name -> name.equals("veth7") ? 7 : 0);
+        assertEquals(7, named.getScopeId(), "a name becomes the index the caller's lookup gives");
+        assertEquals("192.0.2.1", IpAddresses.formatScoped(IpAddresses.parseScoped("192.0.2.1", n -> 0)));
+        for (String bad : new String[] {"x", "192.0.2.1%2", "fe80::1%", "fe80::1%1234567890"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> IpAddresses.parseScoped(bad, n -> 1), bad);
+            assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
+        }
+    }
 }

@@ -242,7 +242,7 @@ final class ResolverFiles {
                             + "served: " + e);
                 }
                 if (!at.isEmpty() && served.size() < MAX_SERVERS) {
-                    served.add(format(at.get(0)));
+                    served.add(IpAddresses.formatScoped(at.get(0)));
                 }
             }
         }
@@ -258,7 +258,7 @@ final class ResolverFiles {
             search.add(0, service.domain());
         } else {
             List<String> servers = own.servers().isEmpty() ? host.nameservers()
-                    : own.servers().stream().map(ResolverFiles::format).toList();
+                    : own.servers().stream().map(IpAddresses::formatScoped).toList();
             if (servers.isEmpty() && own.servers().isEmpty() && host.loopbackOnly()) {
                 b.append("# the host's only resolvers are on its loopback, which a sandbox cannot reach\n");
             }
@@ -412,14 +412,5 @@ final class ResolverFiles {
         Files.deleteIfExists(file);
         Files.move(tmp, file);
         written.put(file, content);
-    }
-
-    /** An address as resolv.conf takes it: a link-local IPv6 one with its scope. */
-    private static String format(InetAddress a) {
-        if (a instanceof Inet6Address v6 && v6.getScopeId() != 0) {
-            return IpAddresses.format(a) + "%" + (v6.getScopedInterface() != null ? v6.getScopedInterface().getName()
-                    : String.valueOf(v6.getScopeId()));
-        }
-        return IpAddresses.format(a);
     }
 }

@@ -1,10 +1,9 @@
 package dev.weft.dns.internal;
 
+import dev.weft.net.IpAddresses;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * The host namespace's resolvers, as its resolv.conf lists them ({@code nameserver} lines, loopback
@@ -26,7 +24,6 @@ import java.util.regex.Pattern;
 public final class Upstreams {
     private static final Logger LOG = Logger.getLogger(Upstreams.class.getName());
     private static final long CHECK_NANOS = 200_000_000L;
-    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
     /** libc reads at most 3 nameserver lines (MAXNS). */
     public static final int MAX = 3;
 
@@ -106,26 +103,9 @@ public final class Upstreams {
 
     /** An address literal, with its scope ({@code %eth0} or {@code %2}) resolved in the host namespace. */
     InetAddress parse(String text) {
-        int pct = text.indexOf('%');
-        String literal = pct < 0 ? text : text.substring(0, pct);
-        if (!LITERAL.matcher(literal).matches()) {
-            LOG.warning(file + ": nameserver " + text + " is not an IP address; skipped");
-            return null;
-        }
         try {
-            InetAddress a = InetAddress.getByName(literal); // a literal: no lookup
-            if (pct < 0) {
-                return a;
-            }
-            if (!(a instanceof Inet6Address)) {
-                LOG.warning(file + ": nameserver " + text + " has a scope but is not IPv6; skipped");
-                return null;
-            }
-            String scope = text.substring(pct + 1);
-            int index = scope.chars().allMatch(Character::isDigit) && !scope.isEmpty()
-                    ? Integer.parseInt(scope) : interfaceIndex.apply(scope);
-            return Inet6Address.getByAddress(null, a.getAddress(), index);
-        } catch (UnknownHostException | RuntimeException e) {
+            return IpAddresses.parseScoped(text, interfaceIndex::apply);
+        } catch (RuntimeException e) {
             LOG.warning(file + ": nameserver " + text + " cannot be used (" + e.getMessage() + "); skipped");
             return null;
         }

@@ -144,16 +144,7 @@ final class OptionValues {
 
     /** A name server as {@code --dns} takes it: the literal, with {@code %SCOPE} when it has one. */
     static String formatDnsServer(InetAddress a) {
-        String text = IpAddresses.format(a);
-        if (a instanceof Inet6Address v6) {
-            if (v6.getScopedInterface() != null) {
-                return text + "%" + v6.getScopedInterface().getName();
-            }
-            if (v6.getScopeId() != 0) {
-                return text + "%" + v6.getScopeId();
-            }
-        }
-        return text;
+        return IpAddresses.formatScoped(a);
     }
 
     /** {@code --link NAME[:ALIAS]} given several times ({@link SandboxLink#parse} names a bad value). */

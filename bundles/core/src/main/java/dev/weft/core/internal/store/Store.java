@@ -70,16 +70,9 @@ public final class Store {
     }
 
     static InetAddress parseScoped(String text) {
-        int pct = text.indexOf('%');
-        if (pct < 0) {
-            return IpAddresses.parse(text);
-        }
-        try {
-            return java.net.Inet6Address.getByAddress(null, IpAddresses.parse(text.substring(0, pct)).getAddress(),
-                    Integer.parseInt(text.substring(pct + 1)));
-        } catch (java.net.UnknownHostException | NumberFormatException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a scoped IPv6 address", e);
-        }
+        return IpAddresses.parseScoped(text, name -> {
+            throw new IllegalArgumentException("\"" + text + "\": records keep numeric scopes");
+        });
     }
 
     /** A value kept in the files as one JSON string: printed by {@code print}, parsed by {@code parse}. */
