@@ -20,6 +20,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+. "$here/meta.sh"
 ARGS=("$@")
 N=${1:-20}; LAT=${2:-2000}; WARMUP=${3:-500}; QPS_SECONDS=${4:-3}; QPS_ROUNDS=${5:-3}; ROUNDS=${6:-20}
 CLIENTS=${7:-4}; INFLIGHT=${8:-8}
@@ -184,18 +185,5 @@ cmp -s "$work/dirs-before.txt" "$work/dirs-after.txt" \
 left=${left:- nothing (namespaces, processes, nft ruleset, /etc/netns and /run/containers as at the start)}
 log "left behind:$left"
 
-export META_DATE="started $start_date" META_KERNEL="$(uname -r)" META_CORES="$(nproc)" \
-  META_LOAD_START="$load_start" META_LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)" \
-  META_COMMIT="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- bench bundles karaf-feature distribution || echo ' (with uncommitted changes)')" \
-  META_COMMAND="bench/run-dns.sh ${ARGS[*]}$( ((${#ARGS[@]})) || echo "(defaults: $N $LAT $WARMUP $QPS_SECONDS $QPS_ROUNDS $ROUNDS $CLIENTS $INFLIGHT)")" \
-  META_LEFTOVERS="${left# }" META_FAILURES="${failures# }"
-/usr/bin/python3 -c '
-import json, os, sys
-m = {k: os.environ["META_" + k.upper()] for k in ("date", "kernel", "cores", "load_start", "load_end", "commit", "command", "leftovers")}
-if os.environ["META_FAILURES"]:
-    m["failures"] = os.environ["META_FAILURES"]
-json.dump(m, open(sys.argv[1], "w"), indent=2)' "$work/meta.json"
-if [[ -n ${WEFT_DNS_KEEP:-} ]]; then
-  mkdir -p "$WEFT_DNS_KEEP" && cp "$work"/*.json "$WEFT_DNS_KEEP"/
-fi
+write_meta "$work" "bench/run-dns.sh ${ARGS[*]}$( ((${#ARGS[@]})) || echo "(defaults: $N $LAT $WARMUP $QPS_SECONDS $QPS_ROUNDS $ROUNDS $CLIENTS $INFLIGHT)")" "${WEFT_DNS_KEEP:-}"
 java -cp "$CP" dev.weft.bench.DnsReport "$work"

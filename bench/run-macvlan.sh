@@ -16,6 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+. "$here/meta.sh"
 N=${1:-100}
 WARMUP=${2:-100}
 IPERF_SECONDS=${3:-10}
@@ -171,18 +172,5 @@ links=$(ip -br link | awk '{print $1}' | cut -d@ -f1 | grep -E '^(mvp0|wb)' | tr
 left=${left:- nothing (namespaces, links, nft ruleset equal to the start)}
 log "left behind:$left"
 
-export META_DATE="started $start_date" META_KERNEL="$(uname -r)" META_CORES="$(nproc)" \
-  META_LOAD_START="$load_start" META_LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)" \
-  META_COMMIT="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- bench bundles karaf-feature distribution || echo ' (with uncommitted changes)')" \
-  META_COMMAND="bench/run-macvlan.sh $N $WARMUP $IPERF_SECONDS $ROUNDS" \
-  META_LEFTOVERS="${left# }" META_FAILURES="${failures# }"
-/usr/bin/python3 -c '
-import json, os, sys
-m = {k: os.environ["META_" + k.upper()] for k in ("date", "kernel", "cores", "load_start", "load_end", "commit", "command", "leftovers")}
-if os.environ["META_FAILURES"]:
-    m["failures"] = os.environ["META_FAILURES"]
-json.dump(m, open(sys.argv[1], "w"), indent=2)' "$work/meta.json"
-if [[ -n ${WEFT_MACVLAN_KEEP:-} ]]; then
-  mkdir -p "$WEFT_MACVLAN_KEEP" && cp "$work"/*.json "$WEFT_MACVLAN_KEEP"/
-fi
+write_meta "$work" "bench/run-macvlan.sh $N $WARMUP $IPERF_SECONDS $ROUNDS" "${WEFT_MACVLAN_KEEP:-}"
 java -cp "$CP" dev.weft.bench.MacvlanReport "$work"
