@@ -76,4 +76,15 @@ public interface DriverContext {
         /** Weft touches no firewall at all. */
         NONE
     }
+
+    /**
+     * The cluster this instance belongs to: present only when a cluster store is configured
+     * ({@code weft.cluster.store}) and its bundle runs. Global-scope drivers use it for their
+     * VTEP ({@link ClusterStore#advertise()}) and their cluster-wide resources.
+     *
+     * @since 0.10.0
+     */
+    default java.util.Optional<ClusterStore> cluster() {
+        return java.util.Optional.empty();
+    }
 }

@@ -19,5 +19,5 @@
  * <p>Kept at version 0.x until the bridge driver has proven it (docs/architecture.md §3).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.9.0")
+@org.osgi.annotation.versioning.Version("0.10.0")
 package dev.weft.spi;
