@@ -46,7 +46,7 @@ public interface ClusterStore {
 
     /**
      * This host's lease: kept alive by the store while the runtime runs. It is the lease this host
-     * had before a restart when the store still has it (found in {@code nodes/NODEID}), so a restart
+     * had before a restart when the store still has it (found in {@code sessions/NODEID}), so a restart
      * within the TTL changes nothing the others see; otherwise a new one. Keys put with
      * {@link Op#putLeased} are bound to it and vanish for everyone when this host is gone longer
      * than {@link #leaseTtl()}.

@@ -65,6 +65,8 @@ public final class ControllerImpl implements Controller {
     private final SandboxReaper reaper;
     /** Sandboxes' resolv.conf and hosts files, and the name service they name. */
     private final ResolverFiles files;
+    /** This host's part in a cluster, when a cluster store is there (global networks). */
+    private final Cluster cluster;
 
     /**
      * @param ipams the IPAM drivers: the built-in ones added already, others following the
@@ -96,6 +98,8 @@ public final class ControllerImpl implements Controller {
                 hostResolvConf.equals(Path.of("/etc/resolv.conf")) ? Path.of("/run/systemd/resolve/resolv.conf") : null);
         this.views = new Views(inventory, drivers, ipams, this::scopeOf, files::nameService);
         this.networks = new Networks(inventory, drivers, ipams, events, views);
+        this.cluster = new Cluster(inventory, drivers, events, views, ipams);
+        networks.cluster(cluster);
         this.background = new Background(activity::quietMillis);
         SandboxReaper reaper = new SandboxReaper(system, background, new SandboxReaper.Steps() {
             @Override
@@ -128,10 +132,48 @@ public final class ControllerImpl implements Controller {
     }
 
     /**
+     * The cluster store arrived (the instance is configured for a cluster): this host joins it, and
+     * global networks can be made and used.
+     *
+     * @param hostConflict true when a subnet overlaps a route of the host namespace (never picked)
+     * @param reclaimAfter how long a host may be gone before its addresses are given back
+     */
+    public void attachCluster(dev.weft.spi.ClusterStore store, String instance,
+                              java.util.function.Predicate<dev.weft.net.IpPrefix> hostConflict,
+                              java.time.Duration reclaimAfter) {
+        cluster.attach(store, clusterListeners(), instance, hostConflict, reclaimAfter);
+    }
+
+    /** The cluster store went: global networks keep their kernel state and take no new endpoints. */
+    public void detachCluster() {
+        cluster.detach(clusterListeners());
+    }
+
+    /** The cluster store this instance uses, if any ({@link DriverContext#cluster()}). */
+    public Optional<dev.weft.spi.ClusterStore> clusterStore() {
+        return cluster.current();
+    }
+
+    private Cluster.Controllers clusterListeners() {
+        return new Cluster.Controllers() {
+            @Override
+            public void addListener(ControllerListener l) {
+                ControllerImpl.this.addListener(l);
+            }
+
+            @Override
+            public void removeListener(ControllerListener l) {
+                ControllerImpl.this.removeListener(l);
+            }
+        };
+    }
+
+    /**
      * Frees JVM resources only (the sockets that hold published host ports): kernel state and
      * records stay, and a new controller on the same directories takes them over.
      */
     void close() {
+        cluster.detach(clusterListeners());
         sandboxes.close();
         background.close();
         hostPorts.closeAll();
@@ -201,6 +243,7 @@ public final class ControllerImpl implements Controller {
      */
     private void driverArrived(DriverRegistry.Entry e) {
         reconciler.restore(e);
+        cluster.driverArrived(e); // a global driver learns the hosts and its networks' peers
         networks.recordMode(e);
         networks.ensurePredefined(e);
         announceAvailable(e);

@@ -117,6 +117,34 @@ public final class CoreRuntime {
         }
     }
 
+    /** The cluster store (bundle cluster-etcd), when the instance is configured for a cluster; bound once the controller runs. */
+    private dev.weft.spi.ClusterStore clusterStore;
+    private Runnable attachCluster = () -> { };
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindClusterStore(dev.weft.spi.ClusterStore store) {
+        synchronized (earlyListeners) {
+            clusterStore = store;
+            if (controller != null) {
+                attachCluster.run();
+            }
+        }
+    }
+
+    void unbindClusterStore(dev.weft.spi.ClusterStore store) {
+        synchronized (earlyListeners) {
+            if (clusterStore != store) {
+                return;
+            }
+            clusterStore = null;
+            ControllerImpl c = controller;
+            if (c != null) {
+                c.detachCluster();
+            }
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindIpam(ServiceReference<IpamDriver> ref, IpamDriver ipam) {
@@ -153,10 +181,20 @@ public final class CoreRuntime {
                 Path.of(config.etcNetnsDir()),
                 HostResolvConf.effective(Path.of(config.resolvConf()), config.hostNamespace(), Path.of(config.etcNetnsDir())));
         started.start();
+        Predicate<IpPrefix> routes = hostRoutes(system);
+        String reclaimText = String.valueOf(properties.getOrDefault("cluster.reclaim", "")).trim();
+        java.time.Duration reclaim = java.time.Duration.ofSeconds(reclaimText.matches("[0-9]{1,6}")
+                ? Long.parseLong(reclaimText) : 30);
         synchronized (earlyListeners) { // listeners see the reconciled state, never an empty one
             controller = started;
             earlyListeners.forEach(started::addListener);
             earlyListeners.clear();
+            attachCluster = () -> {
+                if (clusterStore != null) {
+                    started.attachCluster(clusterStore, config.instance(), routes, reclaim);
+                }
+            };
+            attachCluster.run();
         }
         DriverContext driverContext = new RuntimeDriverContext(config, Map.copyOf(properties), started);
         registrations.add(context.registerService(Kernel.class, kernel, null));
@@ -302,6 +340,11 @@ public final class CoreRuntime {
         @Override
         public String nftTable() {
             return config.nftTable();
+        }
+
+        @Override
+        public Optional<dev.weft.spi.ClusterStore> cluster() {
+            return controller.clusterStore();
         }
 
         @Override

@@ -99,6 +99,25 @@ final class IpamRegistry {
         registrations.add(new Entry(name, bundle, version, driver, key, spaces), -1);
     }
 
+    /**
+     * Adds the cluster's IPAM (the addresses of global networks, in the cluster store) under the
+     * name {@code default} and the bundle {@link IpamRecord#CLUSTER_BUNDLE}: after core's own
+     * {@code default}, so it serves only the global networks whose records name it.
+     */
+    Entry addCluster(IpamDriver driver) {
+        Entry e = new Entry(IpamDriver.DEFAULT, IpamRecord.CLUSTER_BUNDLE, "cluster", driver, CLUSTER_KEY,
+                driver.addressSpaces());
+        registrations.add(e, -1);
+        return e;
+    }
+
+    /** Removes the cluster's IPAM (the store went). */
+    void removeCluster() {
+        registrations.remove(CLUSTER_KEY);
+    }
+
+    private static final String CLUSTER_KEY = "builtin:cluster";
+
     /** Removes the IPAM driver registered under {@code key}, waiting up to 10 s for calls in flight. */
     void remove(Object key) {
         registrations.remove(key).ifPresent(gone -> LOG.info("IPAM driver \"" + gone.name + "\" of " + gone.bundle

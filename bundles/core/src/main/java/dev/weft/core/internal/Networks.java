@@ -45,6 +45,8 @@ final class Networks {
 
     private final Events events;
     private final Views views;
+    /** The cluster, for global networks (their definition and addresses live in its store). */
+    private Cluster cluster;
 
     Networks(Inventory inventory, DriverRegistry drivers, IpamRegistry ipams, Events events, Views views) {
         this.events = events;
@@ -52,6 +54,10 @@ final class Networks {
         this.inventory = inventory;
         this.drivers = drivers;
         this.ipams = ipams;
+    }
+
+    void cluster(Cluster c) {
+        this.cluster = c;
     }
 
     /** Creates a user's network. */
@@ -92,6 +98,9 @@ final class Networks {
         }
         try (handle; ipamHandle) {
             Object options = handle.driver().parseOptions(spec.options());
+            if (handle.driver().scope() == dev.weft.spi.Scope.GLOBAL) {
+                return createGlobal(spec, handle, ipamHandle.entry, options, predefined);
+            }
             IpamRegistry.Entry ipam = ipamHandle.entry;
             if (ipam.isNull()) {
                 checkNullIpam(spec);
@@ -142,6 +151,10 @@ final class Networks {
         NetworkRecord n = inventory.requireNetwork(nameOrId);
         if (n.predefined()) {
             throw new WeftException.Conflict("network \"" + n.name() + "\" is predefined and cannot be removed");
+        }
+        if (n.isGlobal()) {
+            removeGlobal(n);
+            return;
         }
         DriverRegistry.Handle handle = drivers.forNetwork(n.driver(), n.driverBundle())
                 .orElseThrow(() -> unavailable(n));
@@ -499,6 +512,225 @@ final class Networks {
         return new WeftException.Unavailable("network \"" + n.name() + "\" is unavailable: its driver \"" + n.driver()
                 + "\" (bundle " + n.driverBundle() + ") is not installed; its kernel state is kept and it works again "
                 + "once the driver is back");
+    }
+
+    // ---- global networks (docs/architecture.md §3c) ----------------------------------------
+
+    /**
+     * Creates a network that spans the hosts of the cluster: its name claimed in the store, its
+     * subnets and gateways from the cluster's IPAM, the driver's cluster-wide resources
+     * ({@link dev.weft.spi.ClusterAllocation}), then its record written to the store, where the other
+     * hosts find it; here it is made like a local one. Every claim is given back when a later step
+     * fails.
+     */
+    private NetworkRecord createGlobal(NetworkSpec spec, DriverRegistry.Handle handle, IpamRegistry.Entry ipamEntry,
+                                       Object options, boolean predefined) {
+        String what = "network \"" + spec.name() + "\" (driver " + spec.driver() + ")";
+        dev.weft.spi.ClusterStore store = cluster.store(what); // or the refusal that says what to configure
+        if (!ipamEntry.name.equals(dev.weft.spi.IpamDriver.DEFAULT) || !spec.ipamOptions().isEmpty()) {
+            throw new WeftException.InvalidRequest(what + ": a global network takes its addresses from the cluster's "
+                    + "IPAM; drop --ipam-driver and --ipam-opt");
+        }
+        if (spec.ipv6() || !spec.ipv4()) {
+            throw new WeftException.InvalidRequest(what + ": global networks are IPv4-only in this version; drop --ipv6 "
+                    + "(and --ipv4=false)");
+        }
+        Gateways gateways = new Gateways(handle.driver().gatewayAddress(options, false),
+                handle.driver().gatewayAddress(options, true));
+        List<Wanted> wanted = subnetsWanted(spec, gateways);
+        for (Wanted w : wanted) {
+            if (w.spec().ipRange() != null || !w.spec().auxAddresses().isEmpty()) {
+                throw new WeftException.InvalidRequest(what + ": --ip-range and --aux-address are not taken for global "
+                        + "networks in this version; drop them");
+            }
+        }
+        String id = Ids.newId();
+        handle.driver().validate(new NetworkConfig(id, spec.name(), false, spec.internal(), draft(wanted), spec.labels(),
+                predefined, IpamDriver.DEFAULT, true), options);
+        checkOverlaps(spec.name(), wanted);
+        dev.weft.core.internal.cluster.ClusterIpam ipam = cluster.ipam();
+
+        NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
+                Instant.now(), false, spec.internal(), predefined, List.of(), spec.options(), spec.labels(),
+                handle.driver().sandboxMode(), false, IpamRecord.CLUSTER, !handle.driver().givesDefaultRoutes(options))
+                .asGlobal();
+        Rollback rollback = new Rollback();
+        String nameKey = dev.weft.core.internal.cluster.ClusterKeys.name(spec.name());
+        try {
+            byte[] idBytes = Cluster.bytes(id);
+            dev.weft.spi.ClusterStore.TxnResult claimed;
+            try {
+                claimed = store.txn(dev.weft.spi.ClusterStore.Txn.createIfAbsent(nameKey, idBytes, false));
+            } catch (dev.weft.spi.ClusterException e) {
+                if (e.reason() != dev.weft.spi.ClusterException.Reason.INDETERMINATE) {
+                    throw e;
+                }
+                claimed = new dev.weft.spi.ClusterStore.TxnResult(store.get(nameKey)
+                        .map(kv -> java.util.Arrays.equals(kv.value(), idBytes)).orElse(false), 0, List.of(List.of()));
+            }
+            if (!claimed.succeeded()) {
+                String holder = claimed.results().isEmpty() || claimed.results().get(0).isEmpty() ? "?"
+                        : claimed.results().get(0).get(0).text();
+                throw new WeftException.Conflict("network \"" + spec.name() + "\" already exists in the cluster (id "
+                        + holder.substring(0, Math.min(12, holder.length())) + "): choose another name");
+            }
+            rollback.add(() -> store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(
+                    dev.weft.spi.ClusterStore.Compare.value(nameKey, idBytes)),
+                    List.of(dev.weft.spi.ClusterStore.Op.delete(nameKey)), List.of())));
+            inventory.addNetwork(record);
+            rollback.add(() -> inventory.removeNetwork(id));
+            rollback.add(() -> ipam.releaseSubnets(id));
+            List<SubnetRecord> subnets = new ArrayList<>();
+            for (Wanted w : wanted) {
+                IpPrefix subnet = ipam.claimSubnet(id, spec.name(), w.spec().subnet(), w.length());
+                PoolId pool = dev.weft.core.internal.cluster.ClusterIpam.poolId(subnet, null);
+                InetAddress gateway = null;
+                GatewayAddress from = gateways.of(false);
+                if (!(from == GatewayAddress.NONE || from == GatewayAddress.IF_GIVEN && w.spec().gateway() == null)) {
+                    InetAddress g = w.spec().gateway() != null ? w.spec().gateway() : subnet.addressAt(java.math.BigInteger.ONE);
+                    gateway = ipam.requestAddress(pool, AddressRequest.gateway(g)).address().address();
+                }
+                subnets.add(new SubnetRecord(pool, subnet, null, gateway, Map.of()));
+            }
+            record = record.withSubnets(subnets);
+            if (handle.driver() instanceof dev.weft.spi.ClusterAllocation<?> a) {
+                @SuppressWarnings("unchecked")
+                dev.weft.spi.ClusterAllocation<Object> alloc = (dev.weft.spi.ClusterAllocation<Object>) a;
+                Map<String, String> extra = alloc.allocateNetwork(record.config(), options, store);
+                if (!extra.isEmpty()) {
+                    Map<String, String> merged = new java.util.LinkedHashMap<>(spec.options());
+                    merged.putAll(extra);
+                    record = record.withOptions(merged);
+                    options = handle.driver().parseOptions(merged);
+                }
+                NetworkRecord allocated = record;
+                Object allocatedOptions = options;
+                rollback.add(() -> alloc.freeNetwork(allocated.config(), allocatedOptions, store));
+            }
+            inventory.updateNetwork(record);
+            NetworkRecord ready = record.withState(State.READY);
+            String networkKey = dev.weft.core.internal.cluster.ClusterKeys.network(id);
+            dev.weft.spi.ClusterStore.TxnResult written = store.txn(dev.weft.spi.ClusterStore.Txn.createIfAbsent(
+                    networkKey, Cluster.bytes(dev.weft.core.internal.store.Store.json(ready)), false));
+            cluster.revision(id, written.revision());
+            rollback.add(() -> store.delete(networkKey));
+            handle.driver().createNetwork(ready.config(), options);
+            events.change(() -> inventory.updateNetwork(ready), "networkCreated",
+                    () -> Events.networkCreated(views.network(ready)));
+            rollback.commit();
+            cluster.resetPeers(id);
+            LOG.info("global network " + spec.name() + " (" + spec.driver() + ") created: " + subnets.stream()
+                    .map(SubnetRecord::subnet).toList() + " " + ready.options());
+            return ready;
+        } catch (RuntimeException e) {
+            rollback.run(e);
+            throw translateCluster(e, "create network \"" + spec.name() + "\"");
+        }
+    }
+
+    /**
+     * Removes a global network everywhere: marked {@code REMOVING} in the store (no host claims an
+     * address on it after that), refused and unmarked while any host has endpoints on it, else its
+     * claims are given back and its key deleted; each host then deletes its own part.
+     */
+    private void removeGlobal(NetworkRecord n) {
+        String what = "network \"" + n.name() + "\"";
+        dev.weft.spi.ClusterStore store = cluster.current().orElse(null);
+        if (store == null) {
+            throw new WeftException.Unavailable(what + " is global and this Weft has no cluster store now; it can be "
+                    + "removed once the store is back");
+        }
+        DriverRegistry.Handle handle = drivers.forNetwork(n.driver(), n.driverBundle()).orElseThrow(() -> unavailable(n));
+        try (handle) {
+            List<String> users = inventory.markNetworkRemoving(n);
+            if (!users.isEmpty()) {
+                throw new WeftException.Conflict(what + " has active endpoints (sandboxes " + String.join(", ", users)
+                        + "): disconnect them first");
+            }
+            Object options = handle.driver().parseOptions(n.options());
+            String key = dev.weft.core.internal.cluster.ClusterKeys.network(n.id());
+            try {
+                Optional<dev.weft.spi.ClusterStore.KeyValue> kv = store.get(key);
+                if (kv.isPresent()) {
+                    NetworkRecord removing = n.withState(State.REMOVING);
+                    if (!store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(dev.weft.spi.ClusterStore.Compare.modRevision(
+                            key, kv.get().modRevision())), List.of(dev.weft.spi.ClusterStore.Op.put(key,
+                            Cluster.bytes(dev.weft.core.internal.store.Store.json(removing)))), List.of())).succeeded()) {
+                        throw new WeftException.Conflict(what + " changed in the cluster meanwhile; try again");
+                    }
+                    List<String> remote = remoteEndpoints(store, n);
+                    if (!remote.isEmpty()) {
+                        Optional<dev.weft.spi.ClusterStore.KeyValue> now = store.get(key);
+                        now.ifPresent(k -> store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(
+                                dev.weft.spi.ClusterStore.Compare.modRevision(key, k.modRevision())),
+                                List.of(dev.weft.spi.ClusterStore.Op.put(key, Cluster.bytes(
+                                        dev.weft.core.internal.store.Store.json(n.withState(State.READY))))), List.of())));
+                        throw new WeftException.Conflict(what + " has endpoints on other hosts of the cluster ("
+                                + String.join(", ", remote) + "): disconnect them there first");
+                    }
+                    if (handle.driver() instanceof dev.weft.spi.ClusterAllocation<?> a) {
+                        @SuppressWarnings("unchecked")
+                        dev.weft.spi.ClusterAllocation<Object> alloc = (dev.weft.spi.ClusterAllocation<Object>) a;
+                        alloc.freeNetwork(n.config(), options, store);
+                    }
+                    cluster.ipam().releaseSubnets(n.id());
+                    String nameKey = dev.weft.core.internal.cluster.ClusterKeys.name(n.name());
+                    store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(), List.of(
+                            dev.weft.spi.ClusterStore.Op.delete(key),
+                            dev.weft.spi.ClusterStore.Op.deletePrefix(dev.weft.core.internal.cluster.ClusterKeys.endpoints(n.id()))),
+                            List.of()));
+                    store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(dev.weft.spi.ClusterStore.Compare.value(nameKey,
+                            Cluster.bytes(n.id()))), List.of(dev.weft.spi.ClusterStore.Op.delete(nameKey)), List.of()));
+                }
+                handle.driver().deleteNetwork(n.config(), options);
+            } catch (RuntimeException e) {
+                inventory.updateNetwork(n.withState(State.READY));
+                throw translateCluster(e, "remove network \"" + n.name() + "\"");
+            }
+            events.changeAfter(() -> Events.networkRemoved(views.network(n)), "networkRemoved",
+                    () -> inventory.removeNetwork(n.id()));
+            LOG.info("global network " + n.name() + " removed from the cluster");
+        }
+    }
+
+    /** The other hosts with endpoints (published, or addresses being claimed) on a global network, with counts. */
+    private List<String> remoteEndpoints(dev.weft.spi.ClusterStore store, NetworkRecord n) {
+        Map<String, Integer> byNode = new java.util.TreeMap<>();
+        for (dev.weft.spi.ClusterStore.KeyValue kv : store.range(
+                dev.weft.core.internal.cluster.ClusterKeys.endpoints(n.id())).kvs()) {
+            byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
+        }
+        if (byNode.isEmpty()) {
+            for (SubnetRecord s : n.subnets()) {
+                for (dev.weft.spi.ClusterStore.KeyValue kv : store.range(
+                        dev.weft.core.internal.cluster.ClusterKeys.addresses(s.subnet())).kvs()) {
+                    if ("ENDPOINT".equals(jsonField(kv.text(), "kind"))) {
+                        byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return byNode.entrySet().stream().map(e -> "host " + e.getKey() + ": " + e.getValue()).toList();
+    }
+
+    private static String jsonField(String json, String name) {
+        try {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+            return o.has(name) ? o.get(name).getAsString() : "?";
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** As {@link #translate}, with the cluster store's failures named as such. */
+    private static WeftException translateCluster(RuntimeException e, String what) {
+        if (e instanceof dev.weft.spi.ClusterException c) {
+            return c.reason() == dev.weft.spi.ClusterException.Reason.REJECTED
+                    ? new WeftException.InvalidRequest("cannot " + what + ": the cluster store refused: " + c.getMessage())
+                    : new WeftException.Unavailable("cannot " + what + ": the cluster store does not answer: "
+                    + c.getMessage());
+        }
+        return translate(e, what);
     }
 
     /** IPAM and kernel failures become the API's errors; API errors pass through. */

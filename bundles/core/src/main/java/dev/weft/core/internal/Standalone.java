@@ -80,6 +80,20 @@ public final class Standalone implements AutoCloseable {
         controller.removeListener(listener);
     }
 
+    /**
+     * Joins a cluster through {@code store}, as the cluster store's service arriving does in OSGi:
+     * global networks can then be made (a host whose addresses lapsed is reclaimed after
+     * {@code reclaimAfter}).
+     */
+    public void attachCluster(dev.weft.spi.ClusterStore store, String instance, java.time.Duration reclaimAfter) {
+        controller.attachCluster(store, instance, CoreRuntime.hostRoutes(new KernelHostSystem(kernel)), reclaimAfter);
+    }
+
+    /** Leaves the cluster, as the store's service going away does. */
+    public void detachCluster() {
+        controller.detachCluster();
+    }
+
     /** Registers a driver as the whiteboard would (bundle and version name its origin). */
     public void addDriver(String name, String bundle, String version, NetworkDriver<?> driver) {
         drivers.add(name, bundle, version, driver, name + "/" + bundle);
@@ -159,6 +173,11 @@ public final class Standalone implements AutoCloseable {
             @Override
             public Optional<String> setting(String key) {
                 return Optional.ofNullable(copy.get(key));
+            }
+
+            @Override
+            public Optional<dev.weft.spi.ClusterStore> cluster() {
+                return controller.clusterStore();
             }
         };
     }

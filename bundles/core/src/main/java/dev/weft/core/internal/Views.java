@@ -49,7 +49,7 @@ final class Views {
                         && !(announcedOnly && e.state() == dev.weft.core.internal.store.State.CREATING)).stream()
                 .map(this::endpoint).flatMap(Optional::stream).toList();
         boolean available = drivers.available(n.driver(), n.driverBundle()) && ipams.available(n.ipam());
-        return new NetworkInfo(n.id(), n.name(), n.driver(), scopeOf.apply(n.driver()), n.created(), n.ipv6(),
+        return new NetworkInfo(n.id(), n.name(), n.driver(), n.isGlobal() ? "global" : scopeOf.apply(n.driver()), n.created(), n.ipv6(),
                 n.internal(), n.predefined(), available, n.subnets().stream().map(SubnetRecord::info).toList(),
                 n.options(), n.labels(), eps, n.ipam().driver(), n.ipam().options(), n.hasIpv4(), null);
     }

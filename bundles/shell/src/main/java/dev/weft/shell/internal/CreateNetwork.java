@@ -52,6 +52,10 @@ public class CreateNetwork extends WeftAction {
     @Option(name = "--ipv4", description = "Enable IPv4 (default true); --ipv4=false with --ipv6: an IPv6-only network")
     Boolean ipv4;
 
+    @Option(name = "--attachable", description = "Docker's flag for overlays that standalone containers may join: every "
+            + "Weft sandbox may join a global network, so it is always so (accepted, changes nothing)")
+    boolean attachable;
+
     @Option(name = "--internal", description = "No route out of the network and no published ports")
     boolean internal;
 

@@ -42,7 +42,7 @@ final class NetworkJson {
         o.addProperty("EnableIPv6", n.ipv6());
         o.add("IPAM", ipam(n));
         o.addProperty("Internal", n.internal());
-        o.addProperty("Attachable", false);
+        o.addProperty("Attachable", "global".equals(n.scope())); // every sandbox may join a global network
         o.addProperty("Ingress", false);
         JsonObject configFrom = new JsonObject();
         configFrom.addProperty("Network", "");

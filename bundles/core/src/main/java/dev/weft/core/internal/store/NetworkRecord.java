@@ -30,7 +30,8 @@ import java.util.Optional;
 public record NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
                             boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
                             Map<String, String> options, Map<String, String> labels, SandboxMode mode,
-                            boolean sandboxDefault, IpamRecord ipam, Boolean noDefaultRoutes, Boolean ipv4) {
+                            boolean sandboxDefault, IpamRecord ipam, Boolean noDefaultRoutes, Boolean ipv4,
+                            Boolean global) {
 
     /**
      * @param mode           how its driver gives sandboxes their stack (recorded so it is known while
@@ -46,6 +47,42 @@ public record NetworkRecord(String id, String name, String driver, String driver
         ipam = ipam == null ? IpamRecord.DEFAULT : ipam;
         noDefaultRoutes = Boolean.TRUE.equals(noDefaultRoutes) ? Boolean.TRUE : null;
         ipv4 = Boolean.FALSE.equals(ipv4) ? Boolean.FALSE : null;
+        global = Boolean.TRUE.equals(global) ? Boolean.TRUE : null;
+    }
+
+    /** A local network (the form before global ones). */
+    public NetworkRecord(String id, String name, String driver, String driverBundle, State state, Instant created,
+                         boolean ipv6, boolean internal, boolean predefined, List<SubnetRecord> subnets,
+                         Map<String, String> options, Map<String, String> labels, SandboxMode mode,
+                         boolean sandboxDefault, IpamRecord ipam, Boolean noDefaultRoutes, Boolean ipv4) {
+        this(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets, options, labels, mode,
+                sandboxDefault, ipam, noDefaultRoutes, ipv4, null);
+    }
+
+    /**
+     * Whether it spans the hosts of a cluster (its driver is of global scope): its definition lives in
+     * the cluster store, this record is this host's copy. Null (absent from the file) for a local one.
+     */
+    public boolean isGlobal() {
+        return global != null;
+    }
+
+    /** The same network marked global. */
+    public NetworkRecord asGlobal() {
+        return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4, Boolean.TRUE);
+    }
+
+    /** The same network served by another bundle of its driver (a global network another host made). */
+    public NetworkRecord withDriverBundle(String bundle) {
+        return new NetworkRecord(id, name, driver, bundle, state, created, ipv6, internal, predefined, subnets,
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4, global);
+    }
+
+    /** The same network with other options (a global driver's cluster-wide resources added). */
+    public NetworkRecord withOptions(Map<String, String> o) {
+        return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
+                o, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4, global);
     }
 
     /** A network whose endpoints may give default routes (the form before {@code noDefaultRoutes}). */
@@ -82,23 +119,23 @@ public record NetworkRecord(String id, String name, String driver, String driver
     /** The same network with IPv4 on or off. */
     public NetworkRecord withIpv4(boolean enable) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
-                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, enable ? null : Boolean.FALSE);
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, enable ? null : Boolean.FALSE, global);
     }
 
     public NetworkRecord withState(State s) {
         return new NetworkRecord(id, name, driver, driverBundle, s, created, ipv6, internal, predefined, subnets,
-                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4);
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4, global);
     }
 
     public NetworkRecord withSubnets(List<SubnetRecord> s) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, s,
-                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4);
+                options, labels, mode, sandboxDefault, ipam, noDefaultRoutes, ipv4, global);
     }
 
     /** The same network with its driver's mode and its predefined declaration as the driver states them now. */
     public NetworkRecord declared(SandboxMode m, boolean isDefault) {
         return new NetworkRecord(id, name, driver, driverBundle, state, created, ipv6, internal, predefined, subnets,
-                options, labels, m, isDefault, ipam, noDefaultRoutes, ipv4);
+                options, labels, m, isDefault, ipam, noDefaultRoutes, ipv4, global);
     }
 
     /** What its driver is told about it. Nothing is parsed: a few objects around the record's values. */
@@ -132,6 +169,10 @@ public record NetworkRecord(String id, String name, String driver, String driver
     public record IpamRecord(String driver, String bundle, Map<String, String> options) {
         public static final String CORE_BUNDLE = "dev.weft.core";
         public static final IpamRecord DEFAULT = new IpamRecord("default", CORE_BUNDLE, Map.of());
+        /** The bundle name that marks the cluster's IPAM: the addresses of global networks, kept in the cluster store. */
+        public static final String CLUSTER_BUNDLE = "dev.weft.core/cluster";
+        /** The IPAM of global networks. */
+        public static final IpamRecord CLUSTER = new IpamRecord("default", CLUSTER_BUNDLE, Map.of());
 
         public IpamRecord {
             driver = driver == null ? DEFAULT.driver() : driver;

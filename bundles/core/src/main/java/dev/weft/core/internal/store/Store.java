@@ -52,7 +52,8 @@ public final class Store {
     private final Path networks;
     private final Path sandboxes;
     private final Path endpoints;
-    private final Gson gson = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting()
+    private final Gson gson = GSON;
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting()
             .registerTypeAdapter(Instant.class, text(Instant::toString, Instant::parse))
             .registerTypeAdapter(IpPrefix.class, text(IpPrefix::toString, IpPrefix::parse))
             .registerTypeAdapter(InterfaceAddress.class, text(InterfaceAddress::toString, InterfaceAddress::parse))
@@ -117,6 +118,16 @@ public final class Store {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + current + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A network record as the text of its file (the shape global networks have in the cluster store). */
+    public static String json(NetworkRecord r) {
+        return GSON.toJson(r);
+    }
+
+    /** A network record from the text of a file. */
+    public static NetworkRecord network(String json) {
+        return GSON.fromJson(json, NetworkRecord.class);
     }
 
     public void put(NetworkRecord r) {

@@ -1,0 +1,60 @@
+package dev.weft.core.internal.cluster;
+
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import java.net.InetAddress;
+
+/**
+ * Where Weft keeps its global state in the cluster store, relative to the instance's cluster
+ * prefix (docs/architecture.md §3c). One place, so the layout is written down once.
+ */
+public final class ClusterKeys {
+    /** {@code nodes/NODE}: a host of the cluster, bound to its lease. */
+    public static final String NODES = "nodes/";
+    /** {@code networks/ID}: a global network's record (JSON, the shape of the state directory's files). */
+    public static final String NETWORKS = "networks/";
+    /** {@code names/NAME}: the id of the global network of that name (names are unique in the cluster). */
+    public static final String NAMES = "names/";
+    /** One key: every global subnet in use and its network, changed only by compare-and-set. */
+    public static final String POOLS = "pools";
+    /** {@code ipam/SUBNET/ADDRESS}: an address in use and who holds it. */
+    public static final String IPAM = "ipam/";
+    /** {@code endpoints/NETWORK/ENDPOINT}: an endpoint of a global network and its host, bound to that host's lease. */
+    public static final String ENDPOINTS = "endpoints/";
+
+    private ClusterKeys() {
+    }
+
+    public static String node(String node) {
+        return NODES + node;
+    }
+
+    public static String network(String id) {
+        return NETWORKS + id;
+    }
+
+    public static String name(String name) {
+        return NAMES + name;
+    }
+
+    /** The key part of a subnet: {@code 10.0.1.0_24}. */
+    public static String subnet(IpPrefix p) {
+        return IpAddresses.format(p.address()) + "_" + p.length();
+    }
+
+    public static String addresses(IpPrefix subnet) {
+        return IPAM + subnet(subnet) + "/";
+    }
+
+    public static String address(IpPrefix subnet, InetAddress a) {
+        return addresses(subnet) + IpAddresses.format(a);
+    }
+
+    public static String endpoints(String network) {
+        return ENDPOINTS + network + "/";
+    }
+
+    public static String endpoint(String network, String endpoint) {
+        return endpoints(network) + endpoint;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.weft.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.api.NetworkInfo;
+import dev.weft.api.NetworkSpec;
+import dev.weft.api.SandboxInfo;
+import dev.weft.api.SandboxSpec;
+import dev.weft.api.SubnetSpec;
+import dev.weft.api.WeftException;
+import dev.weft.core.internal.cluster.ClusterKeys;
+import dev.weft.net.IpAddresses;
+import dev.weft.net.IpPrefix;
+import dev.weft.testkit.MemoryClusterStore;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Global networks across hosts, without root: several controllers (one per "host", each on its own
+ * fake kernel and directories) share one in-memory cluster store, with a global driver that
+ * touches no kernel. What the overlay driver does with the peers is its own test's.
+ */
+class ClusterLogicTest {
+    private final MemoryClusterStore.Data data = new MemoryClusterStore.Data();
+    private final List<Host> hosts = new ArrayList<>();
+
+    final class Host {
+        final Path dir;
+        final ControllerImpl controller;
+        final FakeGlobalDriver driver = new FakeGlobalDriver();
+        final MemoryClusterStore store;
+
+        Host(String name, String address) throws Exception {
+            dir = Files.createTempDirectory("weft-cluster-" + name);
+            DriverRegistry drivers = new DriverRegistry();
+            drivers.add("fov", "test.overlay", "0.1.0", driver, "fov");
+            controller = FakeRuntime.start(dir, new FakeHostSystem(dir), drivers, new IpamRegistry(),
+                    IpPrefix.parse("fd00:1::/48"));
+            store = new MemoryClusterStore(data, name, InetAddress.getByName(address), Duration.ofSeconds(3));
+            controller.attachCluster(store, name, p -> false, Duration.ofMillis(500));
+            hosts.add(this);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Host h : hosts) {
+            FakeRuntime.stop(h.controller, h.dir);
+        }
+    }
+
+    private static NetworkSpec overlay(String name, String subnet, Map<String, String> options) {
+        return new NetworkSpec(name, "fov", subnet == null ? List.of() : List.of(SubnetSpec.of(IpPrefix.parse(subnet))),
+                false, false, options, Map.of());
+    }
+
+    private static void await(String what, BooleanSupplier ok) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 5 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void withoutAClusterAGlobalNetworkIsRefusedSayingWhatToConfigure() throws Exception {
+        Path dir = Files.createTempDirectory("weft-nocluster");
+        DriverRegistry drivers = new DriverRegistry();
+        drivers.add("fov", "test.overlay", "0.1.0", new FakeGlobalDriver(), "fov");
+        ControllerImpl c = FakeRuntime.start(dir, new FakeHostSystem(dir), drivers, new IpamRegistry(), null);
+        try {
+            WeftException e = assertThrows(WeftException.class, () -> c.createNetwork(overlay("ov", null, Map.of())));
+            assertTrue(e.getMessage().contains("weft.cluster.store") && e.getMessage().contains("WEFT_CLUSTER_ADVERTISE"),
+                    "the refusal says what to configure: " + e.getMessage());
+            assertTrue(c.network("ov").isEmpty(), "nothing recorded");
+        } finally {
+            FakeRuntime.stop(c, dir);
+        }
+    }
+
+    @Test
+    void aNetworkMadeOnOneHostAppearsOnTheOthersWithTheSameIdAndGoesEverywhere() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        Host h2 = new Host("h2", "10.99.0.12");
+        NetworkInfo made = h1.controller.createNetwork(overlay("ov", null, Map.of()));
+        assertEquals("global", made.scope());
+        assertEquals("4097", made.options().get(FakeGlobalDriver.VNI), "the driver's VNI is recorded with the network");
+        assertTrue(made.subnets().get(0).subnet().toString().startsWith("10."), "a subnet of the global pools: " + made.subnets());
+        await("ov on h2", () -> h2.controller.network("ov").isPresent());
+        NetworkInfo seen = h2.controller.network("ov").orElseThrow();
+        assertEquals(made.id(), seen.id(), "the same id on every host");
+        assertEquals(made.subnets(), seen.subnets());
+        assertTrue(h2.driver.calls.contains("createNetwork ov 4097"), "h2's driver made its part: " + h2.driver.calls);
+
+        WeftException taken = assertThrows(WeftException.class, () -> h2.controller.createNetwork(overlay("ov", null, Map.of())));
+        assertTrue(taken.getMessage().contains("already exists"), taken.getMessage());
+
+        h2.controller.removeNetwork("ov");
+        await("ov gone on h1", () -> h1.controller.network("ov").isEmpty());
+        assertTrue(h1.driver.calls.contains("deleteNetwork ov"), h1.driver.calls.toString());
+        Set<String> left = data.snapshot().keySet().stream().filter(k -> !k.startsWith(ClusterKeys.NODES)
+                && !k.startsWith("sessions/")).collect(Collectors.toSet());
+        assertEquals(Set.of(ClusterKeys.POOLS), left, "nothing of the network is left in the store but the (empty) pool list");
+    }
+
+    @Test
+    void twoHostsAskingForOverlappingSubnetsAtOnceGetOneEach() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        Host h2 = new Host("h2", "10.99.0.12");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> a = pool.submit(() -> h1.controller.createNetwork(overlay("a", "10.50.0.0/16", Map.of())));
+            Future<?> b = pool.submit(() -> h2.controller.createNetwork(overlay("b", "10.50.1.0/24", Map.of())));
+            int won = 0;
+            for (Future<?> f : List.of(a, b)) {
+                try {
+                    f.get();
+                    won++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertTrue(e.getCause().getMessage().contains("overlaps"), e.getCause().getMessage());
+                }
+            }
+            assertEquals(1, won, "exactly one of two overlapping subnets is taken");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void concurrentSandboxesOnThreeHostsGetDistinctAddressesAndEachHostLearnsTheOthersAsPeers() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        Host h2 = new Host("h2", "10.99.0.12");
+        Host h3 = new Host("h3", "10.99.0.13");
+        NetworkInfo net = h1.controller.createNetwork(overlay("ov", "10.60.0.0/24", Map.of()));
+        for (Host h : List.of(h2, h3)) {
+            await("ov on every host", () -> h.controller.network("ov").isPresent());
+        }
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<SandboxInfo>> made = new ArrayList<>();
+        for (Host h : hosts) {
+            for (int i = 0; i < each; i++) {
+                String name = h.store.nodeId() + "-s" + i;
+                made.add(pool.submit(() -> h.controller.createSandbox(SandboxSpec.of(name, "ov"))));
+            }
+        }
+        Set<InetAddress> addresses = new HashSet<>();
+        for (Future<SandboxInfo> f : made) {
+            InetAddress a = f.get().endpoints().get(0).ipv4().address();
+            assertTrue(addresses.add(a), "address " + IpAddresses.format(a) + " given twice");
+        }
+        pool.shutdown();
+        long claimed = data.snapshot().keySet().stream().filter(k -> k.startsWith(ClusterKeys.addresses(
+                IpPrefix.parse("10.60.0.0/24")))).count();
+        assertEquals(3 * each + 1, claimed, "one key per address and the gateway");
+        for (Host h : hosts) {
+            await(h.store.nodeId() + " knows the " + 2 * each + " endpoints of the other hosts",
+                    () -> h.driver.peers.getOrDefault(net.id(), Map.of()).size() == 2 * each);
+            assertTrue(h.driver.peers.get(net.id()).values().stream().noneMatch(p -> p.node().equals(h.store.nodeId())),
+                    "a host's own endpoints are not its peers");
+            await(h.store.nodeId() + " knows the other hosts", () -> h.driver.nodes.size() == 2);
+        }
+
+        // removal is refused while another host has endpoints, and changes nothing
+        WeftException busy = assertThrows(WeftException.class, () -> h3.controller.removeNetwork("ov"));
+        assertTrue(busy.getMessage().contains("sandboxes") || busy.getMessage().contains("other hosts"), busy.getMessage());
+        for (Host h : List.of(h1, h2)) {
+            h.controller.createSandbox(SandboxSpec.of(h.store.nodeId() + "-late", "ov")); // still takes endpoints
+        }
+        for (int i = 0; i < each; i++) {
+            h3.controller.removeSandbox("h3-s" + i, false);
+        }
+        WeftException remote = assertThrows(WeftException.class, () -> h3.controller.removeNetwork("ov"));
+        assertTrue(remote.getMessage().contains("other hosts") && remote.getMessage().contains("host h1"),
+                "names the hosts with endpoints: " + remote.getMessage());
+        await("h1 no longer has h3's endpoints as peers", () -> h1.driver.peers.get(net.id()).values().stream()
+                .noneMatch(p -> p.node().equals("h3")));
+    }
+
+    @Test
+    void aHostWhoseLeaseLapsesVanishesFromThePeersItsAddressesAreReclaimedAndItComesBack() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        Host h2 = new Host("h2", "10.99.0.12");
+        NetworkInfo net = h1.controller.createNetwork(overlay("ov", "10.61.0.0/24", Map.of()));
+        await("ov on h2", () -> h2.controller.network("ov").isPresent());
+        SandboxInfo s = h2.controller.createSandbox(SandboxSpec.of("web", "ov"));
+        await("h1 knows web", () -> h1.driver.peers.getOrDefault(net.id(), Map.of()).size() == 1);
+
+        h2.store.expireSession(); // h2 cut off longer than its TTL
+        await("web left h1's peers", () -> h1.driver.peers.get(net.id()).isEmpty());
+        // h2 is back at once (its next lease check): announced again, its address still its own
+        await("web is h1's peer again", () -> h1.driver.peers.get(net.id()).size() == 1);
+        assertEquals(s.endpoints().get(0).ipv4().address(), h1.driver.peers.get(net.id()).values().iterator().next()
+                .addresses().get(0).address());
+        assertFalse(h1.driver.nodes.isEmpty(), "h2 is a node again");
+    }
+
+    @Test
+    void aVniInUseIsRefusedAndTheRefusalLeavesNothingInTheStore() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        h1.controller.createNetwork(overlay("a", null, Map.of(FakeGlobalDriver.VNI, "5000")));
+        Map<String, ?> before = data.snapshot();
+        assertThrows(WeftException.class, () -> h1.controller.createNetwork(overlay("b", null, Map.of(FakeGlobalDriver.VNI, "5000"))));
+        assertEquals(before.keySet(), data.snapshot().keySet(), "no name, subnet, address or network key is left");
+        assertTrue(h1.controller.network("b").isEmpty());
+    }
+}
