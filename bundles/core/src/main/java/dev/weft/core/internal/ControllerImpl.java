@@ -65,6 +65,8 @@ public final class ControllerImpl implements Controller {
     private final SandboxReaper reaper;
     /** Sandboxes' resolv.conf and hosts files, and the name service they name. */
     private final ResolverFiles files;
+    /** The way out of networks whose driver gives none (the overlay's docker_gwbridge). */
+    private final Egress egress;
     /** This host's part in a cluster, when a cluster store is there (global networks). */
     private final Cluster cluster;
 
@@ -115,6 +117,8 @@ public final class ControllerImpl implements Controller {
         this.reaper = reaper;
         this.endpoints = new Endpoints(inventory, drivers, ipams, hostPorts, locks, reaper, background, events, views);
         this.sandboxes = new Sandboxes(system, inventory, drivers, endpoints, locks, reaper, files);
+        this.egress = new Egress(inventory, drivers, networks, endpoints);
+        sandboxes.egress(egress);
         this.leases = new Leases(inventory, ipams);
         this.reconciler = new Reconciler(inventory, drivers, networks, endpoints, sandboxes, hostPorts, ipams, leases);
     }
@@ -359,7 +363,14 @@ public final class ControllerImpl implements Controller {
     @Override
     public EndpointInfo connect(String network, String sandbox, EndpointSpec spec) {
         try (Activity.Op op = activity.begin()) {
-            EndpointRecord joined = endpoints.connect(network, sandbox, spec);
+            NetworkRecord n = inventory.requireNetwork(network);
+            EndpointRecord joined = endpoints.connect(network, sandbox, egress.forNetwork(n, spec));
+            try {
+                egress.joined(n, joined.sandbox(), spec.ports());
+            } catch (RuntimeException e) {
+                endpoints.disconnect(n.id(), joined.sandbox(), true);
+                throw e;
+            }
             files.refresh(joined.sandbox()); // its resolv.conf names the new network's server, its hosts the address
             return views.endpoint(joined).orElseThrow();
         }
@@ -370,6 +381,7 @@ public final class ControllerImpl implements Controller {
         try (Activity.Op op = activity.begin()) {
             Optional<String> id = inventory.sandbox(sandbox).map(SandboxRecord::id);
             endpoints.disconnect(network, sandbox, force);
+            id.ifPresent(egress::left);
             id.ifPresent(files::refresh);
         }
     }

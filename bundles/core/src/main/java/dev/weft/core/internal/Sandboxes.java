@@ -1,6 +1,7 @@
 package dev.weft.core.internal;
 
 import dev.weft.api.Failures;
+import dev.weft.api.EndpointSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
 import dev.weft.api.WeftException;
@@ -46,6 +47,13 @@ final class Sandboxes {
         this.reaper = reaper;
     }
 
+    /** Set once by the controller: the way out of networks that give none. */
+    private Egress egress;
+
+    void egress(Egress e) {
+        this.egress = e;
+    }
+
     SandboxRecord create(SandboxSpec spec) {
         Names.check("sandbox", spec.name());
         String network = spec.network() != null ? spec.network() : defaultNetwork();
@@ -68,11 +76,12 @@ final class Sandboxes {
                     + "network \"" + n.name() + "\" is the host's namespace");
         }
         checkNames(spec, n);
+        EndpointSpec first = egress.forNetwork(n, spec.endpoint()); // its ports may go to the egress network
         try (DriverRegistry.Handle h = drivers.forNetwork(n.driver(), n.driverBundle())
                 .orElseThrow(() -> Networks.unavailable(n))) {
             SandboxRecord draft = new SandboxRecord("", spec.name(), Path.of(""), 0, 0, mode, State.CREATING,
                     Instant.now(), List.of(), null);
-            endpoints.validate(n, draft, spec.endpoint(), h.driver());
+            endpoints.validate(n, draft, first, h.driver());
         }
 
         String id = Ids.newId();
@@ -102,7 +111,13 @@ final class Sandboxes {
             if (mode == SandboxInfo.Mode.CREATED) { // its loopback is up already (HostSystem.createNamespace)
                 rollback.add(() -> removeResolvConf(spec.name()));
             }
-            endpoints.connect(n.id(), id, spec.endpoint());
+            endpoints.connect(n.id(), id, first);
+            try {
+                egress.joined(n, id, spec.endpoint().ports());
+            } catch (RuntimeException e) {
+                endpoints.disconnect(n.id(), id, true);
+                throw e;
+            }
             // after the join: the name service knows its names, and its resolv.conf can name it
             files.write(inventory.requireSandbox(id));
             // READY only once its first network is joined: a crash before leaves a CREATING record

@@ -51,6 +51,7 @@ class ClusterLogicTest {
             dir = Files.createTempDirectory("weft-cluster-" + name);
             DriverRegistry drivers = new DriverRegistry();
             drivers.add("fov", "test.overlay", "0.1.0", driver, "fov");
+            drivers.add("fbr", "test.bridge", "0.1.0", new FakeDriver(true), "fbr");
             controller = FakeRuntime.start(dir, new FakeHostSystem(dir), drivers, new IpamRegistry(),
                     IpPrefix.parse("fd00:1::/48"));
             store = new MemoryClusterStore(data, name, InetAddress.getByName(address), Duration.ofSeconds(3));
@@ -222,5 +223,32 @@ class ClusterLogicTest {
         assertThrows(WeftException.class, () -> h1.controller.createNetwork(overlay("b", null, Map.of(FakeGlobalDriver.VNI, "5000"))));
         assertEquals(before.keySet(), data.snapshot().keySet(), "no name, subnet, address or network key is left");
         assertTrue(h1.controller.network("b").isEmpty());
+    }
+
+    @Test
+    void aSandboxOnAGlobalNetworkGetsTheEgressNetworkAndLeavesItWithItsLastSuchNetwork() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        h1.controller.createNetwork(overlay("ov", "10.62.0.0/24", Map.of()));
+        h1.controller.createNetwork(overlay("ov2", "10.63.0.0/24", Map.of()));
+        h1.controller.createNetwork(new NetworkSpec("closed", "fov", List.of(SubnetSpec.of(IpPrefix.parse("10.64.0.0/24"))),
+                false, true, Map.of(), Map.of()));
+        SandboxInfo s = h1.controller.createSandbox(SandboxSpec.of("web", "ov"));
+        assertEquals(List.of("ov", "docker_gwbridge"), s.endpoints().stream().map(e -> e.network()).toList(),
+                "the egress network comes with the first global network");
+        NetworkInfo egress = h1.controller.network("docker_gwbridge").orElseThrow();
+        assertTrue(egress.predefined() && "local".equals(egress.scope()), "made on this host as a predefined network");
+        assertTrue(egress.endpoints().get(0).defaultRoute4(), "it gives the default route");
+        h1.controller.connect("ov2", "web", dev.weft.api.EndpointSpec.defaults());
+        h1.controller.disconnect("ov", "web", false);
+        assertEquals(List.of("docker_gwbridge", "ov2"), names(h1, "web"), "still needed by ov2");
+        h1.controller.disconnect("ov2", "web", false);
+        assertEquals(List.of(), names(h1, "web"), "left with the last network that needed it");
+        SandboxInfo inside = h1.controller.createSandbox(SandboxSpec.of("inside", "closed"));
+        assertEquals(List.of("closed"), inside.endpoints().stream().map(e -> e.network()).toList(),
+                "an internal global network has no way out");
+    }
+
+    private static List<String> names(Host h, String sandbox) {
+        return h.controller.sandbox(sandbox).orElseThrow().endpoints().stream().map(e -> e.network()).sorted().toList();
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * tests: it claims a "VNI" in the store, and remembers which peers and hosts it was told of.
  */
 final class FakeGlobalDriver implements NetworkDriver<Map<String, String>>, Peers<Map<String, String>>,
-        ClusterAllocation<Map<String, String>>, Discovery {
+        ClusterAllocation<Map<String, String>>, Discovery, dev.weft.spi.EgressNetwork<Map<String, String>> {
     static final String VNI = "vni";
     final Map<String, Map<String, Peer>> peers = new ConcurrentHashMap<>();
     final Map<String, Node> nodes = new ConcurrentHashMap<>();
@@ -32,6 +32,12 @@ final class FakeGlobalDriver implements NetworkDriver<Map<String, String>>, Peer
     @Override
     public Scope scope() {
         return Scope.GLOBAL;
+    }
+
+    /** As the overlay: the way out is the egress network's. */
+    @Override
+    public boolean givesDefaultRoutes(Map<String, String> options) {
+        return false;
     }
 
     @Override
@@ -107,6 +113,13 @@ final class FakeGlobalDriver implements NetworkDriver<Map<String, String>>, Peer
         String key = "vni/" + options.get(VNI);
         store.txn(new ClusterStore.Txn(List.of(ClusterStore.Compare.value(key, network.id().getBytes(StandardCharsets.UTF_8))),
                 List.of(ClusterStore.Op.delete(key)), List.of()));
+    }
+
+    /** A bridge-like egress network of the test driver {@code fbr} (see {@link FakeDriver}). */
+    @Override
+    public dev.weft.api.NetworkSpec egressNetwork() {
+        return new dev.weft.api.NetworkSpec("docker_gwbridge", "fbr", List.of(), false, false,
+                Map.of("icc", "false"), Map.of());
     }
 
     @Override
