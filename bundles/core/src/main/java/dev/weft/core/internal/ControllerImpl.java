@@ -407,6 +407,12 @@ public final class ControllerImpl implements Controller {
     @Override
     public List<java.net.InetAddress> hostGateways(String network) {
         NetworkRecord n = inventory.requireNetwork(network);
+        Optional<NetworkRecord> out = egress.of(n).flatMap(spec -> inventory.network(spec.name())
+                .filter(e -> e.name().equals(spec.name())));
+        if (out.isPresent()) {
+            // its sandboxes reach the host namespace through the egress network's gateway
+            return hostGateways(out.get().id());
+        }
         Optional<DriverRegistry.Handle> held = drivers.forNetwork(n.driver(), n.driverBundle());
         if (held.isEmpty()) {
             return List.of();
