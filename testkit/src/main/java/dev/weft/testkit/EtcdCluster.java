@@ -48,6 +48,8 @@ public final class EtcdCluster implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
     public static final int CLIENT_PORT = 2379;
     public static final int PEER_PORT = 2380;
+    /** Plain-HTTP /health and /metrics of each member, on the namespace's 127.0.0.1 only. */
+    public static final int METRICS_PORT = 2381;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(EtcdCluster::closeForgotten, "testkit-etcd-cleanup"));
@@ -59,6 +61,9 @@ public final class EtcdCluster implements AutoCloseable {
     private final Path dir;
     private final Process[] processes;
     private final List<String> namespaces = new ArrayList<>();
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsCa;
     private boolean closed;
 
     /** Three members on 10.213.0.0/24. */
@@ -87,6 +92,21 @@ public final class EtcdCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a data directory for etcd", e);
         }
+    }
+
+    /**
+     * Makes the members serve clients over TLS only, with certificate {@code cert} and key
+     * {@code key} (PEM; the certificate must name every member's address and 127.0.0.1), and
+     * require client certificates signed by the CA in {@code ca}. Call before {@link #start()}.
+     */
+    public synchronized EtcdCluster withTls(Path cert, Path key, Path ca) {
+        if (!namespaces.isEmpty()) {
+            throw new IllegalStateException("TLS is set before start()");
+        }
+        this.tlsCert = cert;
+        this.tlsKey = key;
+        this.tlsCa = ca;
+        return this;
     }
 
     /** Builds the namespaces, starts every member and waits until the cluster is healthy. */
@@ -128,15 +148,15 @@ public final class EtcdCluster implements AutoCloseable {
         return size;
     }
 
-    /** {@code etcd://A:2379,B:2379,…}: every member, for {@code cluster.store}. */
+    /** {@code etcd://A:2379,B:2379,…} ({@code etcds://} with TLS): every member, for {@code cluster.store}. */
     public String endpoints() {
-        return "etcd://" + IntStream.range(0, size).mapToObj(i -> hostAddress(i) + ":" + CLIENT_PORT)
+        return (tlsCert != null ? "etcds://" : "etcd://") + IntStream.range(0, size).mapToObj(i -> hostAddress(i) + ":" + CLIENT_PORT)
                 .collect(Collectors.joining(","));
     }
 
-    /** {@code http://ADDRESS:2379} of member i. */
+    /** {@code http://ADDRESS:2379} ({@code https://} with TLS) of member i. */
     public String clientUrl(int i) {
-        return "http://" + hostAddress(i) + ":" + CLIENT_PORT;
+        return scheme() + "://" + hostAddress(i) + ":" + CLIENT_PORT;
     }
 
     /** Member i's address in its host namespace, e.g. 10.213.0.11 for i = 0. */
@@ -268,7 +288,10 @@ public final class EtcdCluster implements AutoCloseable {
     /** Runs {@code etcdctl} in member i's namespace against its own member (127.0.0.1) and returns stdout. */
     public String etcdctl(int i, String... args) {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", hostNamespaceName(i), "etcdctl",
-                "--endpoints", "http://127.0.0.1:" + CLIENT_PORT));
+                "--endpoints", scheme() + "://127.0.0.1:" + CLIENT_PORT));
+        if (tlsCert != null) {
+            command.addAll(List.of("--cacert", tlsCa.toString(), "--cert", tlsCert.toString(), "--key", tlsKey.toString()));
+        }
         command.addAll(List.of(args));
         return Commands.runOrThrow(command);
     }
@@ -320,13 +343,15 @@ public final class EtcdCluster implements AutoCloseable {
         String initial = IntStream.range(0, size)
                 .mapToObj(j -> "h" + (j + 1) + "=http://" + hostAddress(j) + ":" + PEER_PORT)
                 .collect(Collectors.joining(","));
-        List<String> command = List.of("ip", "netns", "exec", hostNamespaceName(i), "etcd",
+        String client = scheme();
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", hostNamespaceName(i), "etcd",
                 "--name", name,
                 "--data-dir", dir.resolve(name).toString(),
                 "--listen-peer-urls", "http://" + address + ":" + PEER_PORT,
                 "--initial-advertise-peer-urls", "http://" + address + ":" + PEER_PORT,
-                "--listen-client-urls", "http://" + address + ":" + CLIENT_PORT + ",http://127.0.0.1:" + CLIENT_PORT,
-                "--advertise-client-urls", "http://" + address + ":" + CLIENT_PORT,
+                "--listen-client-urls", client + "://" + address + ":" + CLIENT_PORT + "," + client + "://127.0.0.1:" + CLIENT_PORT,
+                "--advertise-client-urls", client + "://" + address + ":" + CLIENT_PORT,
+                "--listen-metrics-urls", "http://127.0.0.1:" + METRICS_PORT,
                 "--initial-cluster", initial,
                 "--initial-cluster-token", "wt-" + id,
                 "--initial-cluster-state", state,
@@ -335,7 +360,11 @@ public final class EtcdCluster implements AutoCloseable {
                 "--auto-compaction-retention", "0",
                 "--quota-backend-bytes", Long.toString(256L * 1024 * 1024),
                 "--logger", "zap",
-                "--log-level", "warn");
+                "--log-level", "warn"));
+        if (tlsCert != null) {
+            command.addAll(List.of("--cert-file", tlsCert.toString(), "--key-file", tlsKey.toString(),
+                    "--client-cert-auth", "--trusted-ca-file", tlsCa.toString()));
+        }
         try {
             File log = dir.resolve(name + ".log").toFile();
             processes[i] = new ProcessBuilder(command).redirectErrorStream(true)
@@ -351,7 +380,7 @@ public final class EtcdCluster implements AutoCloseable {
         try {
             return NamespaceThread.call(hostNamespaceName(i), hostNamespace(i), () -> {
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", CLIENT_PORT), 1000);
+                    socket.connect(new InetSocketAddress("127.0.0.1", METRICS_PORT), 1000);
                     socket.setSoTimeout(3000);
                     OutputStream out = socket.getOutputStream();
                     out.write("GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -396,6 +425,10 @@ public final class EtcdCluster implements AutoCloseable {
         command.add("ip");
         command.addAll(List.of(args));
         Commands.runOrThrow(command);
+    }
+
+    private String scheme() {
+        return tlsCert != null ? "https" : "http";
     }
 
     private void check(int i) {

@@ -36,7 +36,10 @@ final class EtcdWatch implements Watch {
     private volatile Gateway.Stream stream;
     /** The last revision delivered (events or reset); -1 before the first reset. */
     private long revision = -1;
+    /** Whether {@link Watcher#unavailable} was called for the outage going on. */
     private boolean reported;
+    /** Streams in a row that ended soon after they were opened. */
+    private int quickEnds;
 
     EtcdWatch(EtcdClusterStore store, String prefix, Watcher watcher) {
         this.store = store;
@@ -112,10 +115,14 @@ final class EtcdWatch implements Watch {
                     EtcdClusterStore.log(Level.DEBUG, "watch " + prefix + " at " + s.uri() + " ended (" + ended
                             + "): resuming after revision " + revision, null);
                     if (System.nanoTime() - openedAt < HEALTHY_NANOS) {
-                        // Ended as soon as it was opened: the store is not really there (a member without leader).
-                        throw new ClusterException(Reason.UNAVAILABLE, "watch " + prefix + " at " + s.uri() + " ended: " + ended);
+                        // Ended as soon as it was opened: the store may not really be there (a member without leader).
+                        if (++quickEnds >= 3) {
+                            throw new ClusterException(Reason.UNAVAILABLE, "watch " + prefix + " at " + s.uri() + " ended: " + ended);
+                        }
+                        sleep(200);
+                    } else {
+                        quickEnds = 0;
                     }
-                    reported = false;
                     backoff = 100;
                 } else {
                     backoff = 100; // compacted: reset at once
@@ -167,6 +174,9 @@ final class EtcdWatch implements Watch {
                     revision = -1;
                     return null;
                 }
+                if (Json.bool(result, "created") && reported) {
+                    confirmRecovered();
+                }
                 if (Json.bool(result, "canceled")) {
                     return "canceled: " + Json.str(result, "cancel_reason");
                 }
@@ -175,6 +185,7 @@ final class EtcdWatch implements Watch {
                     if (!Json.bool(result, "created")) {
                         // A progress notice: everything up to its revision was delivered.
                         revision = Math.max(revision, Json.revision(result));
+                        reported = false;
                     }
                     continue;
                 }
@@ -191,6 +202,7 @@ final class EtcdWatch implements Watch {
                 }
                 revision = last;
                 reported = false; // whatever outage there was is over
+                quickEnds = 0;
                 if (!delivered.isEmpty()) {
                     deliver(() -> watcher.events(List.copyOf(delivered)));
                 }
@@ -203,6 +215,27 @@ final class EtcdWatch implements Watch {
                 return "closed";
             }
             throw new ClusterException(Reason.UNAVAILABLE, "watch " + prefix + " at " + s.uri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * After an outage, a stream that opens is not proof that the store works again (a member may
+     * accept it before it notices it has no leader): a linearizable read is. When it succeeds the
+     * outage is over, and the next one is reported again.
+     */
+    private void confirmRecovered() {
+        byte[] key = store.full(prefix);
+        JsonObject probe = new JsonObject();
+        probe.addProperty("key", Json.b64(key));
+        probe.addProperty("range_end", Json.b64(Json.prefixEnd(key)));
+        probe.addProperty("limit", "1");
+        probe.addProperty("keys_only", true);
+        try {
+            store.call("/v3/kv/range", probe, false);
+            reported = false;
+            quickEnds = 0;
+        } catch (ClusterException e) {
+            // still out: the stream will end and be opened again
         }
     }
 

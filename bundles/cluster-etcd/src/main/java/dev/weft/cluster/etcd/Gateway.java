@@ -42,7 +42,6 @@ import javax.net.ssl.SSLContext;
  * caller can have its sockets opened in another network namespace).
  */
 final class Gateway implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
     /** A pause between rounds over every endpoint when each failed fast (a leader election, say). */
     private static final long ROUND_PAUSE_MS = 150;
 
@@ -89,7 +88,7 @@ final class Gateway implements AutoCloseable {
     JsonObject call(String path, JsonObject body, boolean change) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String payload = body.toString();
-        String last = "not tried";
+        java.util.Map<URI, String> last = new java.util.LinkedHashMap<>();
         int start = current.get();
         int tries = 0;
         while (!closed) {
@@ -108,10 +107,10 @@ final class Gateway implements AutoCloseable {
             try {
                 response = send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), remainingMs);
             } catch (NotSent e) {
-                last = endpoint + ": " + e.getMessage();
+                last.put(endpoint, e.getMessage());
                 continue;
             } catch (MaybeSent e) {
-                last = endpoint + ": " + e.getMessage();
+                last.put(endpoint, e.getMessage());
                 if (change) {
                     throw new ClusterException(Reason.INDETERMINATE, "etcd " + path + " at " + endpoint
                             + ": the answer was lost after the request was sent (" + e.getMessage()
@@ -125,7 +124,7 @@ final class Gateway implements AutoCloseable {
                 return parseAnswer(endpoint, path, text);
             }
             EtcdError error = EtcdError.of(response.statusCode(), text);
-            last = endpoint + ": " + error;
+            last.put(endpoint, error.toString());
             if (error.noLeader() || (!change && error.unavailable())) {
                 continue; // nothing applied (no leader) or a read: another member may answer
             }
@@ -139,7 +138,7 @@ final class Gateway implements AutoCloseable {
             throw new ClusterException(Reason.UNAVAILABLE, "the etcd client is closed");
         }
         throw new ClusterException(Reason.UNAVAILABLE, "no etcd endpoint of " + endpoints + " answered " + path
-                + " within " + timeout.toMillis() + " ms (last: " + last + ")");
+                + " within " + timeout.toMillis() + " ms (" + describe(last) + ")");
     }
 
     /** An open stream (watch): the answer's lines as they come. */
@@ -161,7 +160,7 @@ final class Gateway implements AutoCloseable {
     Stream stream(String path, JsonObject body, int avoid) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String payload = body.toString();
-        String last = "not tried";
+        java.util.Map<URI, String> last = new java.util.LinkedHashMap<>();
         int start = current.get();
         if (start == avoid) {
             start = (start + 1) % endpoints.size();
@@ -182,7 +181,7 @@ final class Gateway implements AutoCloseable {
             try {
                 response = send(request(endpoint, path, payload).build(), HttpResponse.BodyHandlers.ofInputStream(), remainingMs);
             } catch (NotSent | MaybeSent e) {
-                last = endpoint + ": " + e.getMessage();
+                last.put(endpoint, e.getMessage());
                 continue;
             }
             if (response.statusCode() != 200) {
@@ -193,7 +192,7 @@ final class Gateway implements AutoCloseable {
                     text = e.toString();
                 }
                 EtcdError error = EtcdError.of(response.statusCode(), text);
-                last = endpoint + ": " + error;
+                last.put(endpoint, error.toString());
                 if (error.unavailable()) {
                     continue;
                 }
@@ -202,7 +201,7 @@ final class Gateway implements AutoCloseable {
             return new Stream(index, endpoint, response.body());
         }
         throw new ClusterException(Reason.UNAVAILABLE, "no etcd endpoint of " + endpoints + " answered " + path
-                + " within " + timeout.toMillis() + " ms (last: " + last + ")");
+                + " within " + timeout.toMillis() + " ms (" + describe(last) + ")");
     }
 
     /** Moves the current endpoint past {@code index} (its stream broke). */
@@ -286,6 +285,15 @@ final class Gateway implements AutoCloseable {
             throw new ClusterException(Reason.UNAVAILABLE, "etcd " + path + " at " + endpoint + " answered what is not JSON: "
                     + Json.abbreviate(text), e);
         }
+    }
+
+    private static String describe(java.util.Map<URI, String> failures) {
+        if (failures.isEmpty()) {
+            return "none tried";
+        }
+        StringBuilder b = new StringBuilder();
+        failures.forEach((uri, why) -> b.append(b.length() == 0 ? "" : "; ").append(uri).append(": ").append(why));
+        return b.toString();
     }
 
     static String describe(Throwable t) {

@@ -381,8 +381,17 @@ class EtcdClusterStoreTest {
         ClusterException get = assertThrows(ClusterException.class, () -> store.get("q/before"), "a read without quorum");
         long getMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals(ClusterException.Reason.UNAVAILABLE, get.reason(), get.getMessage());
+        System.out.println("quorum lost: put " + put.reason() + " after " + putMs + " ms (" + put.getMessage() + "); get "
+                + get.reason() + " after " + getMs + " ms (" + get.getMessage() + ")");
         assertTrue(getMs < 3 * TIMEOUT.toMillis(), "the read failed after " + getMs + " ms");
         assertTrue(rec.await(Duration.ofSeconds(30), r -> r.outages.size() >= 1), "the watch reports the outage: " + rec);
+        // Once the survivor has noticed it has no leader (an election timeout, 2.5 s), it says so at once.
+        Thread.sleep(3000);
+        start = System.nanoTime();
+        ClusterException later = assertThrows(ClusterException.class, () -> store.put("q/later", b("2")), "a write without quorum");
+        long laterMs = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("quorum lost a while: put " + later.reason() + " after " + laterMs + " ms (" + later.getMessage() + ")");
+        assertTrue(laterMs < 3 * TIMEOUT.toMillis(), "the write failed after " + laterMs + " ms");
         for (int i : killed) {
             cluster.restart(i);
         }
