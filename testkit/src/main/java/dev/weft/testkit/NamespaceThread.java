@@ -44,7 +44,7 @@ final class NamespaceThread {
     }
 
     /** Moves the calling thread (only) into the namespace. */
-    private static void enter(String name, Path nsPath) {
+    static void enter(String name, Path nsPath) {
         int fd;
         try {
             fd = Libc.INSTANCE.open(nsPath.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
