@@ -48,6 +48,26 @@ public final class Kernel implements AutoCloseable {
         return host;
     }
 
+    /**
+     * Threads that live in the host namespace, for a library that opens its sockets on threads of its
+     * own (an HTTP client: the cluster store's etcd client). Each enters the namespace before it runs
+     * anything; in the machine's own namespace they are plain threads. Daemon threads.
+     */
+    public java.util.concurrent.ThreadFactory hostThreads(String name) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        boolean own = config.hostNamespace() == null;
+        return work -> {
+            Thread t = new Thread(() -> {
+                if (!own) {
+                    dev.weft.linux.internal.NamespaceRunner.enterCurrent(host);
+                }
+                work.run();
+            }, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     /** Links, addresses and routes of the host namespace (cached socket, thread-safe). */
     public Rtnetlink host() {
         return hostRtnl;

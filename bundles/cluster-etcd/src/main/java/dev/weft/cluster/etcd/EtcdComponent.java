@@ -15,7 +15,8 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * Registers a {@link ClusterStore} on etcd when the instance's settings name one
  * ({@code cluster.store}, {@code cluster.advertise}, …; see the bundle's README), and nothing
- * otherwise: no cluster. It does not wait for etcd: calls fail with UNAVAILABLE until it answers.
+ * otherwise: no cluster. Its connections are made from the instance's host namespace (the
+ * kernel layer's {@code hostThreads}), which is where the underlay is. It does not wait for etcd: calls fail with UNAVAILABLE until it answers.
  * Deactivation stops the keepalive, the watches and the HTTP client.
  */
 @Component(immediate = true, service = {})
@@ -26,7 +27,7 @@ public final class EtcdComponent {
     private final ServiceRegistration<ClusterStore> registration;
 
     @Activate
-    public EtcdComponent(@Reference DriverContext context, BundleContext bundle) {
+    public EtcdComponent(@Reference DriverContext context, @Reference dev.weft.linux.Kernel kernel, BundleContext bundle) {
         EtcdClusterStore created = null;
         ServiceRegistration<ClusterStore> registered = null;
         Optional<EtcdSettings> settings;
@@ -39,7 +40,8 @@ public final class EtcdComponent {
         }
         if (settings.isPresent()) {
             try {
-                created = new EtcdClusterStore(settings.get());
+                // its sockets are opened in the instance's host namespace, where the underlay is
+                created = new EtcdClusterStore(settings.get(), kernel.hostThreads("weft-etcd"));
                 Hashtable<String, Object> properties = new Hashtable<>();
                 properties.put("weft.instance", context.instance());
                 properties.put("weft.cluster.node", created.nodeId());

@@ -149,32 +149,7 @@ public final class NamespaceRunner implements AutoCloseable {
                 }
                 return;
             }
-            NetNamespace ns = task.target();
-            int fd;
-            try {
-                fd = LibC.open(ns.path().toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
-            } catch (LastErrorException e) {
-                throw new KernelException(e.getErrorCode(), "open network namespace", ns.path().toString(), null, e);
-            }
-            try {
-                if (!ns.sameAs(identity(ns))) {
-                    throw new KernelException(Errno.ESRCH, "enter network namespace", ns.path().toString(),
-                            "the path now pins another namespace than net:[" + ns.inode() + "]");
-                }
-                LibC.setns(fd, LibC.CLONE_NEWNET);
-            } catch (LastErrorException e) {
-                throw new KernelException(e.getErrorCode(), "enter network namespace", ns.path().toString(),
-                        e.getErrorCode() == Errno.EINVAL ? "not a network namespace" : null, e);
-            } finally {
-                LibC.close(fd);
-            }
-        }
-
-        private NetNamespace identity(NetNamespace ns) {
-            if (ns.device() == 0 && ns.inode() == 0) {
-                return ns; // identity not known yet (adopting)
-            }
-            return NetNamespace.at(ns.name(), ns.path());
+            enterCurrent(task.target());
         }
 
         private boolean goHome() {
@@ -203,6 +178,33 @@ public final class NamespaceRunner implements AutoCloseable {
         Task<?> t;
         while ((t = queue.poll()) != null) {
             t.result().completeExceptionally(new IllegalStateException("namespace runner is closed"));
+        }
+    }
+
+    /**
+     * Moves the calling thread into {@code ns} for good (a thread of one's own that must live there,
+     * e.g. one an HTTP client opens its sockets on), checking that the path still pins the
+     * namespace's inode.
+     */
+    public static void enterCurrent(NetNamespace ns) {
+        int fd;
+        try {
+            fd = LibC.open(ns.path().toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw new KernelException(e.getErrorCode(), "open network namespace", ns.path().toString(), null, e);
+        }
+        try {
+            boolean known = ns.device() != 0 || ns.inode() != 0; // unknown while adopting
+            if (known && !ns.sameAs(NetNamespace.at(ns.name(), ns.path()))) {
+                throw new KernelException(Errno.ESRCH, "enter network namespace", ns.path().toString(),
+                        "the path now pins another namespace than net:[" + ns.inode() + "]");
+            }
+            LibC.setns(fd, LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            throw new KernelException(e.getErrorCode(), "enter network namespace", ns.path().toString(),
+                    e.getErrorCode() == Errno.EINVAL ? "not a network namespace" : null, e);
+        } finally {
+            LibC.close(fd);
         }
     }
 }
