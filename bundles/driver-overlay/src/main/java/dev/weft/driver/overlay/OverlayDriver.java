@@ -403,6 +403,13 @@ public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Resto
         String name = namespaceName(s.network);
         Optional<NetNamespace> existing = kernel.namespaces().get(name);
         if (existing.isPresent()) {
+            if (s.mtu == 0) { // made by an earlier run of the driver: its links tell the MTU
+                s.mtu = kernel.inNamespace(existing.get(), rt -> rt.link(SegmentNamespace.BRIDGE).map(l -> l.mtu())
+                        .orElse(0));
+                if (s.mtu == 0) {
+                    s.mtu = mtu(s.options, Underlay.of(kernel, cluster(s.network).advertise()));
+                }
+            }
             return existing.get();
         }
         ClusterStore cluster = cluster(s.network);
