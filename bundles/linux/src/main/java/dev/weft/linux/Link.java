@@ -18,10 +18,19 @@ import dev.weft.net.MacAddress;
  * @param peerNetnsId the peer's namespace id as seen from here, or -1 when in the same namespace
  * @param slaveKind  the master's kind for a port ({@code bridge}), or null
  * @param macvlanMode for a macvlan link its mode ({@code IFLA_MACVLAN_MODE}), else null
+ * @param vxlan      for a vxlan link its settings, else null; its {@code peerNetnsId} is then the
+ *                   namespace its UDP socket is in (the one it was created from), -1 when that is here
  */
 public record Link(int index, String name, String kind, int flags, int mtu, MacAddress mac, int master,
                    String alias, int group, int peerIndex, int peerNetnsId, String slaveKind,
-                   MacvlanMode macvlanMode) {
+                   MacvlanMode macvlanMode, VxlanSettings vxlan) {
+
+    /** A link that is not a vxlan. */
+    public Link(int index, String name, String kind, int flags, int mtu, MacAddress mac, int master,
+                String alias, int group, int peerIndex, int peerNetnsId, String slaveKind, MacvlanMode macvlanMode) {
+        this(index, name, kind, flags, mtu, mac, master, alias, group, peerIndex, peerNetnsId, slaveKind, macvlanMode,
+                null);
+    }
 
     /** A link that is not a macvlan. */
     public Link(int index, String name, String kind, int flags, int mtu, MacAddress mac, int master,

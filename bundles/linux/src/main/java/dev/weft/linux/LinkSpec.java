@@ -26,6 +26,7 @@ public final class LinkSpec {
     int lowerIndex;
     MacvlanMode macvlanMode;
     Integer vlanId;
+    VxlanSettings vxlan;
 
     /** The other end of a veth pair. */
     public static final class Peer {
@@ -110,6 +111,34 @@ public final class LinkSpec {
         return s;
     }
 
+    /**
+     * A vxlan link with {@code vni}, sending from {@code local} (its VTEP; null: any) to UDP port
+     * {@code dstPort}, learning remote MACs or not, answering ARP/ND from its neighbour table
+     * ({@code proxy}) or not. Its UDP socket belongs to the namespace of the socket that creates it,
+     * wherever the link is born ({@link #in}): made by the host namespace's socket straight into a
+     * per-network namespace, it tunnels through the host's routes while its frames stay in that
+     * namespace (made inside a namespace without a route to the underlay, it comes up but cannot
+     * transmit). Without {@link #mtu} the kernel gives it 1500 when it has no {@link #vxlanDevice}.
+     */
+    public static LinkSpec vxlan(String name, int vni, java.net.InetAddress local, int dstPort, boolean learning,
+                                 boolean proxy) {
+        if (vni < 1 || vni > VxlanSettings.MAX_VNI) {
+            throw new IllegalArgumentException("VNI " + vni + " is out of range 1-" + VxlanSettings.MAX_VNI);
+        }
+        LinkSpec s = new LinkSpec("vxlan", name);
+        s.vxlan = new VxlanSettings(vni, local, dstPort, learning, proxy, 0);
+        return s;
+    }
+
+    /** The underlay link of a vxlan ({@code IFLA_VXLAN_LINK}, iproute2's {@code dev}), by its index in the creating socket's namespace. */
+    public LinkSpec vxlanDevice(int index) {
+        if (vxlan == null) {
+            throw new IllegalStateException("link \"" + name + "\" is a " + kind + ", not a vxlan");
+        }
+        vxlan = vxlan.withLowerIndex(checkIndex(index));
+        return this;
+    }
+
     public LinkSpec mtu(int mtu) {
         this.mtu = checkMtu(mtu);
         if (peer != null && peer.mtu == null) {
@@ -168,6 +197,7 @@ public final class LinkSpec {
         c.lowerIndex = lowerIndex;
         c.macvlanMode = macvlanMode;
         c.vlanId = vlanId;
+        c.vxlan = vxlan;
         return c;
     }
 
@@ -227,6 +257,11 @@ public final class LinkSpec {
     /** The VLAN id of a vlan link, else null. */
     public Integer vlanIdValue() {
         return vlanId;
+    }
+
+    /** The settings of a vxlan link, else null. */
+    public VxlanSettings vxlanValue() {
+        return vxlan;
     }
 
     /** The namespace to create the link in, or null for the socket's own. */

@@ -197,6 +197,62 @@ public final class Rtnetlink implements AutoCloseable {
         return out;
     }
 
+    // ---- neighbours and forwarding entries
+
+    /** Creates or replaces a neighbour entry ({@code ip neigh replace IP lladdr MAC dev IF nud STATE}). */
+    public void replaceNeighbour(Neighbour n) {
+        batch().replaceNeighbour(n).send();
+    }
+
+    /** Deletes a neighbour entry; succeeds when there is none. */
+    public void deleteNeighbour(Neighbour n) {
+        batch().deleteNeighbour(n).send();
+    }
+
+    /** The IPv4 and IPv6 neighbour entries of link {@code linkIndex} (0: of every link). */
+    public List<Neighbour> neighbours(int linkIndex) {
+        List<Neighbour> out = new ArrayList<>();
+        for (int family : new int[] {Rtnl.AF_INET, Rtnl.AF_INET6}) {
+            for (NlMessage m : dump(family, "list neighbours")) {
+                Neighbour n = RtnetlinkCodec.decodeNeighbour(m);
+                if (n != null && (linkIndex == 0 || n.linkIndex() == linkIndex)) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Creates or replaces a forwarding entry ({@code bridge fdb replace MAC dev IF dst VTEP self permanent}). */
+    public void replaceFdb(FdbEntry e) {
+        batch().replaceFdb(e).send();
+    }
+
+    /** Deletes a forwarding entry (with its {@code dst}: only that remote); succeeds when there is none. */
+    public void deleteFdb(FdbEntry e) {
+        batch().deleteFdb(e).send();
+    }
+
+    /** The forwarding entries of link {@code linkIndex} (0: of every link), its own and its bridge's. */
+    public List<FdbEntry> fdb(int linkIndex) {
+        List<FdbEntry> out = new ArrayList<>();
+        for (NlMessage m : dump(Rtnl.AF_BRIDGE, "list forwarding entries")) {
+            FdbEntry e = RtnetlinkCodec.decodeFdb(m);
+            if (e != null && (linkIndex == 0 || e.linkIndex() == linkIndex)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private List<NlMessage> dump(int family, String operation) {
+        NlMessageBuilder b = new NlMessageBuilder();
+        RtnetlinkCodec.dumpNeighbours(b, family);
+        NlReplies r = socket.exchange(b, operation, null);
+        r.throwIfFailed(operation, null);
+        return r.messages(1).stream().filter(m -> m.type() == Rtnl.RTM_NEWNEIGH).toList();
+    }
+
     @Override
     public void close() {
         if (ownsSocket) {
@@ -213,7 +269,8 @@ public final class Rtnetlink implements AutoCloseable {
     public final class Batch {
         private final List<List<Op>> stages = new ArrayList<>(List.of(new ArrayList<>()));
 
-        private record Op(String operation, String object, Encoder encoder) {}
+        /** {@code missingIsFine}: a delete whose object is gone already (ENOENT) counts as done. */
+        private record Op(String operation, String object, Encoder encoder, boolean missingIsFine) {}
 
         @FunctionalInterface
         private interface Encoder {
@@ -221,7 +278,12 @@ public final class Rtnetlink implements AutoCloseable {
         }
 
         private Batch add(String operation, String object, Encoder e) {
-            stages.get(stages.size() - 1).add(new Op(operation, object, e));
+            stages.get(stages.size() - 1).add(new Op(operation, object, e, false));
+            return this;
+        }
+
+        private Batch addIdempotentDelete(String operation, String object, Encoder e) {
+            stages.get(stages.size() - 1).add(new Op(operation, object, e, true));
             return this;
         }
 
@@ -292,6 +354,33 @@ public final class Rtnetlink implements AutoCloseable {
             return add("delete route", r.toString(), (b, fds) -> RtnetlinkCodec.route(b, false, r));
         }
 
+        public Batch replaceNeighbour(Neighbour n) {
+            return add("replace neighbour", describe(n), (b, fds) -> RtnetlinkCodec.neighbour(b, true, n));
+        }
+
+        /** Deletes a neighbour entry; one that is not there counts as deleted. */
+        public Batch deleteNeighbour(Neighbour n) {
+            return addIdempotentDelete("delete neighbour", describe(n), (b, fds) -> RtnetlinkCodec.neighbour(b, false, n));
+        }
+
+        public Batch replaceFdb(FdbEntry e) {
+            return add("replace forwarding entry", describe(e), (b, fds) -> RtnetlinkCodec.fdb(b, true, e));
+        }
+
+        /** Deletes a forwarding entry (with a {@code dst}: only that remote); one that is not there counts as deleted. */
+        public Batch deleteFdb(FdbEntry e) {
+            return addIdempotentDelete("delete forwarding entry", describe(e), (b, fds) -> RtnetlinkCodec.fdb(b, false, e));
+        }
+
+        private static String describe(Neighbour n) {
+            return dev.weft.net.IpAddresses.format(n.address()) + " lladdr " + n.mac() + " on link #" + n.linkIndex();
+        }
+
+        private static String describe(FdbEntry e) {
+            return e.mac() + (e.dst() != null ? " dst " + dev.weft.net.IpAddresses.format(e.dst()) : "") + " on link #"
+                    + e.linkIndex();
+        }
+
         /** Sends every stage in order; throws the first failure. */
         public void send() {
             for (List<Op> stage : stages) {
@@ -317,6 +406,9 @@ public final class Rtnetlink implements AutoCloseable {
                 for (NlReplies.Answer a : r.all()) {
                     if (a.failed()) {
                         Op op = bySeq.get(a.seq);
+                        if (op.missingIsFine() && a.errno == Errno.ENOENT) {
+                            continue;
+                        }
                         throw new KernelException(a.errno, op.operation(), op.object(), explain(op, a));
                     }
                 }

@@ -12,6 +12,10 @@ import dev.weft.net.InterfaceAddress;
 import dev.weft.net.IpPrefix;
 import dev.weft.net.MacAddress;
 import dev.weft.net.NetNamespace;
+import dev.weft.linux.FdbEntry;
+import dev.weft.linux.Neighbour;
+import dev.weft.linux.VxlanSettings;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.function.ToIntFunction;
@@ -90,6 +94,20 @@ public final class RtnetlinkCodec {
         } else if (spec.vlanIdValue() != null) {
             int data = b.nest(IFLA_INFO_DATA);
             b.attrU16(IFLA_VLAN_ID, spec.vlanIdValue());
+            b.endNest(data);
+        } else if (spec.vxlanValue() != null) {
+            VxlanSettings v = spec.vxlanValue();
+            int data = b.nest(IFLA_INFO_DATA);
+            b.attrU32(IFLA_VXLAN_ID, v.vni());
+            if (v.local() != null) {
+                b.attrAddress(v.local() instanceof Inet6Address ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local());
+            }
+            if (v.lowerIndex() > 0) {
+                b.attrU32(IFLA_VXLAN_LINK, v.lowerIndex());
+            }
+            b.attrU8(IFLA_VXLAN_LEARNING, v.learning() ? 1 : 0);
+            b.attrU8(IFLA_VXLAN_PROXY, v.proxy() ? 1 : 0);
+            b.attrBe16(IFLA_VXLAN_PORT, v.port()); // network byte order, unlike every other number here
             b.endNest(data);
         }
         b.endNest(info);
@@ -246,6 +264,78 @@ public final class RtnetlinkCodec {
         b.u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
     }
 
+    private static final int REPLACE = Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE
+            | Netlink.NLM_F_REPLACE;
+
+    private static void ndmsg(NlMessageBuilder b, int family, int index, int state, int flags) {
+        b.u8(family).u8(0).u16(0).u32(index).u16(state).u8(flags).u8(0);
+    }
+
+    /** RTM_NEWNEIGH (create or replace) / RTM_DELNEIGH of an ARP/NDP entry. */
+    public static void neighbour(NlMessageBuilder b, boolean replace, Neighbour n) {
+        b.begin(replace ? RTM_NEWNEIGH : RTM_DELNEIGH, replace ? REPLACE : CHANGE, NlMessageBuilder.Expect.ACK);
+        ndmsg(b, n.address() instanceof Inet6Address ? AF_INET6 : AF_INET, n.linkIndex(), replace ? n.state() : 0, 0);
+        b.attrAddress(NDA_DST, n.address());
+        if (replace && n.mac() != null) {
+            b.attr(NDA_LLADDR, n.mac().bytes());
+        }
+    }
+
+    /**
+     * RTM_NEWNEIGH (create or replace) / RTM_DELNEIGH of a forwarding entry (family AF_BRIDGE). A
+     * delete with a {@code dst} removes only that remote of the MAC's entry, without one the whole entry.
+     */
+    public static void fdb(NlMessageBuilder b, boolean replace, FdbEntry e) {
+        b.begin(replace ? RTM_NEWNEIGH : RTM_DELNEIGH, replace ? REPLACE : CHANGE, NlMessageBuilder.Expect.ACK);
+        ndmsg(b, AF_BRIDGE, e.linkIndex(), replace ? e.state() : 0, e.flags());
+        b.attr(NDA_LLADDR, e.mac().bytes());
+        if (e.dst() != null) {
+            b.attrAddress(NDA_DST, e.dst());
+        }
+    }
+
+    /**
+     * RTM_GETNEIGH dump of a family: AF_INET or AF_INET6 (neighbours) or AF_BRIDGE (forwarding
+     * entries of every link). The header is a bare ndmsg, shorter than an ifinfomsg, so the kernel
+     * applies no filter to a bridge dump.
+     */
+    public static void dumpNeighbours(NlMessageBuilder b, int family) {
+        b.begin(RTM_GETNEIGH, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, NlMessageBuilder.Expect.DUMP);
+        ndmsg(b, family, 0, 0, 0);
+    }
+
+    /** Decodes an RTM_NEWNEIGH of family AF_INET/AF_INET6; null for another family or an entry without an address. */
+    public static Neighbour decodeNeighbour(NlMessage m) {
+        ByteBuffer p = m.payload();
+        int family = Byte.toUnsignedInt(p.get(0));
+        if (family != AF_INET && family != AF_INET6) {
+            return null;
+        }
+        NlAttrs a = m.attrs(NDMSG_LEN);
+        InetAddress dst = a.address(NDA_DST);
+        if (dst == null) {
+            return null;
+        }
+        byte[] mac = a.bytes(NDA_LLADDR);
+        return new Neighbour(p.getInt(4), dst, mac != null && mac.length == 6 ? MacAddress.of(mac) : null,
+                Short.toUnsignedInt(p.getShort(8)));
+    }
+
+    /** Decodes an RTM_NEWNEIGH of family AF_BRIDGE; null for another family or one without a MAC. */
+    public static FdbEntry decodeFdb(NlMessage m) {
+        ByteBuffer p = m.payload();
+        if (Byte.toUnsignedInt(p.get(0)) != AF_BRIDGE) {
+            return null;
+        }
+        NlAttrs a = m.attrs(NDMSG_LEN);
+        byte[] mac = a.bytes(NDA_LLADDR);
+        if (mac == null || mac.length != 6) {
+            return null;
+        }
+        return new FdbEntry(p.getInt(4), MacAddress.of(mac), a.address(NDA_DST), Short.toUnsignedInt(p.getShort(8)),
+                Byte.toUnsignedInt(p.get(10)));
+    }
+
     /** Decodes an RTM_NEWLINK message. */
     public static Link decodeLink(NlMessage m) {
         ByteBuffer p = m.payload();
@@ -259,10 +349,17 @@ public final class RtnetlinkCodec {
         if ("macvlan".equals(kind)) {
             mode = MacvlanMode.of(info.nested(IFLA_INFO_DATA).u32(IFLA_MACVLAN_MODE, 0));
         }
+        VxlanSettings vxlan = null;
+        if ("vxlan".equals(kind)) {
+            NlAttrs d = info.nested(IFLA_INFO_DATA);
+            InetAddress local = d.has(IFLA_VXLAN_LOCAL) ? d.address(IFLA_VXLAN_LOCAL) : d.address(IFLA_VXLAN_LOCAL6);
+            vxlan = new VxlanSettings(d.u32(IFLA_VXLAN_ID, 0), local, d.be16(IFLA_VXLAN_PORT, 0),
+                    d.u8(IFLA_VXLAN_LEARNING, 0) != 0, d.u8(IFLA_VXLAN_PROXY, 0) != 0, d.u32(IFLA_VXLAN_LINK, 0));
+        }
         return new Link(index, a.string(IFLA_IFNAME), kind, flags, a.u32(IFLA_MTU, 0),
                 mac != null && mac.length == 6 ? MacAddress.of(mac) : null, a.u32(IFLA_MASTER, 0),
                 a.string(IFLA_IFALIAS), a.u32(IFLA_GROUP, 0), a.u32(IFLA_LINK, 0),
-                a.u32(IFLA_LINK_NETNSID, -1), info.string(IFLA_INFO_SLAVE_KIND), mode);
+                a.u32(IFLA_LINK_NETNSID, -1), info.string(IFLA_INFO_SLAVE_KIND), mode, vxlan);
     }
 
     /** Decodes an RTM_NEWADDR message. */

@@ -8,12 +8,13 @@ public final class Rtnl {
     public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19;
     public static final int RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
     public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
+    public static final int RTM_NEWNEIGH = 28, RTM_DELNEIGH = 29, RTM_GETNEIGH = 30;
 
     // socket.h
     public static final int AF_UNSPEC = 0, AF_INET = 2, AF_BRIDGE = 7, AF_INET6 = 10;
 
     // sizes of the fixed headers
-    public static final int IFINFOMSG_LEN = 16, IFADDRMSG_LEN = 8, RTMSG_LEN = 12;
+    public static final int IFINFOMSG_LEN = 16, IFADDRMSG_LEN = 8, RTMSG_LEN = 12, NDMSG_LEN = 12;
 
     // if.h: interface flags
     public static final int IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40,
@@ -35,6 +36,14 @@ public final class Rtnl {
     public static final int VETH_INFO_PEER = 1;
     // if_link.h: IFLA_MACVLAN_* (inside IFLA_INFO_DATA of kind macvlan); IFLA_VLAN_* (kind vlan)
     public static final int IFLA_MACVLAN_MODE = 1, IFLA_VLAN_ID = 1;
+    // if_link.h: IFLA_VXLAN_* (inside IFLA_INFO_DATA of kind vxlan)
+    public static final int IFLA_VXLAN_ID = 1, IFLA_VXLAN_LINK = 3, IFLA_VXLAN_LOCAL = 4, IFLA_VXLAN_LEARNING = 7,
+            IFLA_VXLAN_PROXY = 11, IFLA_VXLAN_PORT = 15, IFLA_VXLAN_LOCAL6 = 17;
+
+    // neighbour.h: struct ndmsg {u8 family; u8 pad1; u16 pad2; s32 ifindex; u16 state; u8 flags; u8 type}
+    public static final int NDA_DST = 1, NDA_LLADDR = 2, NDA_MASTER = 9;
+    public static final int NTF_SELF = 0x02, NTF_MASTER = 0x04;
+    public static final int NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
 
     // if_addr.h
     public static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_FLAGS = 8;
