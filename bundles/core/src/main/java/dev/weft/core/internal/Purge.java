@@ -151,6 +151,7 @@ public final class Purge {
         }
         try (kernel) {
             removeSandboxes(kernel);
+            removeSegments(kernel, instance, get("linkPrefix"));
             if (hostThere) {
                 removeLinks(kernel, "weft:" + instance + ":");
                 removeTables(kernel, get("nftTable"));
@@ -188,6 +189,40 @@ public final class Purge {
             // another tool put a namespace's files there meanwhile: it is theirs now
         } catch (IOException e) {
             err.println("cannot remove " + etcNetns + ": " + e.getMessage()); // harmless: it is empty
+        }
+    }
+
+    /**
+     * The overlay driver's per-network namespaces ({@code <linkPrefix>ov-<id>}, bundle driver-overlay):
+     * this instance's when their bridge or vxlan device carries its mark, or when they hold nothing
+     * but the loopback (a creation cut short). The vxlan device goes first, so its VNI is free in the
+     * host at once; the sandboxes' veth ends go with the namespace.
+     */
+    private void removeSegments(Kernel kernel, String instance, String linkPrefix) {
+        String mark = "weft:" + instance + ":";
+        for (NetNamespace ns : kernel.namespaces().list()) {
+            if (ns.name() == null || !ns.name().startsWith(linkPrefix + "ov-")) {
+                continue;
+            }
+            try {
+                boolean ours = kernel.inNamespace(ns, rt -> {
+                    List<dev.weft.linux.Link> links = rt.links();
+                    boolean marked = links.stream().anyMatch(l -> l.alias() != null && l.alias().startsWith(mark));
+                    boolean bare = links.stream().allMatch(l -> l.name().equals("lo"));
+                    if (marked || bare) {
+                        rt.deleteLinkIfExists("vxlan0");
+                    }
+                    return marked || bare;
+                });
+                if (ours) {
+                    kernel.namespaces().delete(ns.name());
+                    out.println("removed overlay namespace " + ns.name());
+                    removed++;
+                }
+            } catch (RuntimeException e) {
+                err.println("cannot remove overlay namespace " + ns.name() + ": " + e.getMessage());
+                failed++;
+            }
         }
     }
 

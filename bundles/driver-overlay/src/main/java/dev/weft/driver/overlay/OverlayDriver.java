@@ -1,5 +1,7 @@
 package dev.weft.driver.overlay;
 
+import dev.weft.api.NetworkSpec;
+import dev.weft.spi.EgressNetwork;
 import dev.weft.api.Failures;
 import dev.weft.api.WeftException;
 import dev.weft.linux.Kernel;
@@ -49,7 +51,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = NetworkDriver.class, property = NetworkDriver.NAME + "=" + OverlayDriver.NAME)
 public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Restorable<OverlayOptions>,
-        Peers<OverlayOptions>, ClusterAllocation<OverlayOptions> {
+        Peers<OverlayOptions>, ClusterAllocation<OverlayOptions>, EgressNetwork<OverlayOptions> {
     public static final String NAME = "overlay";
     private static final Logger LOG = Logger.getLogger(OverlayDriver.class.getName());
     /** How long after a restore the sweep of orphaned namespaces waits, so every network's restore has run. */
@@ -89,6 +91,21 @@ public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Resto
     @Override
     public boolean givesDefaultRoutes(OverlayOptions options) {
         return false;
+    }
+
+    /** Docker's name of the per-host egress network of overlays. */
+    public static final String EGRESS = "docker_gwbridge";
+
+    /**
+     * The way out and the published ports of overlay sandboxes: Docker's {@code docker_gwbridge}, a
+     * bridge network on each host with masquerading and ICC off (so the sandboxes of different
+     * overlays on one host do not reach each other through it). Core makes it on first need.
+     */
+    @Override
+    public NetworkSpec egressNetwork() {
+        return new NetworkSpec(EGRESS, "bridge", List.of(), false, false,
+                Map.of("com.docker.network.bridge.enable_icc", "false",
+                        "com.docker.network.bridge.enable_ip_masquerade", "true"), Map.of());
     }
 
     @Override
