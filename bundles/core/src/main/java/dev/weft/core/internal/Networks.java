@@ -396,6 +396,27 @@ final class Networks {
         return Optional.empty();
     }
 
+    /** A global network's subnets may overlap other global networks' (each is a segment of its own), not local ones. */
+    private void checkOverlapsWithLocal(String network, List<Wanted> wanted) {
+        for (Wanted w : wanted) {
+            if (w.spec().subnet() == null) {
+                continue;
+            }
+            for (NetworkRecord other : inventory.networks()) {
+                if (other.isGlobal()) {
+                    continue;
+                }
+                for (SubnetRecord o : other.subnets()) {
+                    if (o.subnet().overlaps(w.spec().subnet())) {
+                        throw new WeftException.Conflict("network \"" + network + "\": subnet " + w.spec().subnet()
+                                + " overlaps network \"" + other.name() + "\" (" + o.subnet() + ") of this host; choose "
+                                + "another subnet or omit --subnet to get a free one");
+                    }
+                }
+            }
+        }
+    }
+
     private void checkOverlaps(String network, List<Wanted> wanted) {
         for (Wanted w : wanted) {
             SubnetSpec s = w.spec();
@@ -547,7 +568,7 @@ final class Networks {
         String id = Ids.newId();
         handle.driver().validate(new NetworkConfig(id, spec.name(), false, spec.internal(), draft(wanted), spec.labels(),
                 predefined, IpamDriver.DEFAULT, true), options);
-        checkOverlaps(spec.name(), wanted);
+        checkOverlapsWithLocal(spec.name(), wanted); // other overlays may have the same subnet: segments of their own
         dev.weft.core.internal.cluster.ClusterIpam ipam = cluster.ipam();
 
         NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
@@ -583,7 +604,7 @@ final class Networks {
             List<SubnetRecord> subnets = new ArrayList<>();
             for (Wanted w : wanted) {
                 IpPrefix subnet = ipam.claimSubnet(id, spec.name(), w.spec().subnet(), w.length());
-                PoolId pool = dev.weft.core.internal.cluster.ClusterIpam.poolId(subnet, null);
+                PoolId pool = dev.weft.core.internal.cluster.ClusterIpam.poolId(id, subnet);
                 InetAddress gateway = null;
                 GatewayAddress from = gateways.of(false);
                 if (!(from == GatewayAddress.NONE || from == GatewayAddress.IF_GIVEN && w.spec().gateway() == null)) {
@@ -701,12 +722,10 @@ final class Networks {
             byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
         }
         if (byNode.isEmpty()) {
-            for (SubnetRecord s : n.subnets()) {
-                for (dev.weft.spi.ClusterStore.KeyValue kv : store.range(
-                        dev.weft.core.internal.cluster.ClusterKeys.addresses(s.subnet())).kvs()) {
-                    if ("ENDPOINT".equals(jsonField(kv.text(), "kind"))) {
-                        byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
-                    }
+            for (dev.weft.spi.ClusterStore.KeyValue kv : store.range(
+                    dev.weft.core.internal.cluster.ClusterKeys.addresses(n.id())).kvs()) {
+                if ("ENDPOINT".equals(jsonField(kv.text(), "kind"))) {
+                    byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
                 }
             }
         }

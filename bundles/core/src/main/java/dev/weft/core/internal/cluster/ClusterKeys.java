@@ -1,7 +1,6 @@
 package dev.weft.core.internal.cluster;
 
 import dev.weft.net.IpAddresses;
-import dev.weft.net.IpPrefix;
 import java.net.InetAddress;
 
 /**
@@ -15,9 +14,9 @@ public final class ClusterKeys {
     public static final String NETWORKS = "networks/";
     /** {@code names/NAME}: the id of the global network of that name (names are unique in the cluster). */
     public static final String NAMES = "names/";
-    /** One key: every global subnet in use and its network, changed only by compare-and-set. */
+    /** One key: the subnets of every global network (by network id), changed only by compare-and-set. */
     public static final String POOLS = "pools";
-    /** {@code ipam/SUBNET/ADDRESS}: an address in use and who holds it. */
+    /** {@code ipam/NETWORK/ADDRESS}: an address of a global network in use and who holds it. */
     public static final String IPAM = "ipam/";
     /** {@code endpoints/NETWORK/ENDPOINT}: an endpoint of a global network and its host, bound to that host's lease. */
     public static final String ENDPOINTS = "endpoints/";
@@ -37,17 +36,12 @@ public final class ClusterKeys {
         return NAMES + name;
     }
 
-    /** The key part of a subnet: {@code 10.0.1.0_24}. */
-    public static String subnet(IpPrefix p) {
-        return IpAddresses.format(p.address()) + "_" + p.length();
+    public static String addresses(String network) {
+        return IPAM + network + "/";
     }
 
-    public static String addresses(IpPrefix subnet) {
-        return IPAM + subnet(subnet) + "/";
-    }
-
-    public static String address(IpPrefix subnet, InetAddress a) {
-        return addresses(subnet) + IpAddresses.format(a);
+    public static String address(String network, InetAddress a) {
+        return addresses(network) + IpAddresses.format(a);
     }
 
     public static String endpoints(String network) {
