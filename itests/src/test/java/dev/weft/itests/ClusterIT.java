@@ -141,7 +141,7 @@ class ClusterIT {
         for (int i = 1; i < HOSTS; i++) {
             int h = i;
             poll("network big on host " + h, Duration.ofSeconds(10),
-                    () -> weft[h].run("network:inspect", "-f", "{{.Id}}", "big").out().contains(id));
+                    () -> weft[h].run("network:inspect", "big").out().contains("\"Id\": \"" + id + "\""));
         }
         System.out.printf("[weft-it] overlay network on 3 hosts: visible everywhere %d ms after network:create started%n",
                 (System.nanoTime() - start) / 1_000_000);
@@ -464,10 +464,17 @@ class ClusterIT {
 
     /** The overlay driver's namespace of {@code network} on a host ({@code <linkPrefix>ov-<12 of the id>}). */
     private String segmentOf(int host, String network) throws Exception {
-        String id = ok(weft[host].run("network:inspect", "-f", "{{.Id}}", network)).out().trim();
+        String id = inspectField(weft[host], network, "Id");
         String name = "c" + host + oracle.id().substring(0, 2) + "ov-" + id.substring(0, 12);
         assertTrue(Files.exists(Path.of("/run/netns", name)), "no overlay namespace " + name);
         return name;
+    }
+
+    private static String inspectField(Weft w, String network, String key) throws Exception {
+        String out = ok(w.run("network:inspect", network)).out();
+        Matcher m = Pattern.compile("\"" + key + "\": \"([^\"]+)\"").matcher(out);
+        assertTrue(m.find(), key + " in " + out);
+        return m.group(1);
     }
 
     private String inspectOption(Weft w, String network, String key) throws Exception {
