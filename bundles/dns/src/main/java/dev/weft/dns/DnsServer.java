@@ -12,6 +12,7 @@ import dev.weft.dns.internal.Guard;
 import dev.weft.dns.internal.HostSockets;
 import dev.weft.dns.internal.NameTable;
 import dev.weft.dns.internal.Queries;
+import dev.weft.dns.internal.RemoteEndpoints;
 import dev.weft.dns.internal.ServerLoop;
 import dev.weft.dns.internal.Upstreams;
 import dev.weft.linux.AddressInfo;
@@ -38,8 +39,11 @@ import java.util.stream.Collectors;
  * those addresses in the instance's host namespace, and forwards other names to the asking
  * sandbox's own resolvers ({@code --dns}) or the host's.
  *
- * <p>The asking sandbox is the endpoint of the listener's network that has the query's source
- * address (none: the query gets no answer). It resolves the names of every network it is on, and
+ * <p>The asking sandbox is the endpoint with the query's source address on a local network whose
+ * gateway the listening address is (none: the query gets no answer): for an overlay, served at its
+ * egress network's gateway with every other overlay of the host (one socket pair per address), the
+ * egress network, which names nothing itself. The other hosts' endpoints of global networks come
+ * from the cluster store ({@link RemoteEndpoints}). It resolves the names of every network it is on, and
  * only those. Forwarding: its own servers when it has some (also on internal networks), otherwise
  * the host's resolv.conf, unless all its networks are internal: then REFUSED (a policy answer the
  * stub reads as "this server will not do that", unlike SERVFAIL, which says an upstream failed;
@@ -63,6 +67,9 @@ public final class DnsServer implements NameService, AutoCloseable {
     private final ServerLoop loop;
     private final Guard guard;
     private final Map<String, Served> served = new ConcurrentHashMap<>();
+    /** The sockets by address, shared by the networks served there (held under {@link #lifecycle}). */
+    private final Map<NameTable.Key, Shared> sockets = new java.util.HashMap<>();
+    private final RemoteEndpoints remote;
     private final Map<String, DnsSettings> sandboxDns = new ConcurrentHashMap<>();
     private volatile Set<NameTable.Key> ownAddresses = Set.of();
     /** Set by {@link #close}: later events (a runtime that still has it as a listener) are ignored. */
@@ -70,9 +77,32 @@ public final class DnsServer implements NameService, AutoCloseable {
     /** Held while networks are served or unserved (events, close). */
     private final Object lifecycle = new Object();
 
-    /** What is served for one network, and what inspect says about it. */
-    private record Served(String name, String bridge, List<ServerLoop.Listener> listeners, List<InetAddress> servers,
-                          String remark) {}
+    /**
+     * What is served for one network, and what inspect says about it. {@code retry}: not served
+     * because its driver names no host gateway yet; asked again when a network is created or one of
+     * its endpoints joins (an overlay's gateway is its egress network's, made at its first join here).
+     */
+    private record Served(String name, List<InetAddress> servers, String remark, boolean retry) {
+        Served(String name, List<InetAddress> servers, String remark) {
+            this(name, servers, remark, false);
+        }
+    }
+
+    /**
+     * The sockets on one address and the networks served there: one per address, as several
+     * overlays share their egress network's gateway. {@code bridge}: the interface its guard
+     * elements name (null: none written); {@code guardNote} what the remark says about them.
+     */
+    private static final class Shared {
+        final ServerLoop.Listener listener;
+        final Set<String> networks = new java.util.LinkedHashSet<>();
+        String bridge;
+        String guardNote = "";
+
+        Shared(ServerLoop.Listener listener) {
+            this.listener = listener;
+        }
+    }
 
     /**
      * Starts the server's thread and, unless the instance's firewall mode is {@code none}, writes
@@ -111,6 +141,7 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
         this.guard = g;
         this.loop = l;
+        this.remote = new RemoteEndpoints(context::cluster, table);
     }
 
     // ---- NameService
@@ -146,7 +177,7 @@ public final class DnsServer implements NameService, AutoCloseable {
             if (!ids.contains(id)) {
                 Served s = served.remove(id);
                 if (s != null) {
-                    unserve(s);
+                    unserve(id, s);
                 }
             }
         }
@@ -154,7 +185,7 @@ public final class DnsServer implements NameService, AutoCloseable {
         for (SandboxInfo s : sandboxes) {
             sandboxDns.put(s.id(), s.dns());
         }
-        table.load(networks.stream().filter(n -> !n.predefined()).toList());
+        table.load(networks);
         for (NetworkInfo n : networks) {
             if (!served.containsKey(n.id())) {
                 open(n);
@@ -162,6 +193,7 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
         sandboxDns.keySet().removeIf(id -> !table.hasSandbox(id));
         refreshOwnAddresses();
+        remote.check();
     }
 
     @Override
@@ -170,11 +202,31 @@ public final class DnsServer implements NameService, AutoCloseable {
             if (closed || served.containsKey(network.id())) {
                 return;
             }
-            if (!network.predefined()) {
-                table.addNetwork(network.id(), network.name(), network.internal());
-            }
+            table.addNetwork(network); // a predefined one too: its sandboxes may ask (the egress network's)
             open(network);
+            retryUnserved(null); // e.g. the egress network came: the overlays it serves have a host gateway now
             refreshOwnAddresses();
+        }
+        if ("global".equals(network.scope())) {
+            remote.check();
+        }
+    }
+
+    /** Serves the networks that had no host gateway (or {@code only} that one), where one is named now. */
+    private void retryUnserved(String only) {
+        for (Map.Entry<String, Served> e : List.copyOf(served.entrySet())) {
+            if (!e.getValue().retry() || (only != null && !only.equals(e.getKey()))) {
+                continue;
+            }
+            List<InetAddress> gateways;
+            try {
+                gateways = controller.hostGateways(e.getKey());
+            } catch (RuntimeException ex) {
+                continue; // gone meanwhile: its networkRemoved follows
+            }
+            if (!gateways.isEmpty()) {
+                served.put(e.getKey(), serve(e.getKey(), e.getValue().name(), gateways));
+            }
         }
     }
 
@@ -190,7 +242,7 @@ public final class DnsServer implements NameService, AutoCloseable {
                 return;
             }
             if (!table.knows(network.id())) {
-                table.addNetwork(network.id(), network.name(), network.internal());
+                table.addNetwork(network);
             }
             List<InetAddress> gateways;
             try {
@@ -204,18 +256,19 @@ public final class DnsServer implements NameService, AutoCloseable {
                 return; // what was served from the kernel's bridge is what the driver says
             }
             if (before != null) {
-                unserve(before);
+                unserve(network.id(), before);
             }
             served.put(network.id(), gateways.isEmpty() ? unserved(network) : serve(network, gateways));
             refreshOwnAddresses();
         }
+        remote.check();
     }
 
     /** Serves the network's names where its driver allows, or records why not. */
     private void open(NetworkInfo network) {
         if (network.predefined()) {
             // Docker's default bridge resolves no names; only --link does (core's hosts files)
-            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(),
+            served.put(network.id(), new Served(network.name(), List.of(),
                     "not served: a predefined network resolves no names (as Docker's default bridge); use --link,"
                             + " or a user-defined network"));
             return;
@@ -224,7 +277,7 @@ public final class DnsServer implements NameService, AutoCloseable {
         try {
             gateways = controller.hostGateways(network.name());
         } catch (RuntimeException e) {
-            served.put(network.id(), new Served(network.name(), null, List.of(), List.of(),
+            served.put(network.id(), new Served(network.name(), List.of(),
                     "not served: cannot tell its gateway addresses (" + e.getMessage() + ")"));
             return;
         }
@@ -235,7 +288,7 @@ public final class DnsServer implements NameService, AutoCloseable {
             // now, and check with the driver when it comes (networkAvailable).
             List<InetAddress> onBridges = gatewaysOnHostBridges(network);
             served.put(network.id(), onBridges.isEmpty()
-                    ? new Served(network.name(), null, List.of(), List.of(), "not served yet: driver "
+                    ? new Served(network.name(), List.of(), "not served yet: driver "
                             + network.driver() + " is not installed; names are served once it is")
                     : serve(network, onBridges));
             return;
@@ -279,44 +332,48 @@ public final class DnsServer implements NameService, AutoCloseable {
     }
 
     private static Served unserved(NetworkInfo network) {
-        return new Served(network.name(), null, List.of(), List.of(), "not served: driver " + network.driver()
+        if ("global".equals(network.scope()) && !network.internal()) {
+            // its sandboxes reach the host through the egress network, made at the first join here
+            return new Served(network.name(), List.of(), "not served yet: its sandboxes reach the host namespace"
+                    + " through the egress network, which this host makes at the network's first join here", true);
+        }
+        if ("global".equals(network.scope())) {
+            return new Served(network.name(), List.of(), "not served: the sandboxes of an internal network of driver "
+                    + network.driver() + " have no way to the host namespace (no egress network), where names are served");
+        }
+        return new Served(network.name(), List.of(), "not served: driver " + network.driver()
                 + " has no gateway address in the host namespace that sandboxes reach");
     }
 
     private Served serve(NetworkInfo network, List<InetAddress> gateways) {
-        List<ServerLoop.Listener> listeners = new ArrayList<>();
+        return serve(network.id(), network.name(), gateways);
+    }
+
+    /**
+     * Serves a network at {@code gateways}: the sockets of an address already served (another
+     * overlay behind the same egress network) are shared, others bound now with their guard elements.
+     */
+    private Served serve(String networkId, String networkName, List<InetAddress> gateways) {
         List<InetAddress> bound = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        StringBuilder guardNotes = new StringBuilder();
         for (InetAddress gw : gateways) {
             try {
-                listeners.add(loop.bind(network.id(), gw, PORT));
+                Shared sh = acquire(networkId, networkName, gw);
                 bound.add(gw);
+                if (!sh.guardNote.isEmpty() && guardNotes.indexOf(sh.guardNote) < 0) {
+                    guardNotes.append(sh.guardNote);
+                }
             } catch (IOException e) {
                 String why = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
                         ? "is in use by another program (" + e.getMessage() + ")" : "cannot be bound (" + e.getMessage() + ")";
                 failures.add(hostPort(gw) + " " + why);
-                LOG.warning("network \"" + network.name() + "\": names are not served at " + hostPort(gw) + ": it "
+                LOG.warning("network \"" + networkName + "\": names are not served at " + hostPort(gw) + ": it "
                         + why + "; stop the program that holds port 53 there (e.g. dnsmasq on 0.0.0.0:53) and"
                         + " recreate the network");
             } catch (RuntimeException e) {
                 failures.add(hostPort(gw) + " cannot be bound (" + e.getMessage() + ")");
-                LOG.log(Level.WARNING, "network \"" + network.name() + "\": cannot serve names at " + hostPort(gw), e);
-            }
-        }
-        String bridge = null;
-        String guardNote = "";
-        if (!bound.isEmpty()) {
-            if (guard == null) {
-                guardNote = "; no guard rules (firewall mode none): LAN hosts that route to these addresses can query them";
-            } else {
-                try {
-                    bridge = interfaceOf(bound.get(0));
-                    guard.add(bound, bridge);
-                } catch (RuntimeException e) {
-                    guardNote = "; guard rules missing (" + e.getMessage() + ")";
-                    LOG.log(Level.WARNING, "network \"" + network.name() + "\": cannot add its DNS guard rules", e);
-                    bridge = null;
-                }
+                LOG.log(Level.WARNING, "network \"" + networkName + "\": cannot serve names at " + hostPort(gw), e);
             }
         }
         String remark;
@@ -324,9 +381,56 @@ public final class DnsServer implements NameService, AutoCloseable {
             remark = "not served: " + String.join("; ", failures);
         } else {
             remark = "served at " + bound.stream().map(DnsServer::hostPort).collect(Collectors.joining(" and "))
-                    + " (udp, tcp)" + (failures.isEmpty() ? "" : "; not at " + String.join("; ", failures)) + guardNote;
+                    + " (udp, tcp)" + (failures.isEmpty() ? "" : "; not at " + String.join("; ", failures)) + guardNotes;
         }
-        return new Served(network.name(), bridge, List.copyOf(listeners), List.copyOf(bound), remark);
+        return new Served(networkName, List.copyOf(bound), remark);
+    }
+
+    /** The sockets at {@code address} with {@code networkId} among their networks: shared, or bound now. */
+    private Shared acquire(String networkId, String networkName, InetAddress address) throws IOException {
+        NameTable.Key key = NameTable.Key.of(address);
+        Shared sh = sockets.get(key);
+        if (sh == null) {
+            sh = new Shared(loop.bind(address, PORT));
+            if (guard == null) {
+                sh.guardNote = "; no guard rules (firewall mode none): LAN hosts that route to these addresses can query them";
+            } else {
+                try {
+                    String bridge = interfaceOf(address);
+                    guard.add(List.of(address), bridge);
+                    sh.bridge = bridge;
+                } catch (RuntimeException e) {
+                    sh.guardNote = "; guard rules missing (" + e.getMessage() + ")";
+                    LOG.log(Level.WARNING, "network \"" + networkName + "\": cannot add its DNS guard rules", e);
+                }
+            }
+            sockets.put(key, sh);
+        }
+        sh.networks.add(networkId);
+        sh.listener.networkIds(sh.networks);
+        return sh;
+    }
+
+    /** {@code networkId} is no longer served at {@code address}; the last network closes the sockets. */
+    private void release(String networkId, String networkName, InetAddress address) {
+        NameTable.Key key = NameTable.Key.of(address);
+        Shared sh = sockets.get(key);
+        if (sh == null || !sh.networks.remove(networkId)) {
+            return;
+        }
+        sh.listener.networkIds(sh.networks);
+        if (!sh.networks.isEmpty()) {
+            return;
+        }
+        sockets.remove(key);
+        loop.unbind(sh.listener);
+        if (guard != null && sh.bridge != null) {
+            try {
+                guard.remove(List.of(address), sh.bridge);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "network \"" + networkName + "\": cannot remove its DNS guard rules", e);
+            }
+        }
     }
 
     /** The host-namespace interface (the bridge) that holds {@code address}. */
@@ -346,20 +450,15 @@ public final class DnsServer implements NameService, AutoCloseable {
             Served s = served.remove(network.id());
             table.removeNetwork(network.id());
             if (s != null) {
-                unserve(s);
+                unserve(network.id(), s);
                 refreshOwnAddresses();
             }
         }
     }
 
-    private void unserve(Served s) {
-        s.listeners().forEach(loop::unbind);
-        if (guard != null && s.bridge() != null && !s.servers().isEmpty()) {
-            try {
-                guard.remove(s.servers(), s.bridge());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "network \"" + s.name() + "\": cannot remove its DNS guard rules", e);
-            }
+    private void unserve(String networkId, Served s) {
+        for (InetAddress a : s.servers()) {
+            release(networkId, s.name(), a);
         }
     }
 
@@ -376,6 +475,15 @@ public final class DnsServer implements NameService, AutoCloseable {
             }
         }
         table.join(endpoint);
+        Served s = served.get(endpoint.networkId());
+        if (s != null && s.retry()) {
+            synchronized (lifecycle) {
+                if (!closed) {
+                    retryUnserved(endpoint.networkId());
+                    refreshOwnAddresses();
+                }
+            }
+        }
     }
 
     @Override
@@ -407,9 +515,13 @@ public final class DnsServer implements NameService, AutoCloseable {
         synchronized (lifecycle) {
             closed = true;
         }
+        remote.close();
         loop.close();
         forwarder.close();
         served.clear();
+        synchronized (lifecycle) {
+            sockets.clear();
+        }
         if (guard != null) {
             closeGuard(guard);
         }

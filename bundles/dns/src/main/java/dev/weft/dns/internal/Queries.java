@@ -23,8 +23,9 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
- * What the server does with a query: finds the asking sandbox (the endpoint of the listener's
- * network with the query's source address; none: no answer at all), answers locally
+ * What the server does with a query: finds the asking sandbox (the endpoint with the query's source
+ * address on a local network whose gateway the listener's address is, or on a network served there:
+ * {@link NameTable.State#asker}; none: no answer at all), answers locally
  * ({@link Answerer}) or forwards to the asker's upstreams ({@link Forwarder}). UDP on the loop
  * thread (local answers inline), TCP on a connection thread (several queries per connection, closed
  * after {@code tcpIdleMillis} without one).
@@ -62,7 +63,8 @@ public final class Queries implements ServerLoop.Handler {
     @Override
     public void udp(ServerLoop.Listener listener, InetSocketAddress source, byte[] bytes) {
         NameTable.State state = table.state();
-        NameTable.Entry asker = state.asker(listener.networkId(), source.getAddress()).orElse(null);
+        NameTable.Entry asker = state.asker(listener.networkIds(), listener.address().getAddress(), source.getAddress())
+                .orElse(null);
         if (asker == null) {
             return; // not one of this network's sandboxes: no answer at all
         }
@@ -122,7 +124,8 @@ public final class Queries implements ServerLoop.Handler {
 
     private byte[] answerTcp(ServerLoop.Listener listener, InetSocketAddress source, byte[] bytes) {
         NameTable.State state = table.state();
-        NameTable.Entry asker = state.asker(listener.networkId(), source.getAddress()).orElse(null);
+        NameTable.Entry asker = state.asker(listener.networkIds(), listener.address().getAddress(), source.getAddress())
+                .orElse(null);
         if (asker == null) {
             return null;
         }

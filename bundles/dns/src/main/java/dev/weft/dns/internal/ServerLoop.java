@@ -12,6 +12,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -46,22 +47,30 @@ public final class ServerLoop implements AutoCloseable {
         void tcp(Listener listener, SocketChannel client);
     }
 
-    /** A network's UDP and TCP socket on one address, port 53. */
+    /**
+     * The UDP and TCP socket on one address, port 53, shared by every network served there (the
+     * overlays whose sandboxes reach the host through one egress network's gateway).
+     */
     public static final class Listener {
-        private final String networkId;
         private final InetSocketAddress address;
         private final DatagramChannel udp;
         private final ServerSocketChannel tcp;
+        private volatile Set<String> networkIds = Set.of();
 
-        Listener(String networkId, InetSocketAddress address, DatagramChannel udp, ServerSocketChannel tcp) {
-            this.networkId = networkId;
+        Listener(InetSocketAddress address, DatagramChannel udp, ServerSocketChannel tcp) {
             this.address = address;
             this.udp = udp;
             this.tcp = tcp;
         }
 
-        public String networkId() {
-            return networkId;
+        /** The networks served at this address now. */
+        public Set<String> networkIds() {
+            return networkIds;
+        }
+
+        /** Sets the networks served at this address (one volatile write). */
+        public void networkIds(Set<String> ids) {
+            networkIds = Set.copyOf(ids);
         }
 
         public InetSocketAddress address() {
@@ -116,7 +125,7 @@ public final class ServerLoop implements AutoCloseable {
      *
      * @throws IOException as the bind failed, e.g. {@code BindException} when another program has the port
      */
-    public Listener bind(String networkId, InetAddress address, int port) throws IOException {
+    public Listener bind(InetAddress address, int port) throws IOException {
         InetSocketAddress at = new InetSocketAddress(address, port);
         StandardProtocolFamily family = address instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
         Object made = host.inHost(() -> {
@@ -128,7 +137,7 @@ public final class ServerLoop implements AutoCloseable {
                 tcp.bind(at, 128);
                 udp.configureBlocking(false);
                 tcp.configureBlocking(false);
-                return new Listener(networkId, at, udp, tcp);
+                return new Listener(at, udp, tcp);
             } catch (IOException e) {
                 udp.close();
                 if (tcp != null) {
