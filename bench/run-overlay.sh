@@ -16,7 +16,7 @@
 # bridge, 3 host namespaces with an etcd member each) and in namespace directories under a directory of
 # /run. The JVM removes it all at the end and on failure (and from its shutdown hook on SIGTERM/Ctrl-C);
 # if the JVM itself dies, this script's trap removes what the JVM listed in world.txt as it made it
-# (etcd members by PID, namespaces, namespace directories, the etcd data directory).
+# (etcd members and iperf3 processes by PID, namespaces, namespace directories, the etcd data directory).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -53,6 +53,13 @@ sweep() { # what the JVM listed in world.txt and left behind (only if it died wi
     [[ $kind == pid ]] || continue
     # only our member: the PID must still be an etcd whose data directory is ours
     if [[ -n $dir && -r /proc/$value/cmdline ]] && tr '\0' ' ' < "/proc/$value/cmdline" | grep -qF -- "$dir"; then
+      kill -KILL "$value" 2>/dev/null || true
+    fi
+  done < "$w"
+  while read -r kind value; do
+    [[ $kind == iperf ]] || continue
+    # only our iperf3: still an iperf3 on one of the bench's addresses
+    if [[ -r /proc/$value/cmdline ]] && tr '\0' ' ' < "/proc/$value/cmdline" | grep -qE '^iperf3 .*(10\.120\.0\.|192\.168\.250\.2)'; then
       kill -KILL "$value" 2>/dev/null || true
     fi
   done < "$w"

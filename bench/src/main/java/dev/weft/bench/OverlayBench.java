@@ -71,7 +71,7 @@ import java.util.stream.Stream;
  * <pre>OverlayBench OUT.json WORLD.txt [SANDBOXES=50 [NETWORKS=20 [CONCURRENT=50 [IPERF_SECONDS=5 [ROUNDS=3]]]]]</pre>
  *
  * WORLD.txt receives, as they are made, what the shell's trap must remove if this JVM dies without
- * its own clean-up: etcd PIDs, namespace names, namespace directories.
+ * its own clean-up: etcd and iperf3 PIDs, namespace names, namespace directories.
  */
 public final class OverlayBench {
     static final int HOSTS = 3;
@@ -341,6 +341,7 @@ public final class OverlayBench {
         Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         PROCESSES.add(p);
+        world("iperf " + p.pid());
         return p;
     }
 
