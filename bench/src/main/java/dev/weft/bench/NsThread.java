@@ -35,6 +35,30 @@ final class NsThread {
         return work -> call(path, work);
     }
 
+    /**
+     * Threads that setns() into the namespace at {@code path} before they run anything: for a
+     * single-thread executor of one's own (the overlay bench's prober), never a shared pool.
+     */
+    static java.util.concurrent.ThreadFactory threadsIn(Path path) {
+        return work -> {
+            Thread t = new Thread(() -> {
+                enter(path);
+                work.run();
+            }, "netns " + path.getFileName());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void enter(Path path) {
+        int fd = Libc.INSTANCE.open(path.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
+        try {
+            Libc.INSTANCE.setns(fd, Libc.CLONE_NEWNET);
+        } finally {
+            Libc.INSTANCE.close(fd);
+        }
+    }
+
     static Object call(Path path, Callable<Object> work) throws Exception {
         AtomicReference<Object> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
