@@ -229,6 +229,19 @@ class ClusterIT {
     }
 
     @Test
+    @Order(25)
+    void namesResolveAcrossHostsWithTheOrdinaryResolver() throws Exception {
+        for (int[] hosts : new int[][] {{0, 2}, {2, 1}, {1, 0}}) {
+            String[] pair = pairAcross(hosts[0], hosts[1]);
+            TestSandbox asker = sandboxes.get(pair[0]);
+            poll(pair[0] + " (host " + hosts[0] + ") resolves " + pair[1] + " (host " + hosts[1] + ")", Duration.ofSeconds(10),
+                    () -> asker.tryExec("getent", "hosts", pair[1]).stdout().contains(addressOf.get(pair[1])));
+            assertTrue(asker.tryExec("getent", "hosts", pair[1] + ".big").stdout().contains(addressOf.get(pair[1])),
+                    "NAME.NETWORK across hosts");
+        }
+    }
+
+    @Test
     @Order(30)
     void twoOverlaysWithOneSubnetStayApartAndEgressIsMasqueradedWithoutACrossOverlayPath() throws Exception {
         ok(weft[1].run("network:create", "-d", "overlay", "--subnet", "10.90.0.0/24", "red"));

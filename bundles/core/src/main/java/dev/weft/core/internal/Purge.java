@@ -156,6 +156,7 @@ public final class Purge {
                 removeLinks(kernel, "weft:" + instance + ":");
                 removeTables(kernel, get("nftTable"));
                 removeTables(kernel, get("nftTable") + "_dns"); // the name server's guard (bundle dev.weft.dns)
+                removeTables(kernel, get("nftTable") + "_overlay"); // the overlay driver's VXLAN guard
             }
         }
         if (failed > 0) {

@@ -11,6 +11,7 @@ import dev.weft.spi.ClusterAllocation;
 import dev.weft.spi.ClusterStore;
 import dev.weft.spi.DeferredPolicy;
 import dev.weft.spi.DeferredWork;
+import dev.weft.spi.Discovery;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.EndpointConfig;
 import dev.weft.spi.GatewayAddress;
@@ -18,6 +19,7 @@ import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
 import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.Peers;
+import dev.weft.spi.Reapplicable;
 import dev.weft.spi.Restorable;
 import dev.weft.spi.SandboxConfig;
 import dev.weft.spi.Scope;
@@ -48,24 +50,40 @@ import org.osgi.service.component.annotations.Reference;
  *
  * <p>Ownership: {@code br0} and {@code vxlan0} carry {@code weft:<instance>:<network id>}, each
  * veth end {@code weft:<instance>:<network id>/<endpoint id>}. Deactivation frees nothing in the kernel.
+ *
+ * <p>VXLAN is not authenticated: as a {@link Discovery} the driver follows the cluster's hosts and
+ * keeps their VTEPs in {@link VtepGuard}, a table of the instance's in the host namespace that
+ * drops UDP to the VXLAN port from any other source. It is made at the first host announced or the
+ * first per-network namespace on this host, whichever comes first, and written again by
+ * {@link #reapply}. Not with firewall mode {@code none}.
  */
 @Component(service = NetworkDriver.class, property = NetworkDriver.NAME + "=" + OverlayDriver.NAME)
 public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Restorable<OverlayOptions>,
-        Peers<OverlayOptions>, ClusterAllocation<OverlayOptions>, EgressNetwork<OverlayOptions> {
+        Peers<OverlayOptions>, ClusterAllocation<OverlayOptions>, EgressNetwork<OverlayOptions>, Discovery,
+        Reapplicable {
     public static final String NAME = "overlay";
     private static final Logger LOG = Logger.getLogger(OverlayDriver.class.getName());
     /** How long after a restore the sweep of orphaned namespaces waits, so every network's restore has run. */
     static final long ORPHAN_SWEEP_DELAY_MILLIS = 30_000;
+    /** How long after the first host announced since a re-adoption the guard's unconfirmed VTEPs are removed. */
+    static final long VTEP_SWEEP_DELAY_MILLIS = 30_000;
+    private static final String SWEEP_ORPHANS = "sweep";
+    private static final String SWEEP_VTEPS = "vteps";
 
     private final DriverContext context;
     private final Kernel kernel;
     private final Map<String, Segment> segments = new ConcurrentHashMap<>();
     private volatile DeferredWork<String> sweeper;
+    /** The VXLAN guard; null with firewall mode none. */
+    private final VtepGuard guard;
 
     @Activate
     public OverlayDriver(@Reference DriverContext context, @Reference Kernel kernel) {
         this.context = context;
         this.kernel = kernel;
+        this.guard = context.firewallMode() == DriverContext.FirewallMode.NFTABLES
+                ? new VtepGuard(kernel, VtepGuard.tableName(context.nftTable()), SegmentNamespace.PORT)
+                : null;
     }
 
     @Deactivate
@@ -287,6 +305,73 @@ public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Resto
         }
     }
 
+    // ---- the cluster's hosts: the VXLAN guard
+
+    /**
+     * Lets {@code node}'s VTEP through the guard (one element batch), making or re-adopting the
+     * guard's table first if needed. After a re-adoption, the first host announced schedules the
+     * removal of the VTEPs found in the table that no host confirms by then.
+     */
+    @Override
+    public void nodeJoined(Node node) {
+        if (guard == null) {
+            return;
+        }
+        try {
+            guard.join(node);
+        } catch (RuntimeException e) {
+            throw new WeftException.Failed("host " + node.id() + " (" + node.address().getHostAddress()
+                    + ") joined, but its VTEP could not be let through the VXLAN guard: " + e.getMessage(), e);
+        }
+        if (guard.hasUnconfirmed()) {
+            sweeper().submit(SWEEP_VTEPS, VTEP_SWEEP_DELAY_MILLIS);
+        }
+    }
+
+    /** Drops {@code node}'s VTEP from the guard at once: its VXLAN packets are dropped from now on. */
+    @Override
+    public void nodeLeft(Node node) {
+        if (guard == null) {
+            return;
+        }
+        try {
+            guard.leave(node);
+        } catch (RuntimeException e) {
+            throw new WeftException.Failed("host " + node.id() + " (" + node.address().getHostAddress()
+                    + ") left, but its VTEP could not be removed from the VXLAN guard: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the VXLAN guard's table again (structure and the VTEPs known, one transaction), for
+     * {@code network:reapply} after another tool flushed the ruleset. Nothing when the guard was
+     * never made, or with firewall mode none.
+     */
+    @Override
+    public void reapply() {
+        if (guard != null) {
+            guard.reapply();
+        }
+    }
+
+    /** The guard, or null (firewall mode none): tests. */
+    VtepGuard guard() {
+        return guard;
+    }
+
+    private void ensureGuardLogged(NetworkConfig network) {
+        if (guard == null) {
+            return;
+        }
+        try {
+            guard.ensure();
+        } catch (RuntimeException e) {
+            LOG.warning("network " + network.name() + ": the VXLAN guard (table inet " + guard.table()
+                    + ") could not be made: " + e.getMessage() + "; network:reapply or the next host announced "
+                    + "tries again");
+        }
+    }
+
     // ---- restore
 
     /**
@@ -321,6 +406,7 @@ public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Resto
                 scheduleSweep();
                 return;
             }
+            ensureGuardLogged(network);
             NetNamespace ns;
             if (existing.isPresent()) {
                 ns = existing.get();
@@ -365,16 +451,33 @@ public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Resto
     }
 
     private void scheduleSweep() {
+        sweeper().submit(SWEEP_ORPHANS, ORPHAN_SWEEP_DELAY_MILLIS);
+    }
+
+    private DeferredWork<String> sweeper() {
         DeferredWork<String> s = sweeper;
         if (s == null) {
             synchronized (this) {
                 if (sweeper == null) {
-                    sweeper = context.deferredWork(DeferredPolicy.named("overlay-orphans"), keys -> removeOrphans());
+                    sweeper = context.deferredWork(DeferredPolicy.named("overlay-orphans"), this::sweep);
                 }
                 s = sweeper;
             }
         }
-        s.submit("sweep", ORPHAN_SWEEP_DELAY_MILLIS);
+        return s;
+    }
+
+    private void sweep(List<String> keys) {
+        if (keys.contains(SWEEP_VTEPS) && guard != null) {
+            try {
+                guard.sweep();
+            } catch (RuntimeException e) {
+                LOG.warning(e.getMessage());
+            }
+        }
+        if (keys.contains(SWEEP_ORPHANS)) {
+            removeOrphans();
+        }
     }
 
     /**
@@ -432,6 +535,9 @@ public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Resto
         ClusterStore cluster = cluster(s.network);
         Underlay underlay = Underlay.of(kernel, cluster.advertise());
         s.mtu = mtu(s.options, underlay);
+        if (guard != null) { // before the host's VXLAN socket opens
+            guard.ensure();
+        }
         NetNamespace ns = SegmentNamespace.create(kernel, name, s, cluster.advertise(), mark(s.network));
         try {
             kernel.inNamespace(ns, rt -> {

@@ -49,6 +49,8 @@ final class OverlayCluster implements AutoCloseable {
     final TestHost underlay;
     final List<Node> nodes = new ArrayList<>();
     final MemoryClusterStore.Data data = new MemoryClusterStore.Data();
+    /** The instances' firewall mode: none (no VXLAN guard) unless a test asks for nftables. */
+    final DriverContext.FirewallMode firewall;
 
     /** One host of the cluster. */
     final class Node {
@@ -77,8 +79,18 @@ final class OverlayCluster implements AutoCloseable {
 
         /** A new driver over the same kernel state, as after a restart of the runtime. */
         void start(boolean withCluster) {
-            context = new Context(withCluster ? store : null);
+            context = new Context(withCluster ? store : null, firewall);
             driver = new OverlayDriver(context, kernel);
+        }
+
+        /** This host as the others' {@code Discovery} sees it: its node id and VTEP. */
+        dev.weft.spi.Discovery.Node member() {
+            return new dev.weft.spi.Discovery.Node(store.nodeId(), store.advertise(), Map.of());
+        }
+
+        /** The VXLAN guard's table in this host's namespace ({@code inet weft_ovt_overlay}). */
+        String guardTable() {
+            return VtepGuard.tableName(context.nftTable());
         }
 
         /** A sandbox namespace on this host. */
@@ -142,6 +154,11 @@ final class OverlayCluster implements AutoCloseable {
     }
 
     OverlayCluster(int hosts) throws IOException {
+        this(hosts, DriverContext.FirewallMode.NONE);
+    }
+
+    OverlayCluster(int hosts, DriverContext.FirewallMode firewall) throws IOException {
+        this.firewall = firewall;
         underlay = TestHost.create();
         try {
             underlay.bridge("ubr", "10.214.0.254/24");
@@ -211,6 +228,17 @@ final class OverlayCluster implements AutoCloseable {
         }
     }
 
+    /** Tells each host of {@code members} about every other one ({@code Discovery.nodeJoined}). */
+    void introduce(Node... members) {
+        for (Node n : members) {
+            for (Node other : members) {
+                if (other != n) {
+                    n.driver.nodeJoined(other.member());
+                }
+            }
+        }
+    }
+
     void withdraw(NetworkConfig network, OverlayOptions options, Joined j) {
         for (Node node : nodes) {
             if (node != j.box().node()) {
@@ -240,10 +268,23 @@ final class OverlayCluster implements AutoCloseable {
     /** What core would give the driver; deferred work is held until {@link DeferredWork#drain}. */
     static final class Context implements DriverContext {
         private final ClusterStore cluster;
+        private final FirewallMode firewall;
         final List<String> submitted = new ArrayList<>();
+        /** The deferred work the driver asked for, to drain in tests. */
+        final List<DeferredWork<?>> queues = new ArrayList<>();
 
         Context(ClusterStore cluster) {
+            this(cluster, FirewallMode.NONE);
+        }
+
+        Context(ClusterStore cluster, FirewallMode firewall) {
             this.cluster = cluster;
+            this.firewall = firewall;
+        }
+
+        /** Runs every piece of deferred work submitted so far. */
+        void drain() {
+            List.copyOf(queues).forEach(DeferredWork::drain);
         }
 
         @Override
@@ -263,7 +304,7 @@ final class OverlayCluster implements AutoCloseable {
 
         @Override
         public FirewallMode firewallMode() {
-            return FirewallMode.NONE;
+            return firewall;
         }
 
         @Override
@@ -284,7 +325,7 @@ final class OverlayCluster implements AutoCloseable {
         @Override
         public <K> DeferredWork<K> deferredWork(DeferredPolicy policy, DeferredWork.Task<K> task) {
             Context self = this;
-            return new DeferredWork<>() {
+            DeferredWork<K> work = new DeferredWork<>() {
                 private final List<K> keys = new ArrayList<>();
 
                 @Override
@@ -330,6 +371,8 @@ final class OverlayCluster implements AutoCloseable {
                     drain();
                 }
             };
+            queues.add(work);
+            return work;
         }
     }
 }
