@@ -602,8 +602,8 @@ public final class OverlayBench {
                 total++;
             }
         }
-        // etcd: one key per address under ipam/SUBNET/; endpoint keys held by the host that made the sandbox
-        String prefix = ClusterKeys.addresses(IpPrefix.parse(CONC_SUBNET));
+        // etcd: one key per address under ipam/NETWORK/; endpoint keys held by the host that made the sandbox
+        String prefix = ClusterKeys.addresses(hosts.get(0).c.network("ovconc").orElseThrow().id());
         Map<String, String> etcdOwner = new HashMap<>();
         int etcdEndpointKeys = 0;
         for (ClusterStore.KeyValue kv : hosts.get(0).store.range(prefix).kvs()) {
