@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./weft test}, the README's test command, on a machine that lacks the tests' tools:
- * a PATH with everything ./weft itself uses but without socat, conntrack and iperf3, and
+ * a PATH with everything ./weft itself uses but without socat, conntrack, iperf3 and etcd, and
  * stand-ins for apt-get and mvn that write down how they were called (a test must not install
  * packages or start a build inside the build).
  */
@@ -34,7 +34,8 @@ class WeftTestCommandIT {
         }
         // apt-get "installs" a package by putting its program on the PATH
         executable(bin.resolve("apt-get"), "#!/bin/sh\necho \"apt-get $*\" >> '" + log + "'\n"
-                + "for p in \"$@\"; do case $p in socat|conntrack|iperf3)"
+                + "for p in \"$@\"; do case $p in etcd-server) p=etcd ;; etcd-client) p=etcdctl ;; esac;"
+                + " case $p in socat|conntrack|iperf3|etcd|etcdctl)"
                 + " printf '#!/bin/sh\\n' > '" + bin + "'/$p; /bin/chmod 755 '" + bin + "'/$p ;; esac; done\n");
         executable(bin.resolve("mvn"), "#!/bin/sh\necho \"mvn $* (in $PWD)\" >> '" + log + "'\nexit 3\n");
 
@@ -47,7 +48,7 @@ class WeftTestCommandIT {
         env.put("WEFT_HOME", tmp.resolve("home").toString());
 
         String first = run(pb);
-        assertEquals("apt-get update -qq\napt-get install -y -qq conntrack socat iperf3\n"
+        assertEquals("apt-get update -qq\napt-get install -y -qq conntrack socat iperf3 etcd-server etcd-client\n"
                 + "mvn -B verify -pl bundles/core -Dx=1 (in " + root + ")\n", Files.readString(log), first);
         assertTrue(first.contains("exit 3"), () -> "./weft test exits with Maven's status: " + first);
 

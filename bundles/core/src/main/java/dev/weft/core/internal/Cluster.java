@@ -65,6 +65,7 @@ final class Cluster implements ControllerListener {
     private volatile IpamRegistry.Entry ipamEntry;
     private final List<ClusterStore.Watch> watches = new ArrayList<>();
     private ScheduledExecutorService thread;
+    private volatile java.util.concurrent.ExecutorService publisher;
     private volatile long publishedLease;
     /** Remote endpoints by network id, then endpoint id. */
     private final Map<String, Map<String, Peers.Peer>> peers = new ConcurrentHashMap<>();
@@ -122,9 +123,16 @@ final class Cluster implements ControllerListener {
             t.setDaemon(true);
             return t;
         });
+        publisher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "weft-cluster-publisher");
+            t.setDaemon(true);
+            return t;
+        });
         thread.execute(() -> join(s, controller));
         long every = Math.max(500, s.leaseTtl().toMillis() / 3);
         thread.scheduleWithFixedDelay(() -> checkSession(s), every, every, TimeUnit.MILLISECONDS);
+        long sweep = orphanAge.toMillis();
+        thread.scheduleWithFixedDelay(() -> sweepOrphans(s), sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.info("cluster: node " + s.nodeId() + " (" + IpAddresses.format(s.advertise()) + ") joining");
     }
 
@@ -155,6 +163,7 @@ final class Cluster implements ControllerListener {
             watches.clear();
         }
         thread.shutdownNow();
+        publisher.shutdown(); // what is queued still goes out
         if (ipamEntry != null) {
             ipams.removeCluster();
             ipamEntry = null;
@@ -235,7 +244,7 @@ final class Cluster implements ControllerListener {
     @Override
     public void endpointJoined(EndpointInfo e) {
         if (isGlobal(e.networkId())) {
-            publish(e);
+            publishing(() -> publish(e));
         }
     }
 
@@ -243,11 +252,43 @@ final class Cluster implements ControllerListener {
     public void endpointLeft(EndpointInfo e) {
         ClusterStore s = store;
         if (s != null && isGlobal(e.networkId())) {
+            publishing(() -> {
+                try {
+                    s.delete(ClusterKeys.endpoint(e.networkId(), e.id()));
+                } catch (RuntimeException ex) {
+                    LOG.warning("cluster: cannot withdraw endpoint " + e.id().substring(0, 12) + " of " + e.sandbox()
+                            + ": " + ex.getMessage() + " (it goes with this host's lease)");
+                }
+            });
+        }
+    }
+
+    /**
+     * Publications and withdrawals go to the store in order on a thread of their own, off the user's
+     * path: the operation does not wait for etcd's write (an fsync on every member), the other hosts
+     * learn of the endpoint a write later (bench/README.md, "Overlay across hosts": convergence).
+     */
+    private void publishing(Runnable work) {
+        java.util.concurrent.ExecutorService p = publisher;
+        if (p == null || p.isShutdown()) {
+            work.run();
+            return;
+        }
+        try {
+            p.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            work.run();
+        }
+    }
+
+    /** Waits until what was published so far is in the store (tests, benchmarks). */
+    void awaitPublished() {
+        java.util.concurrent.ExecutorService p = publisher;
+        if (p != null && !p.isShutdown()) {
             try {
-                s.delete(ClusterKeys.endpoint(e.networkId(), e.id()));
-            } catch (RuntimeException ex) {
-                LOG.warning("cluster: cannot withdraw endpoint " + e.id().substring(0, 12) + " of " + e.sandbox()
-                        + ": " + ex.getMessage() + " (it goes with this host's lease)");
+                p.submit(() -> { }).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.fine("cluster: publications not settled: " + e);
             }
         }
     }
@@ -617,6 +658,54 @@ final class Cluster implements ControllerListener {
             }
         } catch (RuntimeException e) {
             LOG.warning("cluster: cannot reclaim the addresses of host " + node + ": " + e.getMessage());
+        }
+    }
+
+    /** How long a claim without its network must stay so before it is given back (tests shorten it). */
+    private volatile Duration orphanAge = Duration.ofSeconds(60);
+
+    void orphanAge(Duration age) {
+        this.orphanAge = age;
+    }
+    /** Network ids with claims but no {@code networks/ID}, and when this host first saw them so. */
+    private final Map<String, Long> orphans = new ConcurrentHashMap<>();
+
+    /**
+     * Gives back the subnets and addresses claimed for a network that was never written to the store
+     * (its host crashed in the milliseconds of a create): ids in {@code pools} or under {@code ipam/}
+     * without a {@code networks/ID}, seen so at two sweeps at least a minute apart, and not being
+     * made here. Every host may do it; the release compares revisions.
+     */
+    private void sweepOrphans(ClusterStore s) {
+        try {
+            java.util.Set<String> written = new java.util.HashSet<>();
+            s.range(ClusterKeys.NETWORKS).kvs().forEach(kv -> written.add(kv.key().substring(ClusterKeys.NETWORKS.length())));
+            java.util.Set<String> claimed = new java.util.HashSet<>();
+            s.get(ClusterKeys.POOLS).ifPresent(kv -> JsonParser.parseString(kv.text()).getAsJsonObject().keySet()
+                    .forEach(claimed::add));
+            for (KeyValue kv : s.range(ClusterKeys.IPAM).kvs()) {
+                String rest = kv.key().substring(ClusterKeys.IPAM.length());
+                int slash = rest.indexOf('/');
+                if (slash > 0) {
+                    claimed.add(rest.substring(0, slash));
+                }
+            }
+            claimed.removeAll(written);
+            claimed.removeIf(id -> inventory.network(id).isPresent()); // being made here
+            orphans.keySet().retainAll(claimed);
+            long now = System.nanoTime();
+            for (String id : claimed) {
+                Long first = orphans.putIfAbsent(id, now);
+                if (first != null && now - first >= orphanAge.toNanos()
+                        && s.get(ClusterKeys.network(id)).isEmpty()) {
+                    ipam.releaseSubnets(id);
+                    orphans.remove(id);
+                    LOG.info("cluster: gave back the subnets and addresses claimed for network " + id.substring(0,
+                            Math.min(12, id.length())) + ", which was never made (its host stopped while making it)");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.fine("cluster: orphan sweep: " + e.getMessage());
         }
     }
 

@@ -148,6 +148,11 @@ public final class ControllerImpl implements Controller {
         cluster.attach(store, clusterListeners(), instance, hostConflict, reclaimAfter);
     }
 
+    /** How long claims of a network never written must stay so before they are given back (tests). */
+    void clusterOrphanAge(java.time.Duration age) {
+        cluster.orphanAge(age);
+    }
+
     /** The cluster store went: global networks keep their kernel state and take no new endpoints. */
     public void detachCluster() {
         cluster.detach(clusterListeners());
@@ -448,7 +453,9 @@ public final class ControllerImpl implements Controller {
         List<String> done = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         RuntimeException first = null;
-        for (DriverRegistry.Entry e : drivers.entries()) {
+        List<DriverRegistry.Entry> byName = new ArrayList<>(drivers.entries());
+        byName.sort(java.util.Comparator.comparing((DriverRegistry.Entry e) -> e.name)); // the same order every time
+        for (DriverRegistry.Entry e : byName) {
             if (!(e.driver instanceof Reapplicable)) {
                 continue;
             }

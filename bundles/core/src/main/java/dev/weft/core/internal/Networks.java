@@ -579,25 +579,10 @@ final class Networks {
         String nameKey = dev.weft.core.internal.cluster.ClusterKeys.name(spec.name());
         try {
             byte[] idBytes = Cluster.bytes(id);
-            dev.weft.spi.ClusterStore.TxnResult claimed;
-            try {
-                claimed = store.txn(dev.weft.spi.ClusterStore.Txn.createIfAbsent(nameKey, idBytes, false));
-            } catch (dev.weft.spi.ClusterException e) {
-                if (e.reason() != dev.weft.spi.ClusterException.Reason.INDETERMINATE) {
-                    throw e;
-                }
-                claimed = new dev.weft.spi.ClusterStore.TxnResult(store.get(nameKey)
-                        .map(kv -> java.util.Arrays.equals(kv.value(), idBytes)).orElse(false), 0, List.of(List.of()));
+            Optional<dev.weft.spi.ClusterStore.KeyValue> named = store.get(nameKey); // early refusal; the claim is at the end
+            if (named.isPresent()) {
+                throw nameTaken(spec.name(), named.get().text());
             }
-            if (!claimed.succeeded()) {
-                String holder = claimed.results().isEmpty() || claimed.results().get(0).isEmpty() ? "?"
-                        : claimed.results().get(0).get(0).text();
-                throw new WeftException.Conflict("network \"" + spec.name() + "\" already exists in the cluster (id "
-                        + holder.substring(0, Math.min(12, holder.length())) + "): choose another name");
-            }
-            rollback.add(() -> store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(
-                    dev.weft.spi.ClusterStore.Compare.value(nameKey, idBytes)),
-                    List.of(dev.weft.spi.ClusterStore.Op.delete(nameKey)), List.of())));
             inventory.addNetwork(record);
             rollback.add(() -> inventory.removeNetwork(id));
             rollback.add(() -> ipam.releaseSubnets(id));
@@ -631,10 +616,34 @@ final class Networks {
             inventory.updateNetwork(record);
             NetworkRecord ready = record.withState(State.READY);
             String networkKey = dev.weft.core.internal.cluster.ClusterKeys.network(id);
-            dev.weft.spi.ClusterStore.TxnResult written = store.txn(dev.weft.spi.ClusterStore.Txn.createIfAbsent(
-                    networkKey, Cluster.bytes(dev.weft.core.internal.store.Store.json(ready)), false));
-            cluster.revision(id, written.revision());
-            rollback.add(() -> store.delete(networkKey));
+            byte[] json = Cluster.bytes(dev.weft.core.internal.store.Store.json(ready));
+            // the name and the network in one transaction: a crash before leaves no name taken
+            dev.weft.spi.ClusterStore.Txn claim = new dev.weft.spi.ClusterStore.Txn(
+                    List.of(dev.weft.spi.ClusterStore.Compare.absent(nameKey), dev.weft.spi.ClusterStore.Compare.absent(networkKey)),
+                    List.of(dev.weft.spi.ClusterStore.Op.put(nameKey, idBytes), dev.weft.spi.ClusterStore.Op.put(networkKey, json)),
+                    List.of(dev.weft.spi.ClusterStore.Op.get(nameKey)));
+            long revision;
+            try {
+                dev.weft.spi.ClusterStore.TxnResult written = store.txn(claim);
+                if (!written.succeeded()) {
+                    List<dev.weft.spi.ClusterStore.KeyValue> holder = written.results().get(0);
+                    throw nameTaken(spec.name(), holder.isEmpty() ? "?" : holder.get(0).text());
+                }
+                revision = written.revision();
+            } catch (dev.weft.spi.ClusterException e) {
+                if (e.reason() != dev.weft.spi.ClusterException.Reason.INDETERMINATE) {
+                    throw e;
+                }
+                Optional<dev.weft.spi.ClusterStore.KeyValue> landed = store.get(networkKey); // was it applied?
+                if (landed.isEmpty() || !java.util.Arrays.equals(landed.get().value(), json)) {
+                    throw e;
+                }
+                revision = landed.get().modRevision();
+            }
+            cluster.revision(id, revision);
+            rollback.add(() -> store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(
+                    dev.weft.spi.ClusterStore.Compare.value(nameKey, idBytes)), List.of(
+                    dev.weft.spi.ClusterStore.Op.delete(nameKey), dev.weft.spi.ClusterStore.Op.delete(networkKey)), List.of())));
             handle.driver().createNetwork(ready.config(), options);
             events.change(() -> inventory.updateNetwork(ready), "networkCreated",
                     () -> Events.networkCreated(views.network(ready)));
@@ -712,6 +721,11 @@ final class Networks {
                     () -> inventory.removeNetwork(n.id()));
             LOG.info("global network " + n.name() + " removed from the cluster");
         }
+    }
+
+    private static WeftException nameTaken(String name, String holder) {
+        return new WeftException.Conflict("network \"" + name + "\" already exists in the cluster (id "
+                + holder.substring(0, Math.min(12, holder.length())) + "): choose another name");
     }
 
     /** The other hosts with endpoints (published, or addresses being claimed) on a global network, with counts. */

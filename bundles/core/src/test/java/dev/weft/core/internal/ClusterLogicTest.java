@@ -55,6 +55,7 @@ class ClusterLogicTest {
             controller = FakeRuntime.start(dir, new FakeHostSystem(dir), drivers, new IpamRegistry(),
                     IpPrefix.parse("fd00:1::/48"));
             store = new MemoryClusterStore(data, name, InetAddress.getByName(address), Duration.ofSeconds(3));
+            controller.clusterOrphanAge(Duration.ofMillis(300));
             controller.attachCluster(store, name, p -> false, Duration.ofMillis(500));
             hosts.add(this);
         }
@@ -258,5 +259,20 @@ class ClusterLogicTest {
 
     private static List<String> names(Host h, String sandbox) {
         return h.controller.sandbox(sandbox).orElseThrow().endpoints().stream().map(e -> e.network()).sorted().toList();
+    }
+
+    @Test
+    void claimsOfANetworkNeverWrittenAreGivenBackAndAHalfMadeNetworkTakesNoName() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        String ghost = "ab".repeat(32);
+        MemoryClusterStore other = new MemoryClusterStore(data, "h9", InetAddress.getByName("10.99.0.19"));
+        other.put(ClusterKeys.POOLS, ("{\"" + ghost + "\":[\"10.70.0.0/24\"]}").getBytes());
+        other.put(ClusterKeys.address(ghost, InetAddress.getByName("10.70.0.1")), "{\"node\":\"h9\",\"kind\":\"GATEWAY\"}".getBytes());
+        await("the ghost's claims are given back", () -> data.snapshot().keySet().stream().noneMatch(k -> k.contains(ghost))
+                && !data.snapshot().get(ClusterKeys.POOLS).text().contains(ghost));
+        assertTrue(data.snapshot().keySet().stream().noneMatch(k -> k.startsWith(ClusterKeys.NAMES)), "no name is taken");
+        h1.controller.createNetwork(overlay("real", null, Map.of()));
+        Thread.sleep(800); // two sweeps: a written network's claims stay
+        assertTrue(data.snapshot().get(ClusterKeys.POOLS).text().contains(h1.controller.network("real").orElseThrow().id()));
     }
 }
