@@ -317,7 +317,7 @@ class ClusterIT {
     @Order(40)
     void badInputIsRefusedSayingWhatAndChangesNothing() throws Exception {
         String keysBefore = etcd.etcdctl(0, "get", "--prefix", "--keys-only", prefix);
-        refused(weft[0].run("network:create", "-d", "overlay", "-o", "encrypted", "sealed"), "encrypted");
+        refused(weft[0].run("network:create", "-d", "overlay", "-o", "encrypted", "sealed"), "IPsec");
         String vni = inspectOption(weft[0], "big", "com.docker.network.driver.overlay.vxlanid_list");
         refused(weft[0].run("network:create", "-d", "overlay", "-o", "com.docker.network.driver.overlay.vxlanid_list=" + vni,
                 "twin"), vni);

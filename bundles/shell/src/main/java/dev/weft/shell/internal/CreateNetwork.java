@@ -59,7 +59,7 @@ public class CreateNetwork extends WeftAction {
     @Option(name = "--internal", description = "No route out of the network and no published ports")
     boolean internal;
 
-    @Option(name = "-o", aliases = "--opt", multiValued = true, description = "Driver option KEY=VALUE (repeatable; "
+    @Option(name = "-o", aliases = "--opt", multiValued = true, description = "Driver option KEY=VALUE, or KEY for an empty value (repeatable; "
             + "a repeated key keeps its last value, except route, whose values are joined with ';')")
     List<String> options;
 

@@ -189,7 +189,8 @@ final class OptionValues {
     static Map<String, String> driverOptions(List<String> texts) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String text : orEmpty(texts)) {
-            keyValues("-o", List.of(text), true).forEach((key, value) -> out.merge(key, value,
+            // a bare KEY is KEY with an empty value, as Docker's --opt (-o encrypted)
+            keyValues("-o", List.of(text), false).forEach((key, value) -> out.merge(key, value,
                     (before, added) -> GATHERED_DRIVER_OPTIONS.contains(key) ? before + GATHERED_SEPARATOR + added : added));
         }
         return out;

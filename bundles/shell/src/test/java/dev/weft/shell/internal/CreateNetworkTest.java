@@ -107,6 +107,15 @@ class CreateNetworkTest {
     }
 
     @Test
+    void aDriverOptionWithoutValueIsTheKeyWithAnEmptyValueAsDockersOpt() throws Exception {
+        CreateNetwork c = command("sealed");
+        c.options = List.of("encrypted", "com.docker.network.driver.mtu=1400");
+        Commands.run(c);
+        assertEquals(Map.of("encrypted", "", "com.docker.network.driver.mtu", "1400"), controller.networkSpec.options(),
+                "the driver decides what an empty value means (the overlay refuses encrypted)");
+    }
+
+    @Test
     void withoutIpamDriverTheSpecHasTheDefaultOneAndNoOptions() throws Exception {
         Commands.run(command("blue"));
         assertEquals("default", controller.networkSpec.ipamDriver());
@@ -202,7 +211,6 @@ class CreateNetworkTest {
         aux not an IP      | --subnet=10.1.0.0/24 --aux-address=r=10.1.0.300 | --aux-address r=10.1.0.300: "10.1.0.300" is not an IP address; expected NAME=IP like router=10.1.0.254
         aux outside        | --subnet=10.1.0.0/24 --aux-address=r=10.2.0.5 | --aux-address r=10.2.0.5: is in no --subnet (10.1.0.0/24); give it inside one of them
         aux twice          | --subnet=10.1.0.0/24 --aux-address=r=10.1.0.5 --aux-address=r=10.1.0.6 | --aux-address r=10.1.0.6: the name "r" is given twice
-        opt without value  | -o=mtu                                   | -o mtu: expected KEY=VALUE
         opt empty key      | -o==1500                                 | -o =1500: the key is empty; expected KEY=VALUE
         ipam opt no value  | --ipam-opt=addresses                    | --ipam-opt addresses: expected KEY=VALUE
         ipam opt empty key | --ipam-opt==x                            | --ipam-opt =x: the key is empty; expected KEY=VALUE
