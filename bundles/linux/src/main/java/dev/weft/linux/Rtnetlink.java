@@ -37,6 +37,31 @@ public final class Rtnetlink implements AutoCloseable {
         return new Batch();
     }
 
+    /**
+     * The usual start of an endpoint's interface inside a sandbox, as one unsent batch: its
+     * ownership alias (when not null) and, for an interface without IPv6, no IPv6 link-local address
+     * (so it floods no DAD or router solicitation); its addresses while it is down (IPv6 without DAD);
+     * then up, so the kernel announces them as it comes up (arp_notify, ndisc_notify). The caller
+     * adds what needs the addresses after a barrier (default routes) and sends it.
+     */
+    public Batch interfaceUp(int index, String alias, InterfaceAddress ipv4, InterfaceAddress ipv6) {
+        LinkChange marked = LinkChange.of(index);
+        if (alias != null) {
+            marked.alias(alias);
+        }
+        if (ipv6 == null) {
+            marked.noIpv6LinkLocal();
+        }
+        Batch batch = batch().setLink(marked);
+        if (ipv4 != null) {
+            batch.addAddress(index, ipv4);
+        }
+        if (ipv6 != null) {
+            batch.addAddress(index, ipv6);
+        }
+        return batch.barrier().setLink(LinkChange.of(index).up());
+    }
+
     // ---- links
 
     /** Creates a link. On failure nothing of it remains. */

@@ -2,7 +2,6 @@ package dev.weft.driver.macvlan;
 
 import dev.weft.api.WeftException;
 import dev.weft.linux.Link;
-import dev.weft.linux.LinkChange;
 import dev.weft.linux.Route;
 import dev.weft.linux.Rtnetlink;
 import dev.weft.net.MacAddress;
@@ -50,18 +49,7 @@ final class SandboxLink {
      */
     static MacAddress configure(Rtnetlink rt, EndpointConfig endpoint, String alias, boolean routeOut) {
         int index = rt.index(endpoint.interfaceName());
-        LinkChange marked = LinkChange.of(index).alias(alias);
-        if (endpoint.ipv6() == null) {
-            marked.noIpv6LinkLocal();
-        }
-        var batch = rt.batch().setLink(marked);
-        if (endpoint.ipv4() != null) {
-            batch.addAddress(index, endpoint.ipv4());
-        }
-        if (endpoint.ipv6() != null) {
-            batch.addAddress(index, endpoint.ipv6());
-        }
-        batch.barrier().setLink(LinkChange.of(index).up()).barrier();
+        var batch = rt.interfaceUp(index, alias, endpoint.ipv4(), endpoint.ipv6()).barrier();
         for (Route r : defaultRoutes(endpoint, index, routeOut)) {
             batch.addRoute(r);
         }

@@ -66,18 +66,7 @@ final class SandboxVeth {
         try {
             return kernel.inNamespace(sandbox.namespace(), sysctls(endpoint), rt -> {
                 int index = rt.index(endpoint.interfaceName());
-                LinkChange marked = LinkChange.of(index).alias(mark);
-                if (endpoint.ipv6() == null) {
-                    marked.noIpv6LinkLocal();
-                }
-                var batch = rt.batch().setLink(marked);
-                if (endpoint.ipv4() != null) {
-                    batch.addAddress(index, endpoint.ipv4());
-                }
-                if (endpoint.ipv6() != null) {
-                    batch.addAddress(index, endpoint.ipv6());
-                }
-                batch.barrier().setLink(LinkChange.of(index).up()).send();
+                rt.interfaceUp(index, mark, endpoint.ipv4(), endpoint.ipv6()).send();
                 return rt.link(index).map(Link::mac).orElse(mac);
             });
         } catch (RuntimeException e) {
