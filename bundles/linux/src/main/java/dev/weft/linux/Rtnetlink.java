@@ -62,6 +62,28 @@ public final class Rtnetlink implements AutoCloseable {
         return batch.barrier().setLink(LinkChange.of(index).up());
     }
 
+    /**
+     * Deletes the addresses of the interface {@code name} in one batch, if it is there and carries
+     * {@code alias} (ownership): a sandbox being removed keeps its link until its namespace goes (the
+     * kernel's destruction, off the user's path), answering for no address meanwhile. Returns whether
+     * the interface was found.
+     */
+    public boolean dropAddresses(String name, String alias, InterfaceAddress ipv4, InterfaceAddress ipv6) {
+        Optional<Link> l = link(name).filter(x -> alias.equals(x.alias()));
+        if (l.isEmpty()) {
+            return false;
+        }
+        Batch batch = batch();
+        if (ipv4 != null) {
+            batch.deleteAddress(l.get().index(), ipv4);
+        }
+        if (ipv6 != null) {
+            batch.deleteAddress(l.get().index(), ipv6);
+        }
+        batch.send();
+        return true;
+    }
+
     // ---- links
 
     /** Creates a link. On failure nothing of it remains. */

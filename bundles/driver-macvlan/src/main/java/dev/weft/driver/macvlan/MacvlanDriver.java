@@ -268,20 +268,8 @@ public final class MacvlanDriver implements NetworkDriver<MacvlanOptions>, Resto
         }
         String mark = mark(network, endpoint);
         try {
-            kernel.inNamespace(sandbox.namespace(), rt -> {
-                rt.link(endpoint.interfaceName()).filter(l -> "macvlan".equals(l.kind()) && mark.equals(l.alias()))
-                        .ifPresent(l -> {
-                            var batch = rt.batch();
-                            if (endpoint.ipv4() != null) {
-                                batch.deleteAddress(l.index(), endpoint.ipv4());
-                            }
-                            if (endpoint.ipv6() != null) {
-                                batch.deleteAddress(l.index(), endpoint.ipv6());
-                            }
-                            batch.send();
-                        });
-                return null;
-            });
+            kernel.inNamespace(sandbox.namespace(), rt -> rt.dropAddresses(endpoint.interfaceName(), mark,
+                    endpoint.ipv4(), endpoint.ipv6()));
         } catch (KernelException e) {
             removeLink(network, endpoint, sandbox);
         }

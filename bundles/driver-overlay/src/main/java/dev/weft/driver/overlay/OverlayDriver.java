@@ -242,6 +242,16 @@ public final class OverlayDriver implements NetworkDriver<OverlayOptions>, Resto
             s.local.remove(endpoint.id());
             if (s.local.isEmpty()) {
                 failures.run(() -> SegmentNamespace.delete(kernel, namespaceName(network)));
+            } else if (sandbox.removing() && sandbox.namespace().stillThere()) {
+                // its namespace takes the veth pair with it, off the user's path (deleting a veth costs
+                // the kernel's grace periods); meanwhile it answers for no address
+                failures.run(() -> {
+                    boolean found = kernel.inNamespace(sandbox.namespace(), rt -> rt.dropAddresses(
+                            endpoint.interfaceName(), mark(network, endpoint), endpoint.ipv4(), endpoint.ipv6()));
+                    if (!found) {
+                        kernel.namespaces().get(namespaceName(network)).ifPresent(ns -> SandboxVeth.unplumb(kernel, ns, endpoint));
+                    }
+                });
             } else {
                 kernel.namespaces().get(namespaceName(network))
                         .ifPresent(ns -> failures.run(() -> SandboxVeth.unplumb(kernel, ns, endpoint)));
