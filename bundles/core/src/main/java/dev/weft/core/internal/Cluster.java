@@ -117,7 +117,7 @@ final class Cluster implements ControllerListener {
         store = s;
         ipam = new ClusterIpam(() -> current().orElseThrow(() -> new ClusterException(ClusterException.Reason.UNAVAILABLE,
                 "the cluster store is gone")), DefaultPool.globalDefaults(), hostConflict,
-                n -> revisions.getOrDefault(n, 0L));
+                n -> revisions.getOrDefault(n, 0L), this::publishing);
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "weft-cluster");
             t.setDaemon(true);

@@ -74,11 +74,20 @@ public final class ClusterIpam implements IpamDriver, IpamPoolStatus {
     private final List<DefaultPool> pools;
     private final Predicate<IpPrefix> hostConflict;
     private final NetworkView networks;
+    /** Where releases go: off the caller's path, in order (the cluster's publisher thread). */
+    private final java.util.concurrent.Executor releases;
     /** Per network: offsets (from the subnet's base) known to be in use (a hint; the store decides). */
     private final Map<String, Set<BigInteger>> used = new ConcurrentHashMap<>();
 
     public ClusterIpam(Supplier<ClusterStore> store, List<DefaultPool> pools, Predicate<IpPrefix> hostConflict,
                        NetworkView networks) {
+        this(store, pools, hostConflict, networks, Runnable::run);
+    }
+
+    /** @param releases runs the store's part of {@link #releaseAddress} (off the caller's path, in order) */
+    public ClusterIpam(Supplier<ClusterStore> store, List<DefaultPool> pools, Predicate<IpPrefix> hostConflict,
+                       NetworkView networks, java.util.concurrent.Executor releases) {
+        this.releases = releases;
         this.store = store;
         this.pools = List.copyOf(pools);
         this.hostConflict = hostConflict;
@@ -254,19 +263,32 @@ public final class ClusterIpam implements IpamDriver, IpamPoolStatus {
     }
 
     @Override
+    /**
+     * Gives an address back: its key deleted if this host holds it (compared, so a reclaimed and
+     * re-claimed address stays its new holder's). The store's part runs on {@code releases}, off the
+     * caller's path (a removal does not wait for etcd); a failure is logged, and the address then
+     * goes with the reclaim of this host's claims or stays until the network is removed.
+     */
     public void releaseAddress(PoolId id, InetAddress address) {
         Pool pool = Pool.parse(id);
         ClusterStore s = store.get();
-        String key = ClusterKeys.address(pool.network, address);
-        Optional<KeyValue> kv = s.get(key);
-        if (kv.isEmpty() || !s.nodeId().equals(holder(kv.get()))) {
-            return; // not held, or someone else's (reclaimed meanwhile): nothing of ours to give back
-        }
-        s.txn(new Txn(List.of(Compare.modRevision(key, kv.get().modRevision())), List.of(Op.delete(key)), List.of()));
-        Set<BigInteger> known = used.get(pool.network);
-        if (known != null) {
-            known.remove(offset(pool.subnet, address));
-        }
+        releases.execute(() -> {
+            try {
+                String key = ClusterKeys.address(pool.network, address);
+                Optional<KeyValue> kv = s.get(key);
+                if (kv.isEmpty() || !s.nodeId().equals(holder(kv.get()))) {
+                    return; // not held, or someone else's (reclaimed meanwhile): nothing of ours to give back
+                }
+                s.txn(new Txn(List.of(Compare.modRevision(key, kv.get().modRevision())), List.of(Op.delete(key)), List.of()));
+                Set<BigInteger> known = used.get(pool.network);
+                if (known != null) {
+                    known.remove(offset(pool.subnet, address));
+                }
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(ClusterIpam.class.getName()).warning("cluster: address "
+                        + IpAddresses.format(address) + " not given back to the store: " + e.getMessage());
+            }
+        });
     }
 
     @Override
