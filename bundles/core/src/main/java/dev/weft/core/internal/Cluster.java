@@ -690,6 +690,7 @@ final class Cluster implements ControllerListener {
                     claimed.add(rest.substring(0, slash));
                 }
             }
+            strayClaims(s);
             claimed.removeAll(written);
             claimed.removeIf(id -> inventory.network(id).isPresent()); // being made here
             orphans.keySet().retainAll(claimed);
@@ -707,6 +708,37 @@ final class Cluster implements ControllerListener {
         } catch (RuntimeException e) {
             LOG.fine("cluster: orphan sweep: " + e.getMessage());
         }
+    }
+
+    /** This host's endpoint claims that no endpoint record explains, and when first seen so. */
+    private final Map<String, Long> strays = new ConcurrentHashMap<>();
+
+    /**
+     * Gives back this host's address claims that none of its endpoint records explains (the runtime
+     * stopped between the claim and the record, or a release failed), seen so at two sweeps a
+     * minute apart: an endpoint being made claims its address a moment before its record is written.
+     */
+    private void strayClaims(ClusterStore s) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        for (EndpointRecord e : inventory.endpoints(x -> true)) {
+            e.addresses().forEach(a -> held.add(ClusterKeys.address(e.network(), a.address())));
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long now = System.nanoTime();
+        for (KeyValue kv : ClusterIpam.heldBy(s, s.nodeId())) {
+            if (held.contains(kv.key())) {
+                continue;
+            }
+            seen.add(kv.key());
+            Long first = strays.putIfAbsent(kv.key(), now);
+            if (first != null && now - first >= orphanAge.toNanos() && s.txn(new ClusterStore.Txn(List.of(
+                    ClusterStore.Compare.modRevision(kv.key(), kv.modRevision())), List.of(ClusterStore.Op.delete(kv.key())),
+                    List.of())).succeeded()) {
+                strays.remove(kv.key());
+                LOG.info("cluster: gave back " + kv.key() + ", claimed by this host for no endpoint it has");
+            }
+        }
+        strays.keySet().retainAll(seen);
     }
 
     /** The revision of a global network's key this host last saw (0: none). */

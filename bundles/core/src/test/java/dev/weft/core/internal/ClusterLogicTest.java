@@ -271,8 +271,15 @@ class ClusterLogicTest {
         await("the ghost's claims are given back", () -> data.snapshot().keySet().stream().noneMatch(k -> k.contains(ghost))
                 && !data.snapshot().get(ClusterKeys.POOLS).text().contains(ghost));
         assertTrue(data.snapshot().keySet().stream().noneMatch(k -> k.startsWith(ClusterKeys.NAMES)), "no name is taken");
-        h1.controller.createNetwork(overlay("real", null, Map.of()));
-        Thread.sleep(800); // two sweeps: a written network's claims stay
+        NetworkInfo real = h1.controller.createNetwork(overlay("real", null, Map.of()));
+        SandboxInfo s = h1.controller.createSandbox(SandboxSpec.of("s", "real"));
+        // a claim of h1's that no endpoint explains (the runtime stopped between claim and record)
+        h1.store.put(ClusterKeys.address(real.id(), InetAddress.getByName(real.subnets().get(0).subnet().address()
+                .getHostAddress().replaceFirst("\\.0$", ".200"))), "{\"node\":\"h1\",\"kind\":\"ENDPOINT\"}".getBytes());
+        await("h1's stray claim is given back", () -> data.snapshot().keySet().stream().noneMatch(k -> k.endsWith(".200")));
+        assertTrue(data.snapshot().containsKey(ClusterKeys.address(real.id(), s.endpoints().get(0).ipv4().address())),
+                "the claim of a real endpoint stays");
+        Thread.sleep(800); // two sweeps more: a written network's claims stay
         assertTrue(data.snapshot().get(ClusterKeys.POOLS).text().contains(h1.controller.network("real").orElseThrow().id()));
     }
 }
