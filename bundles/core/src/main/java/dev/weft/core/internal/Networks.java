@@ -4,12 +4,23 @@ import dev.weft.api.NetworkSpec;
 import dev.weft.api.SubnetInfo;
 import dev.weft.api.SubnetSpec;
 import dev.weft.api.WeftException;
+import dev.weft.core.internal.cluster.ClusterIpam;
+import dev.weft.core.internal.cluster.ClusterKeys;
 import dev.weft.core.internal.store.NetworkRecord.IpamRecord;
 import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.NetworkRecord;
 import dev.weft.core.internal.store.State;
+import dev.weft.core.internal.store.Store;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.AddressRequest;
+import dev.weft.spi.ClusterAllocation;
+import dev.weft.spi.ClusterException;
+import dev.weft.spi.ClusterStore.Compare;
+import dev.weft.spi.ClusterStore.KeyValue;
+import dev.weft.spi.ClusterStore.Op;
+import dev.weft.spi.ClusterStore.Txn;
+import dev.weft.spi.ClusterStore.TxnResult;
+import dev.weft.spi.ClusterStore;
 import dev.weft.spi.GatewayAddress;
 import dev.weft.spi.IpamDriver;
 import dev.weft.spi.IpamException;
@@ -540,14 +551,14 @@ final class Networks {
     /**
      * Creates a network that spans the hosts of the cluster: its name claimed in the store, its
      * subnets and gateways from the cluster's IPAM, the driver's cluster-wide resources
-     * ({@link dev.weft.spi.ClusterAllocation}), then its record written to the store, where the other
+     * ({@link ClusterAllocation}), then its record written to the store, where the other
      * hosts find it; here it is made like a local one. Every claim is given back when a later step
      * fails.
      */
     private NetworkRecord createGlobal(NetworkSpec spec, DriverRegistry.Handle handle, IpamRegistry.Entry ipamEntry,
                                        Object options, boolean predefined) {
         String what = "network \"" + spec.name() + "\" (driver " + spec.driver() + ")";
-        dev.weft.spi.ClusterStore store = cluster.store(what); // or the refusal that says what to configure
+        ClusterStore store = cluster.store(what); // or the refusal that says what to configure
         if (!ipamEntry.name.equals(dev.weft.spi.IpamDriver.DEFAULT) || !spec.ipamOptions().isEmpty()) {
             throw new WeftException.InvalidRequest(what + ": a global network takes its addresses from the cluster's "
                     + "IPAM; drop --ipam-driver and --ipam-opt");
@@ -569,17 +580,17 @@ final class Networks {
         handle.driver().validate(new NetworkConfig(id, spec.name(), false, spec.internal(), draft(wanted), spec.labels(),
                 predefined, IpamDriver.DEFAULT, true), options);
         checkOverlapsWithLocal(spec.name(), wanted); // other overlays may have the same subnet: segments of their own
-        dev.weft.core.internal.cluster.ClusterIpam ipam = cluster.ipam();
+        ClusterIpam ipam = cluster.ipam();
 
         NetworkRecord record = new NetworkRecord(id, spec.name(), spec.driver(), handle.entry.bundle, State.CREATING,
                 Instant.now(), false, spec.internal(), predefined, List.of(), spec.options(), spec.labels(),
                 handle.driver().sandboxMode(), false, IpamRecord.CLUSTER, !handle.driver().givesDefaultRoutes(options))
                 .asGlobal();
         Rollback rollback = new Rollback();
-        String nameKey = dev.weft.core.internal.cluster.ClusterKeys.name(spec.name());
+        String nameKey = ClusterKeys.name(spec.name());
         try {
             byte[] idBytes = Cluster.bytes(id);
-            Optional<dev.weft.spi.ClusterStore.KeyValue> named = store.get(nameKey); // early refusal; the claim is at the end
+            Optional<KeyValue> named = store.get(nameKey); // early refusal; the claim is at the end
             if (named.isPresent()) {
                 throw nameTaken(spec.name(), named.get().text());
             }
@@ -589,7 +600,7 @@ final class Networks {
             List<SubnetRecord> subnets = new ArrayList<>();
             for (Wanted w : wanted) {
                 IpPrefix subnet = ipam.claimSubnet(id, spec.name(), w.spec().subnet(), w.length());
-                PoolId pool = dev.weft.core.internal.cluster.ClusterIpam.poolId(id, subnet);
+                PoolId pool = ClusterIpam.poolId(id, subnet);
                 InetAddress gateway = null;
                 GatewayAddress from = gateways.of(false);
                 if (!(from == GatewayAddress.NONE || from == GatewayAddress.IF_GIVEN && w.spec().gateway() == null)) {
@@ -599,9 +610,9 @@ final class Networks {
                 subnets.add(new SubnetRecord(pool, subnet, null, gateway, Map.of()));
             }
             record = record.withSubnets(subnets);
-            if (handle.driver() instanceof dev.weft.spi.ClusterAllocation<?> a) {
+            if (handle.driver() instanceof ClusterAllocation<?> a) {
                 @SuppressWarnings("unchecked")
-                dev.weft.spi.ClusterAllocation<Object> alloc = (dev.weft.spi.ClusterAllocation<Object>) a;
+                ClusterAllocation<Object> alloc = (ClusterAllocation<Object>) a;
                 Map<String, String> extra = alloc.allocateNetwork(record.config(), options, store);
                 if (!extra.isEmpty()) {
                     Map<String, String> merged = new java.util.LinkedHashMap<>(spec.options());
@@ -615,35 +626,35 @@ final class Networks {
             }
             inventory.updateNetwork(record);
             NetworkRecord ready = record.withState(State.READY);
-            String networkKey = dev.weft.core.internal.cluster.ClusterKeys.network(id);
-            byte[] json = Cluster.bytes(dev.weft.core.internal.store.Store.json(ready));
+            String networkKey = ClusterKeys.network(id);
+            byte[] json = Cluster.bytes(Store.json(ready));
             // the name and the network in one transaction: a crash before leaves no name taken
-            dev.weft.spi.ClusterStore.Txn claim = new dev.weft.spi.ClusterStore.Txn(
-                    List.of(dev.weft.spi.ClusterStore.Compare.absent(nameKey), dev.weft.spi.ClusterStore.Compare.absent(networkKey)),
-                    List.of(dev.weft.spi.ClusterStore.Op.put(nameKey, idBytes), dev.weft.spi.ClusterStore.Op.put(networkKey, json)),
-                    List.of(dev.weft.spi.ClusterStore.Op.get(nameKey)));
+            Txn claim = new Txn(
+                    List.of(Compare.absent(nameKey), Compare.absent(networkKey)),
+                    List.of(Op.put(nameKey, idBytes), Op.put(networkKey, json)),
+                    List.of(Op.get(nameKey)));
             long revision;
             try {
-                dev.weft.spi.ClusterStore.TxnResult written = store.txn(claim);
+                TxnResult written = store.txn(claim);
                 if (!written.succeeded()) {
-                    List<dev.weft.spi.ClusterStore.KeyValue> holder = written.results().get(0);
+                    List<KeyValue> holder = written.results().get(0);
                     throw nameTaken(spec.name(), holder.isEmpty() ? "?" : holder.get(0).text());
                 }
                 revision = written.revision();
-            } catch (dev.weft.spi.ClusterException e) {
-                if (e.reason() != dev.weft.spi.ClusterException.Reason.INDETERMINATE) {
+            } catch (ClusterException e) {
+                if (e.reason() != ClusterException.Reason.INDETERMINATE) {
                     throw e;
                 }
-                Optional<dev.weft.spi.ClusterStore.KeyValue> landed = store.get(networkKey); // was it applied?
+                Optional<KeyValue> landed = store.get(networkKey); // was it applied?
                 if (landed.isEmpty() || !java.util.Arrays.equals(landed.get().value(), json)) {
                     throw e;
                 }
                 revision = landed.get().modRevision();
             }
             cluster.revision(id, revision);
-            rollback.add(() -> store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(
-                    dev.weft.spi.ClusterStore.Compare.value(nameKey, idBytes)), List.of(
-                    dev.weft.spi.ClusterStore.Op.delete(nameKey), dev.weft.spi.ClusterStore.Op.delete(networkKey)), List.of())));
+            rollback.add(() -> store.txn(new Txn(List.of(
+                    Compare.value(nameKey, idBytes)), List.of(
+                    Op.delete(nameKey), Op.delete(networkKey)), List.of())));
             handle.driver().createNetwork(ready.config(), options);
             events.change(() -> inventory.updateNetwork(ready), "networkCreated",
                     () -> Events.networkCreated(views.network(ready)));
@@ -665,7 +676,7 @@ final class Networks {
      */
     private void removeGlobal(NetworkRecord n) {
         String what = "network \"" + n.name() + "\"";
-        dev.weft.spi.ClusterStore store = cluster.current().orElse(null);
+        ClusterStore store = cluster.current().orElse(null);
         if (store == null) {
             throw new WeftException.Unavailable(what + " is global and this Weft has no cluster store now; it can be "
                     + "removed once the store is back");
@@ -678,39 +689,39 @@ final class Networks {
                         + "): disconnect them first");
             }
             Object options = handle.driver().parseOptions(n.options());
-            String key = dev.weft.core.internal.cluster.ClusterKeys.network(n.id());
+            String key = ClusterKeys.network(n.id());
             try {
-                Optional<dev.weft.spi.ClusterStore.KeyValue> kv = store.get(key);
+                Optional<KeyValue> kv = store.get(key);
                 if (kv.isPresent()) {
                     NetworkRecord removing = n.withState(State.REMOVING);
-                    if (!store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(dev.weft.spi.ClusterStore.Compare.modRevision(
-                            key, kv.get().modRevision())), List.of(dev.weft.spi.ClusterStore.Op.put(key,
-                            Cluster.bytes(dev.weft.core.internal.store.Store.json(removing)))), List.of())).succeeded()) {
+                    if (!store.txn(new Txn(List.of(Compare.modRevision(
+                            key, kv.get().modRevision())), List.of(Op.put(key,
+                            Cluster.bytes(Store.json(removing)))), List.of())).succeeded()) {
                         throw new WeftException.Conflict(what + " changed in the cluster meanwhile; try again");
                     }
                     List<String> remote = remoteEndpoints(store, n);
                     if (!remote.isEmpty()) {
-                        Optional<dev.weft.spi.ClusterStore.KeyValue> now = store.get(key);
-                        now.ifPresent(k -> store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(
-                                dev.weft.spi.ClusterStore.Compare.modRevision(key, k.modRevision())),
-                                List.of(dev.weft.spi.ClusterStore.Op.put(key, Cluster.bytes(
-                                        dev.weft.core.internal.store.Store.json(n.withState(State.READY))))), List.of())));
+                        Optional<KeyValue> now = store.get(key);
+                        now.ifPresent(k -> store.txn(new Txn(List.of(
+                                Compare.modRevision(key, k.modRevision())),
+                                List.of(Op.put(key, Cluster.bytes(
+                                        Store.json(n.withState(State.READY))))), List.of())));
                         throw new WeftException.Conflict(what + " has endpoints on other hosts of the cluster ("
                                 + String.join(", ", remote) + "): disconnect them there first");
                     }
-                    if (handle.driver() instanceof dev.weft.spi.ClusterAllocation<?> a) {
+                    if (handle.driver() instanceof ClusterAllocation<?> a) {
                         @SuppressWarnings("unchecked")
-                        dev.weft.spi.ClusterAllocation<Object> alloc = (dev.weft.spi.ClusterAllocation<Object>) a;
+                        ClusterAllocation<Object> alloc = (ClusterAllocation<Object>) a;
                         alloc.freeNetwork(n.config(), options, store);
                     }
                     cluster.ipam().releaseSubnets(n.id());
-                    String nameKey = dev.weft.core.internal.cluster.ClusterKeys.name(n.name());
-                    store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(), List.of(
-                            dev.weft.spi.ClusterStore.Op.delete(key),
-                            dev.weft.spi.ClusterStore.Op.deletePrefix(dev.weft.core.internal.cluster.ClusterKeys.endpoints(n.id()))),
+                    String nameKey = ClusterKeys.name(n.name());
+                    store.txn(new Txn(List.of(), List.of(
+                            Op.delete(key),
+                            Op.deletePrefix(ClusterKeys.endpoints(n.id()))),
                             List.of()));
-                    store.txn(new dev.weft.spi.ClusterStore.Txn(List.of(dev.weft.spi.ClusterStore.Compare.value(nameKey,
-                            Cluster.bytes(n.id()))), List.of(dev.weft.spi.ClusterStore.Op.delete(nameKey)), List.of()));
+                    store.txn(new Txn(List.of(Compare.value(nameKey,
+                            Cluster.bytes(n.id()))), List.of(Op.delete(nameKey)), List.of()));
                 }
                 handle.driver().deleteNetwork(n.config(), options);
             } catch (RuntimeException e) {
@@ -729,15 +740,15 @@ final class Networks {
     }
 
     /** The other hosts with endpoints (published, or addresses being claimed) on a global network, with counts. */
-    private List<String> remoteEndpoints(dev.weft.spi.ClusterStore store, NetworkRecord n) {
+    private List<String> remoteEndpoints(ClusterStore store, NetworkRecord n) {
         Map<String, Integer> byNode = new java.util.TreeMap<>();
-        for (dev.weft.spi.ClusterStore.KeyValue kv : store.range(
-                dev.weft.core.internal.cluster.ClusterKeys.endpoints(n.id())).kvs()) {
+        for (KeyValue kv : store.range(
+                ClusterKeys.endpoints(n.id())).kvs()) {
             byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
         }
         if (byNode.isEmpty()) {
-            for (dev.weft.spi.ClusterStore.KeyValue kv : store.range(
-                    dev.weft.core.internal.cluster.ClusterKeys.addresses(n.id())).kvs()) {
+            for (KeyValue kv : store.range(
+                    ClusterKeys.addresses(n.id())).kvs()) {
                 if ("ENDPOINT".equals(jsonField(kv.text(), "kind"))) {
                     byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
                 }
@@ -757,8 +768,8 @@ final class Networks {
 
     /** As {@link #translate}, with the cluster store's failures named as such. */
     private static WeftException translateCluster(RuntimeException e, String what) {
-        if (e instanceof dev.weft.spi.ClusterException c) {
-            return c.reason() == dev.weft.spi.ClusterException.Reason.REJECTED
+        if (e instanceof ClusterException c) {
+            return c.reason() == ClusterException.Reason.REJECTED
                     ? new WeftException.InvalidRequest("cannot " + what + ": the cluster store refused: " + c.getMessage())
                     : new WeftException.Unavailable("cannot " + what + ": the cluster store does not answer: "
                     + c.getMessage());
