@@ -136,6 +136,9 @@ final class Cluster implements ControllerListener {
         LOG.info("cluster: node " + s.nodeId() + " (" + IpAddresses.format(s.advertise()) + ") joining");
     }
 
+    /** Failed attempts to join since the store arrived (only the cluster's thread touches it). */
+    private int joinFailures;
+
     private void join(ClusterStore s, Controllers controller) {
         try {
             if (ipamEntry == null) {
@@ -147,7 +150,10 @@ final class Cluster implements ControllerListener {
             watches.add(s.watch(ClusterKeys.ENDPOINTS, new EndpointsWatcher(s)));
             controller.addListener(this); // snapshot: this host's endpoints are published
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cluster: cannot join yet (" + e.getMessage() + "); trying again", e);
+            // once, then every minute: a store that is down at start is tried again every second
+            if (joinFailures++ % 60 == 0) {
+                LOG.log(Level.WARNING, "cluster: cannot join yet (" + e.getMessage() + "); trying again every second", e);
+            }
             thread.schedule(() -> join(s, controller), 1, TimeUnit.SECONDS);
         }
     }
