@@ -207,7 +207,7 @@ class ClusterLogicTest {
     }
 
     @Test
-    void aHostWhoseLeaseLapsesVanishesFromThePeersItsAddressesAreReclaimedAndItComesBack() throws Exception {
+    void aHostWhoseLeaseLapsesVanishesFromThePeersAndComesBackWithItsAddress() throws Exception {
         Host h1 = new Host("h1", "10.99.0.11");
         Host h2 = new Host("h2", "10.99.0.12");
         NetworkInfo net = h1.controller.createNetwork(overlay("ov", "10.61.0.0/24", Map.of()));
@@ -222,6 +222,28 @@ class ClusterLogicTest {
         assertEquals(s.endpoints().get(0).ipv4().address(), h1.driver.peers.get(net.id()).values().iterator().next()
                 .addresses().get(0).address());
         assertFalse(h1.driver.nodes.isEmpty(), "h2 is a node again");
+    }
+
+    @Test
+    void theAddressesOfAHostGoneLongerThanTheGraceAreReclaimedAndClaimedAgainWhenItReturns() throws Exception {
+        Host h1 = new Host("h1", "10.99.0.11");
+        Host h2 = new Host("h2", "10.99.0.12");
+        NetworkInfo net = h1.controller.createNetwork(overlay("ov", "10.65.0.0/24", Map.of()));
+        await("ov on h2", () -> h2.controller.network("ov").isPresent());
+        SandboxInfo s = h2.controller.createSandbox(SandboxSpec.of("web", "ov"));
+        String key = ClusterKeys.address(net.id(), s.endpoints().get(0).ipv4().address());
+        await("web's claim in the store", () -> data.snapshot().containsKey(key));
+
+        h2.controller.detachCluster(); // h2's runtime is gone from the cluster...
+        h2.store.expireSession();       // ...longer than its TTL
+        await("h2's address reclaimed by h1 after the grace (500 ms here)", () -> !data.snapshot().containsKey(key));
+        assertTrue(data.snapshot().containsKey(ClusterKeys.address(net.id(), net.subnets().get(0).gateway())),
+                "the gateway is the network's, not h2's: kept");
+
+        h2.controller.attachCluster(h2.store, "h2", p -> false, Duration.ofMillis(500)); // h2 returns
+        await("h2 claims web's address again from its record", () -> data.snapshot().containsKey(key)
+                && data.snapshot().get(key).text().contains("\"h2\""));
+        await("web is h1's peer again", () -> h1.driver.peers.getOrDefault(net.id(), Map.of()).size() == 1);
     }
 
     @Test
