@@ -176,6 +176,39 @@ public final class DataplaneBench {
                 sent.has("retransmits") ? sent.get("retransmits").getAsLong() : -1);
     }
 
+    /** One iperf3 run of one of two paths. */
+    interface IperfRun {
+        Iperf3 run() throws Exception;
+    }
+
+    /**
+     * {@code rounds} rounds of two iperf3 runs, paths {@code a} and {@code b} alternating which goes
+     * first (so the machine's drift hits both), into {@code m}: per path its Gbit/s, median and
+     * retransmits ({@code <a>_gbps}, {@code <a>_median_gbps}, {@code <a>_retransmits}) and the ratio of
+     * the medians {@code ratio_<a>_to_<b>}. Shared by {@link MacvlanBench} and {@link OverlayBench}.
+     */
+    static void alternate(Map<String, Object> m, String bench, int rounds, String a, IperfRun runA, String b,
+                          IperfRun runB) throws Exception {
+        List<Double> aGbps = new ArrayList<>(), bGbps = new ArrayList<>();
+        List<Long> aRetr = new ArrayList<>(), bRetr = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < 2; k++) {
+                boolean aTurn = (r + k) % 2 == 0;
+                Iperf3 res = aTurn ? runA.run() : runB.run();
+                (aTurn ? aGbps : bGbps).add(res.gbps());
+                (aTurn ? aRetr : bRetr).add(res.retransmits());
+                System.err.printf("%s iperf3 round %d %s: %.2f Gbit/s%n", bench, r + 1, aTurn ? a : b, res.gbps());
+            }
+        }
+        m.put(a + "_gbps", aGbps);
+        m.put(a + "_median_gbps", median(aGbps));
+        m.put(a + "_retransmits", aRetr);
+        m.put(b + "_gbps", bGbps);
+        m.put(b + "_median_gbps", median(bGbps));
+        m.put(b + "_retransmits", bRetr);
+        m.put("ratio_" + a + "_to_" + b, Samples.round(median(aGbps) / median(bGbps)));
+    }
+
     static double median(List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         s.sort(null);

@@ -1,5 +1,8 @@
 package dev.weft.bench;
 
+import static dev.weft.bench.ReportJson.obj;
+import static dev.weft.bench.ReportJson.str;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -255,18 +258,6 @@ public final class DnsReport {
             return x < 10 ? String.format("%.3f", x) : String.format("%.1f", x);
         }
         return v.toString();
-    }
-
-    private static JsonObject obj(JsonObject o, String key) {
-        return o != null && o.has(key) && o.get(key).isJsonObject() ? o.getAsJsonObject(key) : new JsonObject();
-    }
-
-    private static String str(JsonObject o, String key) {
-        if (o == null || !o.has(key) || o.get(key).isJsonNull()) {
-            return "–";
-        }
-        JsonElement e = o.get(key);
-        return e.isJsonPrimitive() ? e.getAsString() : e.toString();
     }
 
     private static String num(JsonObject o, String key) {

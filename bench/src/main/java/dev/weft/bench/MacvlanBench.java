@@ -355,25 +355,9 @@ public final class MacvlanBench {
         m.put("weft_link", host.call(() -> Tools.run("ip", "-n", weftNs, "-d", "-o", "link", "show", "eth0").strip()));
         m.put("weft", "sandbox on network mv, " + s.endpoints().get(0).ipv4().address().getHostAddress() + "; eth0: "
                 + host.call(() -> macvlanMode(weftNs)));
-        List<Double> weftGbps = new ArrayList<>(), bareGbps = new ArrayList<>();
-        List<Long> weftRetr = new ArrayList<>(), bareRetr = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < 2; k++) {
-                boolean weftTurn = (r + k) % 2 == 0;
-                DataplaneBench.Iperf3 res = DataplaneBench.iperf3(weftTurn ? "weft" : "bare", lan,
-                        weftTurn ? weft : bare, GATEWAY, seconds);
-                (weftTurn ? weftGbps : bareGbps).add(res.gbps());
-                (weftTurn ? weftRetr : bareRetr).add(res.retransmits());
-                System.err.printf("macvlan iperf3 round %d %s: %.2f Gbit/s%n", r + 1, weftTurn ? "weft" : "bare", res.gbps());
-            }
-        }
-        m.put("bare_gbps", bareGbps);
-        m.put("bare_median_gbps", DataplaneBench.median(bareGbps));
-        m.put("bare_retransmits", bareRetr);
-        m.put("weft_gbps", weftGbps);
-        m.put("weft_median_gbps", DataplaneBench.median(weftGbps));
-        m.put("weft_retransmits", weftRetr);
-        m.put("ratio_weft_to_bare", Samples.round(DataplaneBench.median(weftGbps) / DataplaneBench.median(bareGbps)));
+        DataplaneBench.alternate(m, "macvlan", rounds,
+                "weft", () -> DataplaneBench.iperf3("weft", lan, weft, GATEWAY, seconds),
+                "bare", () -> DataplaneBench.iperf3("bare", lan, bare, GATEWAY, seconds));
         return m;
     }
 

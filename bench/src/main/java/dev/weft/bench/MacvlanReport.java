@@ -1,6 +1,8 @@
 package dev.weft.bench;
 
-import com.google.gson.JsonElement;
+import static dev.weft.bench.ReportJson.obj;
+import static dev.weft.bench.ReportJson.str;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.PrintStream;
@@ -192,18 +194,5 @@ public final class MacvlanReport {
         }
         double v = stats.get(key).getAsDouble();
         return v < 10 ? String.format("%.2f", v) : String.format("%.1f", v);
-    }
-
-    private static JsonObject obj(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        return e != null && e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
-    }
-
-    private static String str(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) {
-            return "–";
-        }
-        return e.isJsonPrimitive() ? e.getAsString() : e.toString();
     }
 }

@@ -272,26 +272,9 @@ public final class OverlayBench {
                 + "), network ovperf " + PERF_SUBNET + "; eth0: " + linkLine(client.namespace(), "eth0"));
         m.put("raw", "host namespace 1 (" + RAW_NET + "1) → host namespace 2 (" + RAW_NET + "2) over vxr0; "
                 + linkLine(rawClient, "vxr0"));
-        List<Double> ovGbps = new ArrayList<>(), rawGbps = new ArrayList<>();
-        List<Long> ovRetr = new ArrayList<>(), rawRetr = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < 2; k++) {
-                boolean overlayTurn = (r + k) % 2 == 0;
-                DataplaneBench.Iperf3 res = overlayTurn
-                        ? iperf3("overlay", server.namespace(), client.namespace(), serverIp, seconds)
-                        : iperf3("raw vxlan", rawServer, rawClient, RAW_NET + "2", seconds);
-                (overlayTurn ? ovGbps : rawGbps).add(res.gbps());
-                (overlayTurn ? ovRetr : rawRetr).add(res.retransmits());
-                System.err.printf("overlay iperf3 round %d %s: %.2f Gbit/s%n", r + 1, overlayTurn ? "overlay" : "raw", res.gbps());
-            }
-        }
-        m.put("overlay_gbps", ovGbps);
-        m.put("overlay_median_gbps", DataplaneBench.median(ovGbps));
-        m.put("overlay_retransmits", ovRetr);
-        m.put("raw_gbps", rawGbps);
-        m.put("raw_median_gbps", DataplaneBench.median(rawGbps));
-        m.put("raw_retransmits", rawRetr);
-        m.put("ratio_overlay_to_raw", Samples.round(DataplaneBench.median(ovGbps) / DataplaneBench.median(rawGbps)));
+        DataplaneBench.alternate(m, "overlay", rounds,
+                "overlay", () -> iperf3("overlay", server.namespace(), client.namespace(), serverIp, seconds),
+                "raw", () -> iperf3("raw vxlan", rawServer, rawClient, RAW_NET + "2", seconds));
         b.c.removeSandbox("perfsrv");
         a.c.removeSandbox("perfcli");
         for (int i = 0; i < 2; i++) {

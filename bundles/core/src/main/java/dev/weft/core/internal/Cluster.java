@@ -117,7 +117,7 @@ final class Cluster implements ControllerListener {
         store = s;
         ipam = new ClusterIpam(() -> current().orElseThrow(() -> new ClusterException(ClusterException.Reason.UNAVAILABLE,
                 "the cluster store is gone")), DefaultPool.globalDefaults(), hostConflict,
-                n -> revisions.getOrDefault(n, 0L), this::publishing);
+                this::revision, this::publishing);
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "weft-cluster");
             t.setDaemon(true);
@@ -241,7 +241,7 @@ final class Cluster implements ControllerListener {
         }
         // what a crash left published of endpoints that are gone
         for (KeyValue kv : s.range(ClusterKeys.ENDPOINTS).kvs()) {
-            if (s.nodeId().equals(field(kv, "node")) && !local.contains(kv.key())) {
+            if (s.nodeId().equals(ClusterKeys.field(kv, "node")) && !local.contains(kv.key())) {
                 s.delete(kv.key());
             }
         }
@@ -287,17 +287,6 @@ final class Cluster implements ControllerListener {
         }
     }
 
-    /** Waits until what was published so far is in the store (tests, benchmarks). */
-    void awaitPublished() {
-        java.util.concurrent.ExecutorService p = publisher;
-        if (p != null && !p.isShutdown()) {
-            try {
-                p.submit(() -> { }).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.fine("cluster: publications not settled: " + e);
-            }
-        }
-    }
 
     private boolean isGlobal(String network) {
         return inventory.network(network).map(NetworkRecord::isGlobal).orElse(false);
@@ -652,7 +641,7 @@ final class Cluster implements ControllerListener {
                 return; // it came back
             }
             int n = 0;
-            for (KeyValue kv : ClusterIpam.heldBy(s, node)) {
+            for (KeyValue kv : ClusterIpam.heldBy(s.range(ClusterKeys.IPAM).kvs(), node)) {
                 if (s.txn(new ClusterStore.Txn(List.of(ClusterStore.Compare.modRevision(kv.key(), kv.modRevision())),
                         List.of(ClusterStore.Op.delete(kv.key())), List.of())).succeeded()) {
                     n++;
@@ -689,14 +678,15 @@ final class Cluster implements ControllerListener {
             java.util.Set<String> claimed = new java.util.HashSet<>();
             s.get(ClusterKeys.POOLS).ifPresent(kv -> JsonParser.parseString(kv.text()).getAsJsonObject().keySet()
                     .forEach(claimed::add));
-            for (KeyValue kv : s.range(ClusterKeys.IPAM).kvs()) {
+            List<KeyValue> addresses = s.range(ClusterKeys.IPAM).kvs(); // one read for both sweeps
+            for (KeyValue kv : addresses) {
                 String rest = kv.key().substring(ClusterKeys.IPAM.length());
                 int slash = rest.indexOf('/');
                 if (slash > 0) {
                     claimed.add(rest.substring(0, slash));
                 }
             }
-            strayClaims(s);
+            strayClaims(s, addresses);
             claimed.removeAll(written);
             claimed.removeIf(id -> inventory.network(id).isPresent()); // being made here
             orphans.keySet().retainAll(claimed);
@@ -724,14 +714,14 @@ final class Cluster implements ControllerListener {
      * stopped between the claim and the record, or a release failed), seen so at two sweeps a
      * minute apart: an endpoint being made claims its address a moment before its record is written.
      */
-    private void strayClaims(ClusterStore s) {
+    private void strayClaims(ClusterStore s, List<KeyValue> addresses) {
         java.util.Set<String> held = new java.util.HashSet<>();
         for (EndpointRecord e : inventory.endpoints(x -> true)) {
             e.addresses().forEach(a -> held.add(ClusterKeys.address(e.network(), a.address())));
         }
         java.util.Set<String> seen = new java.util.HashSet<>();
         long now = System.nanoTime();
-        for (KeyValue kv : ClusterIpam.heldBy(s, s.nodeId())) {
+        for (KeyValue kv : ClusterIpam.heldBy(addresses, s.nodeId())) {
             if (held.contains(kv.key())) {
                 continue;
             }
@@ -756,14 +746,6 @@ final class Cluster implements ControllerListener {
         revisions.put(network, revision);
     }
 
-    private static String field(KeyValue kv, String name) {
-        try {
-            JsonObject o = JsonParser.parseString(kv.text()).getAsJsonObject();
-            return o.has(name) ? o.get(name).getAsString() : "";
-        } catch (RuntimeException e) {
-            return "";
-        }
-    }
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -744,27 +744,19 @@ final class Networks {
         Map<String, Integer> byNode = new java.util.TreeMap<>();
         for (KeyValue kv : store.range(
                 ClusterKeys.endpoints(n.id())).kvs()) {
-            byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
+            byNode.merge(ClusterKeys.field(kv, "node"), 1, Integer::sum);
         }
         if (byNode.isEmpty()) {
             for (KeyValue kv : store.range(
                     ClusterKeys.addresses(n.id())).kvs()) {
-                if ("ENDPOINT".equals(jsonField(kv.text(), "kind"))) {
-                    byNode.merge(jsonField(kv.text(), "node"), 1, Integer::sum);
+                if ("ENDPOINT".equals(ClusterKeys.field(kv, "kind"))) {
+                    byNode.merge(ClusterKeys.field(kv, "node"), 1, Integer::sum);
                 }
             }
         }
         return byNode.entrySet().stream().map(e -> "host " + e.getKey() + ": " + e.getValue()).toList();
     }
 
-    private static String jsonField(String json, String name) {
-        try {
-            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
-            return o.has(name) ? o.get(name).getAsString() : "?";
-        } catch (RuntimeException e) {
-            return "?";
-        }
-    }
 
     /** As {@link #translate}, with the cluster store's failures named as such. */
     private static WeftException translateCluster(RuntimeException e, String what) {

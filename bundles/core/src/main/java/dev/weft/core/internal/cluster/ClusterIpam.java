@@ -303,20 +303,12 @@ public final class ClusterIpam implements IpamDriver, IpamPoolStatus {
 
     /** Who holds an address key: the node in its claim. */
     static String holder(KeyValue kv) {
-        return field(kv, "node");
+        return ClusterKeys.field(kv, "node");
     }
 
-    private static String field(KeyValue kv, String name) {
-        try {
-            JsonObject o = JsonParser.parseString(kv.text()).getAsJsonObject();
-            return o.has(name) ? o.get(name).getAsString() : "";
-        } catch (RuntimeException e) {
-            return "";
-        }
-    }
 
     private static boolean isEndpoint(KeyValue kv) {
-        return AddressRequest.Kind.ENDPOINT.name().equals(field(kv, "kind"));
+        return AddressRequest.Kind.ENDPOINT.name().equals(ClusterKeys.field(kv, "kind"));
     }
 
     private void claimOrThrow(ClusterStore s, Pool pool, InetAddress a, AddressRequest.Kind kind) {
@@ -439,10 +431,10 @@ public final class ClusterIpam implements IpamDriver, IpamPoolStatus {
         }
     }
 
-    /** The endpoint addresses held by {@code node} (for the reclaim of a host that is gone). */
-    public static List<KeyValue> heldBy(ClusterStore s, String node) {
+    /** Of the address keys {@code kvs} (a range of {@code ipam/}), the endpoint addresses held by {@code node}. */
+    public static List<KeyValue> heldBy(List<KeyValue> kvs, String node) {
         List<KeyValue> out = new ArrayList<>();
-        for (KeyValue kv : s.range(ClusterKeys.IPAM).kvs()) {
+        for (KeyValue kv : kvs) {
             if (node.equals(holder(kv)) && isEndpoint(kv)) {
                 out.add(kv);
             }

@@ -1,6 +1,7 @@
 package dev.weft.core.internal.cluster;
 
 import dev.weft.net.IpAddresses;
+import dev.weft.spi.ClusterStore;
 import java.net.InetAddress;
 
 /**
@@ -22,6 +23,16 @@ public final class ClusterKeys {
     public static final String ENDPOINTS = "endpoints/";
 
     private ClusterKeys() {
+    }
+
+    /** The string field {@code name} of a key's JSON value (a claim, an endpoint), or "" when absent or not JSON. */
+    public static String field(ClusterStore.KeyValue kv, String name) {
+        try {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(kv.text()).getAsJsonObject();
+            return o.has(name) ? o.get(name).getAsString() : "";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     public static String node(String node) {
