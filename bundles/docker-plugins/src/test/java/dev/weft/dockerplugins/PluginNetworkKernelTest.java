@@ -94,6 +94,10 @@ class PluginNetworkKernelTest {
             PluginFixture.await("netplug and ipamplug gone", APPEAR,
                     () -> !f.driverListed("netplug") && !f.ipamListed("ipamplug"));
             assertFalse(f.controller().network("pnet").orElseThrow().available(), "pnet is reported unavailable");
+            try (TcpListener l = f.host.listenTcp(8082)) {
+                b.connectTcp("10.123.0.1", 8082);
+                assertEquals(ipB, l.awaitConnection(Duration.ofSeconds(5)), "b still reaches the gateway on the host");
+            }
 
             // they come back (the network plugin with its state): the network is served again and can be removed
             f.startPlugin("ipamplug", "ipam");
