@@ -111,6 +111,27 @@ final class PluginFixture implements AutoCloseable {
                 () -> Files.exists(pluginDir.resolve(name + ".sock")));
     }
 
+    /**
+     * Starts plugin.py as {@code name} on 127.0.0.1:{@code port} inside the test's host namespace
+     * (unreachable from the JVM's own), and once it listens writes {@code NAME.spec} naming it.
+     */
+    void startTcpPlugin(String name, int port, String kind, String... more) {
+        Path ready = dir.resolve(name + ".ready");
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host.name(), "python3", script.toString(),
+                "--tcp", String.valueOf(port), "--ready", ready.toString(), "--state", state(name).toString(),
+                "--netns", host.name(), "--kind", kind));
+        cmd.addAll(List.of(more));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+            processes.put(name, p);
+            await("plugin " + name + " listening on port " + port, Duration.ofSeconds(10), () -> Files.exists(ready));
+            Files.writeString(pluginDir.resolve(name + ".spec"), "tcp://127.0.0.1:" + port + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the test plugin " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Stops the plugin's process (its PID, which this fixture started) and removes its socket. */
     void stopPlugin(String name) {
         Process p = processes.remove(name);
@@ -126,6 +147,7 @@ final class PluginFixture implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(pluginDir.resolve(name + ".sock"));
+            Files.deleteIfExists(pluginDir.resolve(name + ".spec"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

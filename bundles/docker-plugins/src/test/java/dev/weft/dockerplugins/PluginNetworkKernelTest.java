@@ -117,6 +117,31 @@ class PluginNetworkKernelTest {
         }
     }
 
+    @Test
+    void aTcpPluginOnLoopbackIsReachedInTheInstancesHostNamespace() throws Exception {
+        try (PluginFixture f = new PluginFixture()) {
+            f.startTcpPlugin("tcpplug", 9321, "both");
+            PluginFixture.await("tcpplug listed as network and IPAM driver", APPEAR,
+                    () -> f.driverListed("tcpplug") && f.ipamListed("tcpplug"));
+            f.controller().createNetwork(new NetworkSpec("tnet", "tcpplug", List.of(), false, false, Map.of(), Map.of(),
+                    "tcpplug", Map.of()));
+            TestSandbox a = f.sandbox("a", "tnet");
+            TestSandbox b = f.sandbox("b", "tnet");
+            String ipB = f.ipv4(b, "tnet");
+            try (TcpListener l = b.listenTcp(8080)) {
+                a.connectTcp(ipB, 8080);
+                assertEquals(f.ipv4(a, "tnet"), l.awaitConnection(Duration.ofSeconds(5)));
+            }
+            f.controller().removeSandbox(a.name());
+            f.controller().removeSandbox(b.name());
+            f.runtime.awaitRemovals();
+            f.controller().removeNetwork("tnet");
+            assertTrue(f.leases("tcpplug").isEmpty(), f.leases("tcpplug").toString());
+            f.stopPlugin("tcpplug");
+            PluginFixture.await("tcpplug gone with its spec file", APPEAR, () -> !f.driverListed("tcpplug"));
+        }
+    }
+
     /** Whether the plugin's Leave call for the endpoint found its sandbox end in the host namespace. */
     private static boolean leftWithInterfaceBack(PluginFixture f, String eid) {
         JsonObject leaves = f.stateOf("netplug").getAsJsonObject("leaves");

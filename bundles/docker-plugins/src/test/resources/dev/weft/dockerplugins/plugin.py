@@ -247,10 +247,17 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
 
+class TcpServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
 def main():
     global args
     p = argparse.ArgumentParser()
-    p.add_argument("--socket", required=True)
+    p.add_argument("--socket", help="the Unix socket to serve on")
+    p.add_argument("--tcp", type=int, help="serve on 127.0.0.1:PORT instead (of the namespace it runs in)")
+    p.add_argument("--ready", help="a file created once it listens")
     p.add_argument("--state", required=True)
     p.add_argument("--netns", default="")
     p.add_argument("--kind", choices=["net", "ipam", "both"], default="net")
@@ -268,11 +275,17 @@ def main():
             old = json.load(f)
         state["networks"], state["endpoints"] = old["networks"], old["endpoints"]
     save()
-    tmp = args.socket + ".tmp"
-    if os.path.exists(tmp):
-        os.unlink(tmp)
-    server = Server(tmp, Handler)
-    os.rename(tmp, args.socket)  # appears listening: no window in which it refuses connections
+    if args.tcp:
+        args.socket = "tcp://127.0.0.1:%d" % args.tcp
+        server = TcpServer(("127.0.0.1", args.tcp), Handler)
+    else:
+        tmp = args.socket + ".tmp"
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        server = Server(tmp, Handler)
+        os.rename(tmp, args.socket)  # appears listening: no window in which it refuses connections
+    if args.ready:
+        open(args.ready, "w").close()
     try:
         server.serve_forever()
     finally:
