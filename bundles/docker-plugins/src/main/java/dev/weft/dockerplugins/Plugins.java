@@ -15,7 +15,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,7 +46,12 @@ final class Plugins implements AutoCloseable {
     private final Kernel kernel;
     private final DriverContext context;
     private final Registrar registrar;
-    private final Map<String, Active> active = new LinkedHashMap<>();
+    /**
+     * The plugins in use, by name. Read without a lock by the drivers (address spaces), changed only
+     * by {@link #rescan}: a registry's unregistration waits for the driver's calls in flight, so no
+     * call may wait for a rescan.
+     */
+    private final Map<String, Active> active = new java.util.concurrent.ConcurrentHashMap<>();
     /** Problems reported once each (path: message, or name: message), until they go away. */
     private final Set<String> reported = new HashSet<>();
     private final ExecutorService undo;
@@ -247,10 +251,8 @@ final class Plugins implements AutoCloseable {
         if (IpamDriver.DEFAULT.equals(ipamDriver)) {
             return DOCKER_LOCAL_SPACE;
         }
-        synchronized (this) {
-            Active a = active.get(ipamDriver);
-            return a != null && a.ipam() != null ? a.ipam().addressSpaces().local() : "";
-        }
+        Active a = active.get(ipamDriver);
+        return a != null && a.ipam() != null ? a.ipam().addressSpaces().local() : "";
     }
 
     private static void drop(Active a) {

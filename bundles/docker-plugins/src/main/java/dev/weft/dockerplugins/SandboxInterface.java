@@ -49,6 +49,11 @@ final class SandboxInterface {
             throw new WeftException.Failed("Docker plugin \"" + plugin + "\": its Join named the interface \""
                     + srcName + "\" (SrcName), which is not an interface name: " + e.getMessage(), e);
         }
+        if (link.alias() != null && link.alias().startsWith("weft:") || "lo".equals(srcName)) {
+            throw new WeftException.Failed("Docker plugin \"" + plugin + "\": its Join named the interface \"" + srcName
+                    + "\" (SrcName), which is " + ("lo".equals(srcName) ? "the loopback" : "Weft's own (" + link.alias()
+                    + ")") + "; a plugin hands over only an interface it made for this endpoint", null);
+        }
         try {
             host.setLink(LinkChange.of(link.index()).down().moveTo(sandbox).rename(setup.name()));
         } catch (KernelException e) {
