@@ -126,6 +126,27 @@ class PluginFailuresKernelTest {
         }
     }
 
+    @Test
+    void aJoinThatHandsOverAnInterfaceNotItsOwnIsRefused() throws Exception {
+        try (PluginFixture f = withPlugins("--srcname", "lo")) {
+            f.controller().createNetwork(network("lo"));
+            assertNothingLeftAfterFailedConnect(f, "lo", "w", "its Join named the interface \"lo\"", "the loopback");
+            assertTrue(f.host.ip("-o", "link", "show", "lo").contains("LOOPBACK"), "lo stays in the host namespace");
+        }
+    }
+
+    @Test
+    void aPluginWhoseSocketStopsAnsweringIsDropped() throws Exception {
+        try (PluginFixture f = withPlugins()) {
+            f.controller().createNetwork(network("dn"));
+            f.killPluginKeepingItsSocket("badnet");
+            PluginFixture.await("badnet dropped though its socket file is there", Duration.ofSeconds(5),
+                    () -> !f.driverListed("badnet"));
+            assertTrue(Files.exists(f.pluginDir.resolve("badnet.sock")));
+            assertFalse(f.controller().network("dn").orElseThrow().available(), "dn is reported unavailable");
+        }
+    }
+
     /**
      * A sandbox created on {@code network} fails naming the plugin and {@code call}; afterwards the
      * network is as before: no sandbox, no endpoint in the plugin, only the gateway leased, no veth

@@ -145,12 +145,20 @@ final class PluginFixture implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        String file = name.endsWith("-dead") ? name.substring(0, name.length() - "-dead".length()) : name;
         try {
-            Files.deleteIfExists(pluginDir.resolve(name + ".sock"));
-            Files.deleteIfExists(pluginDir.resolve(name + ".spec"));
+            Files.deleteIfExists(pluginDir.resolve(file + ".sock"));
+            Files.deleteIfExists(pluginDir.resolve(file + ".spec"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Kills the plugin's process (its PID) and leaves its socket file: a socket nobody answers on. */
+    void killPluginKeepingItsSocket(String name) throws InterruptedException {
+        Process p = processes.remove(name);
+        p.destroyForcibly().waitFor();
+        processes.put(name + "-dead", p);
     }
 
     Path state(String name) {

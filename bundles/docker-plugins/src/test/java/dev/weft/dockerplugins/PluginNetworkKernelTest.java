@@ -142,6 +142,43 @@ class PluginNetworkKernelTest {
         }
     }
 
+    @Test
+    void publishedPortsReachThePluginAsDockersPortMap() throws Exception {
+        try (PluginFixture f = new PluginFixture()) {
+            f.startPlugin("netplug", "net");
+            PluginFixture.await("netplug listed", APPEAR, () -> f.driverListed("netplug"));
+            f.controller().createNetwork(new NetworkSpec("ports", "netplug", List.of(new dev.weft.api.SubnetSpec(
+                    dev.weft.net.IpPrefix.parse("10.124.0.0/24"), null, null, Map.of())), false, false, Map.of(), Map.of()));
+            f.controller().createSandbox(new dev.weft.api.SandboxSpec(f.host.namespaceName("p"), "ports",
+                    new dev.weft.api.EndpointSpec(null, null, List.of(), List.of(dev.weft.api.PortSpec.parse("18080:80/tcp")),
+                            0), null));
+            TestSandbox p = f.host.adopt("p");
+            String eid = f.endpoint(p, "ports").id();
+            JsonObject program = lastCall(f, "NetworkDriver.ProgramExternalConnectivity");
+            assertEquals(eid, program.get("EndpointID").getAsString());
+            assertEquals(com.google.gson.JsonParser.parseString("[{\"Proto\":6,\"IP\":\"10.124.0.2\",\"Port\":80,"
+                    + "\"HostIP\":\"\",\"HostPort\":18080,\"HostPortEnd\":18080}]"),
+                    program.getAsJsonObject("Options").get("com.docker.network.portmap"), program.toString());
+            assertEquals(com.google.gson.JsonParser.parseString("[{\"Proto\":6,\"Port\":80}]"),
+                    program.getAsJsonObject("Options").get("com.docker.network.endpoint.exposedports"));
+            f.controller().removeSandbox(p.name());
+            f.runtime.awaitRemovals();
+            assertEquals(eid, lastCall(f, "NetworkDriver.RevokeExternalConnectivity").get("EndpointID").getAsString());
+            f.controller().removeNetwork("ports");
+        }
+    }
+
+    private static JsonObject lastCall(PluginFixture f, String call) {
+        JsonObject last = null;
+        for (var c : f.stateOf("netplug").getAsJsonArray("calls")) {
+            if (c.getAsJsonArray().get(0).getAsString().equals(call)) {
+                last = c.getAsJsonArray().get(1).getAsJsonObject();
+            }
+        }
+        assertTrue(last != null, call + " was never made: " + f.stateOf("netplug").get("calls"));
+        return last;
+    }
+
     /** Whether the plugin's Leave call for the endpoint found its sandbox end in the host namespace. */
     private static boolean leftWithInterfaceBack(PluginFixture f, String eid) {
         JsonObject leaves = f.stateOf("netplug").getAsJsonObject("leaves");

@@ -98,7 +98,7 @@ def join(r):
     ip("link", "add", host_end(eid), "type", "veth", "peer", "name", sandbox_end(eid))
     ip("link", "set", host_end(eid), "master", net["bridge"], "up")
     ep["sandbox"] = r["SandboxKey"]
-    answer = {"InterfaceName": {"SrcName": sandbox_end(eid), "DstPrefix": "eth"},
+    answer = {"InterfaceName": {"SrcName": args.srcname or sandbox_end(eid), "DstPrefix": "eth"},
               "StaticRoutes": [{"Destination": "10.250.0.0/24", "RouteType": 1}]}
     data = net["request"].get("IPv4Data") or []
     if data and data[0].get("Gateway"):
@@ -266,6 +266,7 @@ def main():
     p.add_argument("--garbage", default="")
     p.add_argument("--http-error", default="")
     p.add_argument("--refuse", default="")
+    p.add_argument("--srcname", default="", help="answer Join with this SrcName instead of the veth it made")
     p.add_argument("--load", action="store_true", help="start from the state file's networks and endpoints")
     args = p.parse_args()
     for k in ("hang", "garbage", "http_error", "refuse"):
