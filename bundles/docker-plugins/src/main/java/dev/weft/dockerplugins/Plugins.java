@@ -81,16 +81,23 @@ final class Plugins implements AutoCloseable {
         watcher.setDaemon(true);
     }
 
-    /** Scans once on the caller's thread (plugins there now are drivers on return), then follows. */
+    /**
+     * Starts following the directories. The first scan runs on the watcher thread too: a plugin that
+     * hangs at activation must not hold up the caller (in Karaf, the thread installing features).
+     */
     Plugins start() {
         LOG.info("Docker plugins: looking in " + settings.dirs() + " (calls time out after "
                 + settings.timeout().toMillis() + " ms)");
-        rescan();
         watcher.start();
         return this;
     }
 
     private void run() {
+        try {
+            rescan();
+        } catch (RuntimeException e) {
+            LOG.warning("Docker plugins: scan failed: " + e);
+        }
         while (!closed) {
             try {
                 WatchKey key = watch.poll(settings.rescan().toMillis(), TimeUnit.MILLISECONDS);
