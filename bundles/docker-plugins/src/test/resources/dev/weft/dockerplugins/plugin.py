@@ -169,7 +169,9 @@ def release_address(r):
 
 CALLS = {
     "Plugin.Activate": lambda r: implements(),
-    "NetworkDriver.GetCapabilities": lambda r: {"Scope": "local", "ConnectivityScope": "local"},
+    "NetworkDriver.GetCapabilities": lambda r: {"Scope": args.scope, "ConnectivityScope": args.scope},
+    "NetworkDriver.DiscoverNew": lambda r: {},
+    "NetworkDriver.DiscoverDelete": lambda r: {},
     "NetworkDriver.CreateNetwork": create_network,
     "NetworkDriver.DeleteNetwork": delete_network,
     "NetworkDriver.CreateEndpoint": create_endpoint,
@@ -262,6 +264,7 @@ def main():
     p.add_argument("--netns", default="")
     p.add_argument("--kind", choices=["net", "ipam", "both"], default="net")
     p.add_argument("--base", default="10.123.0.0/16")
+    p.add_argument("--scope", choices=["local", "global"], default="local")
     p.add_argument("--hang", default="")
     p.add_argument("--garbage", default="")
     p.add_argument("--http-error", default="")
