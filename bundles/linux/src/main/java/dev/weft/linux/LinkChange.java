@@ -17,6 +17,7 @@ public final class LinkChange {
     Integer group;
     Boolean hairpin;
     boolean noIpv6LinkLocal;
+    dev.weft.net.NetNamespace namespace;
 
     private LinkChange(String name, int index) {
         this.name = name;
@@ -54,6 +55,23 @@ public final class LinkChange {
     public LinkChange mac(MacAddress mac) {
         this.mac = mac;
         return this;
+    }
+
+    /**
+     * Moves the link into another namespace ({@code IFLA_NET_NS_FD}), with {@link #rename} under its new
+     * name there in the same request, so a link of its old name in the target namespace is no
+     * obstacle. The kernel flushes its addresses and routes and takes it down on the way; it may get
+     * another index there. Address the link by index. Used to hand a sandbox an interface someone
+     * else made in the host namespace (a Docker network plugin's), and to give it back.
+     */
+    public LinkChange moveTo(dev.weft.net.NetNamespace target) {
+        this.namespace = java.util.Objects.requireNonNull(target, "target");
+        return this;
+    }
+
+    /** The namespace to move the link to, or null. */
+    public dev.weft.net.NetNamespace namespaceValue() {
+        return namespace;
     }
 
     public LinkChange rename(String newName) {

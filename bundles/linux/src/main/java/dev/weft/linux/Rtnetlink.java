@@ -373,7 +373,7 @@ public final class Rtnetlink implements AutoCloseable {
                 master = index(c.masterName());
             }
             int masterIndex = master;
-            return add("change link", c.target(), (b, fds) -> RtnetlinkCodec.setLink(b, c, masterIndex));
+            return add("change link", c.target(), (b, fds) -> RtnetlinkCodec.setLink(b, c, masterIndex, fds::open));
         }
 
         public Batch deleteLink(String name) {

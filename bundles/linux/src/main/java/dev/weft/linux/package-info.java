@@ -5,5 +5,5 @@
  * Nothing else in Weft touches JNA or forks {@code ip}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.4.0")
+@org.osgi.annotation.versioning.Version("0.5.0")
 package dev.weft.linux;

@@ -134,6 +134,22 @@ public final class RtnetlinkCodec {
 
     /** RTM_NEWLINK changing an existing link (and a second message for hairpin, if asked). */
     public static void setLink(NlMessageBuilder b, LinkChange c, int masterIndex) {
+        setLink(b, c, masterIndex, ns -> {
+            throw new IllegalArgumentException("moving link " + c.target() + " to namespace " + ns.path()
+                    + " needs a namespace descriptor");
+        });
+    }
+
+    /**
+     * As {@link #setLink(NlMessageBuilder, LinkChange, int)}; {@code nsFd} turns the namespace of
+     * {@link LinkChange#moveTo} into an open descriptor the caller closes after the send. The kernel
+     * moves the link first, under IFLA_IFNAME as its name there, then applies the rest.
+     */
+    public static void setLink(NlMessageBuilder b, LinkChange c, int masterIndex, ToIntFunction<NetNamespace> nsFd) {
+        if (c.namespaceValue() != null && c.index() == 0) {
+            throw new IllegalArgumentException("cannot move link \"" + c.name() + "\" by name: address the link by "
+                    + "its index (LinkChange.of(index))");
+        }
         // The kernel finds a link given without an index by IFLA_IFNAME, so that attribute cannot
         // also carry a new name: the rename would be dropped without an error.
         if (c.index() == 0 && c.newName() != null) {
@@ -165,6 +181,9 @@ public final class RtnetlinkCodec {
             b.attrString(IFLA_IFNAME, c.name());
         } else if (c.newName() != null) {
             b.attrString(IFLA_IFNAME, c.newName());
+        }
+        if (c.namespaceValue() != null) {
+            b.attrU32(IFLA_NET_NS_FD, nsFd.applyAsInt(c.namespaceValue()));
         }
         if (c.mtuValue() != null) {
             b.attrU32(IFLA_MTU, c.mtuValue());

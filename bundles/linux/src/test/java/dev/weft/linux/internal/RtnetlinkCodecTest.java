@@ -288,6 +288,20 @@ class RtnetlinkCodecTest {
     }
 
     @Test
+    void moveToAnotherNamespaceUnderANewName() {
+        dev.weft.net.NetNamespace target = new dev.weft.net.NetNamespace(null, java.nio.file.Path.of("/run/netns/x"), 4, 4026532000L);
+        assertBytes(bytes(""
+                + "34 00 00 00  10 00  05 00  01 00 00 00  00 00 00 00" // len 52, RTM_NEWLINK, REQUEST|ACK
+                + "00 00 00 00  07 00 00 00"                          // ifinfomsg: index 7
+                + "00 00 00 00  00 00 00 00"                          //   flags 0, change 0
+                + "09 00 03 00  65 74 68 31  00 00 00 00"             // IFLA_IFNAME "eth1\0" + 3 pad
+                + "08 00 1c 00  09 00 00 00"                          // IFLA_NET_NS_FD 9
+        ), encode(b -> RtnetlinkCodec.setLink(b, LinkChange.of(7).moveTo(target).rename("eth1"), -1, ns -> 9)));
+        assertThrows(IllegalArgumentException.class, () -> encode(b -> RtnetlinkCodec.setLink(b,
+                LinkChange.of("veth1").moveTo(target), -1, ns -> 9)));
+    }
+
+    @Test
     void downByIndex() {
         assertBytes(bytes(""
                 + "20 00 00 00  10 00  05 00  01 00 00 00  00 00 00 00" // len 32
