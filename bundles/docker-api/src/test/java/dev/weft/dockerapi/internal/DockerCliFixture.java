@@ -100,6 +100,11 @@ final class DockerCliFixture implements AutoCloseable {
 
     /** Runs {@code docker ARGS} against this fixture's socket. */
     Run docker(String... args) {
+        return dockerWith(Map.of(), args);
+    }
+
+    /** Runs {@code docker ARGS} against this fixture's socket with more environment ({@code DOCKER_API_VERSION}). */
+    Run dockerWith(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(DOCKER.toString());
         command.addAll(List.of(args));
@@ -108,6 +113,7 @@ final class DockerCliFixture implements AutoCloseable {
         pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
         pb.environment().remove("DOCKER_API_VERSION");
         pb.environment().remove("DOCKER_CONTEXT");
+        pb.environment().putAll(env);
         try {
             Path out = Files.createTempFile(dir, "out", ".txt");
             Path err = Files.createTempFile(dir, "err", ".txt");

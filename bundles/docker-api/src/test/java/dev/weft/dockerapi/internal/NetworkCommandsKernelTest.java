@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.weft.testkit.KernelTest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -109,6 +110,14 @@ class NetworkCommandsKernelTest extends DockerCliFixture.PerTest {
         assertEquals("1.50\n", f.ok("version", "-f", "{{.Client.APIVersion}}"), "the CLI keeps its own version");
         assertEquals("[bridge] linux 0.1.0.test inactive\n",
                 f.ok("info", "-f", "{{.Plugins.Network}} {{.OSType}} {{.ServerVersion}} {{.Swarm.LocalNodeState}}"));
+        // a client pinned to an older version is served the same way
+        Map<String, String> v141 = Map.of("DOCKER_API_VERSION", "1.41");
+        assertEquals("1.41\n", f.dockerWith(v141, "version", "-f", "{{.Client.APIVersion}}").stdout());
+        assertEquals(0, f.dockerWith(v141, "network", "create", "--subnet", "10.69.0.0/24", "old").exitCode());
+        assertEquals(List.of("old"), f.dockerWith(v141, "network", "ls", "--format", "{{.Name}}").lines());
+        DockerCliFixture.Run tooNew = f.dockerWith(Map.of("DOCKER_API_VERSION", "1.51"), "network", "ls");
+        assertEquals(1, tooNew.exitCode());
+        assertTrue(tooNew.stderr().contains("Maximum supported API version is 1.50"), tooNew.stderr());
         String info = f.ok("info");
         assertTrue(info.contains(" Network: bridge"), info);
         assertTrue(info.contains("Server Version: 0.1.0.test"), info);
