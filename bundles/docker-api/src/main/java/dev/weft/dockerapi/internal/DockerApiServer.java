@@ -72,7 +72,8 @@ final class DockerApiServer implements AutoCloseable {
             throw e;
         }
         LOG.info("Docker Engine API {} listening on {} (group {}, mode 0660){}", EngineApi.API_VERSION, socket,
-                group.getName(), tcp == null ? "" : " and on tcp " + tcp);
+                group.getName(), tcp == null ? "" : " and on tcp " + dev.weft.net.IpAddresses.format(tcp.getAddress()) + " port "
+                        + tcpPort());
     }
 
     Path socket() {

@@ -56,7 +56,10 @@ final class SystemRoutes {
         details.put("Os", "linux");
         details.put("Arch", goArch());
         details.put("KernelVersion", kernelVersion());
-        details.put("JavaVersion", System.getProperty("java.version", ""));
+        details.put("GitCommit", "");
+        details.put("GoVersion", "Java " + System.getProperty("java.version", ""));
+        details.put("BuildTime", "");
+        details.put("Experimental", "false");
         engine.put("Details", details);
         o.put("Components", List.of(engine));
         o.put("Version", weftVersion);
