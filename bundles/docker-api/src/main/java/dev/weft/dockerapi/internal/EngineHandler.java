@@ -45,14 +45,16 @@ final class EngineHandler extends Handler.Abstract {
         }
         String method = request.getMethod();
         String path = request.getHttpURI().getDecodedPath();
-        long length = request.getLength();
-        if (length > MAX_BODY) {
-            write(response, callback, EngineApi.error(413, "the request body has " + length + " bytes; at most "
-                    + MAX_BODY + " are accepted"));
+        byte[] body;
+        try (java.io.InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(MAX_BODY + 1); // chunked bodies have no length to check first
+        }
+        if (body.length > MAX_BODY) {
+            write(response, callback, EngineApi.error(413, "the request body has more than " + MAX_BODY
+                    + " bytes; Docker's network requests are a few KiB"));
             return true;
         }
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        write(response, callback, api.handle(method, path, query, body));
+        write(response, callback, api.handle(method, path, query, new String(body, StandardCharsets.UTF_8)));
         return true;
     }
 

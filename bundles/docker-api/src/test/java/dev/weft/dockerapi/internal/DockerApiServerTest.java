@@ -79,6 +79,42 @@ class DockerApiServerTest {
     }
 
     @Test
+    void oneKeepAliveConnectionCarriesRequestAfterRequest() throws Exception {
+        Path socket = dir.resolve("docker.sock");
+        try (DockerApiServer server = start(socket, "");
+             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(ch),
+                    StandardCharsets.UTF_8));
+            for (int i = 0; i < 3; i++) {
+                ch.write(ByteBuffer.wrap("GET /v1.50/networks HTTP/1.1\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
+                assertEquals("HTTP/1.1 200 OK", in.readLine());
+                int length = -1;
+                for (String h = in.readLine(); !h.isEmpty(); h = in.readLine()) {
+                    if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(h.substring(15).trim());
+                    }
+                }
+                char[] body = new char[length];
+                assertEquals(length, in.read(body, 0, length));
+                assertEquals("[]\n", new String(body), "a whole body with its Content-Length, as the bench reads it");
+            }
+        }
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIsRefused() throws Exception {
+        Path socket = dir.resolve("docker.sock");
+        try (DockerApiServer server = start(socket, "")) {
+            String body = "{\"Name\":\"" + "x".repeat(EngineHandler.MAX_BODY) + "\"}";
+            String answer = unixRequest(socket, "POST /networks/create HTTP/1.1\r\nHost: d\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer.substring(0, Math.min(200, answer.length())));
+            assertTrue(answer.contains("the request body has more than 1048576 bytes"), answer);
+        }
+    }
+
+    @Test
     void aStaleSocketIsReplacedOneInUseOrAFileIsNot() throws Exception {
         Path socket = dir.resolve("docker.sock");
         ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
