@@ -3,6 +3,7 @@ package dev.weft.shell.internal;
 import dev.weft.api.Controller;
 import dev.weft.api.NetworkInfo;
 import dev.weft.api.NetworkSpec;
+import dev.weft.api.docker.SubnetRequests;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
@@ -82,10 +83,10 @@ public class CreateNetwork extends WeftAction {
         // Everything is parsed before the controller is asked, so a typo changes nothing.
         boolean withIpv4 = ipv4 == null || ipv4;
         if (!withIpv4) {
-            SubnetOptions.refuseIpv4(subnets, ipRanges, gateways, auxAddresses);
+            SubnetRequests.refuseIpv4(SubnetRequests.OPTIONS, subnets, ipRanges, gateways, auxAddresses);
         }
         NetworkSpec spec = new NetworkSpec(name, driver,
-                SubnetOptions.pair(subnets, ipRanges, gateways, auxAddresses), ipv6, internal,
+                SubnetRequests.pair(SubnetRequests.OPTIONS, subnets, ipRanges, gateways, auxAddresses), ipv6, internal,
                 OptionValues.driverOptions(options), OptionValues.keyValues("--label", labels, false),
                 ipamDriver, OptionValues.keyValues("--ipam-opt", ipamOptions, true), withIpv4);
         NetworkInfo created = controller.createNetwork(spec);

@@ -1,8 +1,8 @@
 package dev.weft.shell.internal;
 
-import com.google.gson.JsonArray;
 import dev.weft.api.Controller;
 import dev.weft.api.WeftException;
+import dev.weft.api.docker.NetworkShapes;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +31,10 @@ public class InspectNetwork extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        JsonArray array = new JsonArray();
+        List<Object> array = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String name : networks) {
-            controller.network(name).ifPresentOrElse(n -> array.add(NetworkJson.of(n)), () -> missing.add(name));
+            controller.network(name).ifPresentOrElse(n -> array.add(NetworkShapes.inspect(n)), () -> missing.add(name));
         }
         if (!array.isEmpty()) { // nothing found: the error alone, no empty array before it
             out.println(Json.format(array));

@@ -1,9 +1,9 @@
 package dev.weft.shell.internal;
 
-import com.google.gson.JsonArray;
 import dev.weft.api.Controller;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.WeftException;
+import dev.weft.api.docker.SandboxShapes;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code sandbox:inspect}: a JSON array with one object per sandbox (see {@link SandboxJson});
+ * {@code sandbox:inspect}: a JSON array with one object per sandbox (see {@link SandboxShapes});
  * prints what it found, then fails naming what it did not find (only the error when it found
  * nothing), like {@code network:inspect}.
  */
@@ -40,7 +40,7 @@ public class InspectSandbox extends WeftAction {
 
     @Override
     void run(PrintStream out) {
-        JsonArray array = new JsonArray();
+        List<Object> array = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String name : sandboxes) {
             java.util.Optional<SandboxInfo> found = controller.sandbox(name);
@@ -55,7 +55,7 @@ public class InspectSandbox extends WeftAction {
                 missing.add(name);
                 continue;
             }
-            array.add(SandboxJson.of(found.get(), files));
+            array.add(SandboxShapes.inspect(found.get(), files));
         }
         if (!array.isEmpty()) { // nothing found: the error alone, no empty array before it
             out.println(Json.format(array));

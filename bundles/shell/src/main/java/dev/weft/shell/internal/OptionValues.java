@@ -4,6 +4,7 @@ import dev.weft.api.EndpointSpec;
 import dev.weft.api.PortSpec;
 import dev.weft.api.SandboxLink;
 import dev.weft.api.WeftException;
+import dev.weft.api.docker.Values;
 import dev.weft.net.IpAddresses;
 import dev.weft.net.IpPrefix;
 import dev.weft.net.MacAddress;
@@ -17,54 +18,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses option values typed by people. Every error is one line that starts with the option and
+ * Parses option values typed by people; what the Engine API parses too is in {@link Values}. Every error is one line that starts with the option and
  * the value as given and says what is accepted, e.g.
  * {@code --subnet 10.0.0.0/33: prefix length 33 exceeds 32 for IPv4}. Addresses are parsed as
  * literals only ({@link IpAddresses}): a host name is refused, never resolved.
  */
 final class OptionValues {
-    static final String CIDR_FORMAT = "expected ADDRESS/LENGTH like 10.1.0.0/16 or fd00:1::/64";
-    static final String IP_FORMAT = "expected an IPv4 address like 10.1.0.2 or an IPv6 address like fd00:1::2";
+    static final String CIDR_FORMAT = Values.CIDR_FORMAT;
+    static final String IP_FORMAT = Values.IP_FORMAT;
 
     private OptionValues() {}
 
     /** A network prefix ({@code --subnet}, {@code --ip-range}): a literal, a length in range, no host bits. */
     static IpPrefix prefix(String option, String text) {
-        String value = text == null ? "" : text.trim();
-        int slash = value.indexOf('/');
-        if (slash < 0) {
-            throw invalid(option, text, "no prefix length; " + CIDR_FORMAT);
-        }
-        String addressPart = value.substring(0, slash);
-        String lengthPart = value.substring(slash + 1);
-        InetAddress address = IpAddresses.tryParse(addressPart);
-        if (address == null) {
-            throw invalid(option, text, "\"" + addressPart + "\" is not an IP address; " + CIDR_FORMAT);
-        }
-        int max = address instanceof Inet4Address ? 32 : 128;
-        if (lengthPart.isEmpty() || lengthPart.length() > 3
-                || !lengthPart.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw invalid(option, text, "prefix length \"" + lengthPart + "\" is not a number in 0-" + max);
-        }
-        int length = Integer.parseInt(lengthPart);
-        if (length > max) {
-            throw invalid(option, text, "prefix length " + length + " exceeds " + max + " for "
-                    + (max == 32 ? "IPv4" : "IPv6"));
-        }
-        IpPrefix prefix = new IpPrefix(address, length);
-        if (!prefix.address().equals(address)) {
-            throw invalid(option, text, "host bits are set; did you mean " + prefix + "?");
-        }
-        return prefix;
+        return Values.prefix(option, text);
     }
 
     /** An IPv4 or IPv6 address literal. */
     static InetAddress address(String option, String text) {
-        InetAddress a = IpAddresses.tryParse(text == null ? null : text.trim());
-        if (a == null) {
-            throw invalid(option, text, "not an IP address; " + IP_FORMAT);
-        }
-        return a;
+        return Values.address(option, text);
     }
 
     /** An IPv4 address literal ({@code --ip}). */
@@ -207,14 +179,7 @@ final class OptionValues {
 
     /** Aliases: names, not empty, no whitespace. */
     static List<String> aliases(List<String> texts) {
-        List<String> out = new ArrayList<>();
-        for (String text : orEmpty(texts)) {
-            if (text.isBlank() || text.chars().anyMatch(Character::isWhitespace)) {
-                throw invalid("--alias", text, "expected a name without spaces");
-            }
-            out.add(text);
-        }
-        return out;
+        return Values.aliases("--alias", texts);
     }
 
     /**
@@ -232,17 +197,7 @@ final class OptionValues {
 
     /** A MAC address an interface can have ({@code --mac-address}): six hex pairs, unicast, not all zeros. */
     static MacAddress mac(String option, String text) {
-        MacAddress mac;
-        try {
-            mac = MacAddress.parse(text.trim());
-        } catch (IllegalArgumentException e) {
-            throw invalid(option, text, "not a MAC address; expected six hex pairs like 02:42:ac:11:00:02");
-        }
-        String problem = mac.interfaceAddressProblem();
-        if (problem != null) {
-            throw invalid(option, text, problem);
-        }
-        return mac;
+        return Values.mac(option, text);
     }
 
     /** A gateway priority ({@code --gw-priority}, Docker's): a whole number, negative allowed. */
@@ -324,10 +279,10 @@ final class OptionValues {
     }
 
     static <T> List<T> orEmpty(List<T> list) {
-        return list == null ? List.of() : list;
+        return Values.orEmpty(list);
     }
 
     static WeftException.InvalidRequest invalid(String option, String value, String why) {
-        return new WeftException.InvalidRequest(option + " " + value + ": " + why);
+        return Values.invalid(option, value, why);
     }
 }

@@ -14,6 +14,7 @@ import dev.weft.api.NetworkInfo;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxLink;
 import dev.weft.api.WeftException;
+import dev.weft.api.docker.SandboxShapes;
 import dev.weft.net.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -194,10 +195,10 @@ class NameCommandsTest {
 
     @Test
     void linesOfAFileDropOnlyTheEmptyOneAfterTheLastNewline() {
-        assertEquals(JsonParser.parseString("[\"a\",\"\",\"b\"]"), SandboxJson.lines("a\n\nb\n"));
-        assertEquals(JsonParser.parseString("[\"a\",\"b\"]"), SandboxJson.lines("a\r\nb"));
-        assertEquals(new JsonArray(), SandboxJson.lines(""));
-        assertEquals(new JsonArray(), SandboxJson.lines(null));
+        assertEquals(List.of("a", "", "b"), SandboxShapes.lines("a\n\nb\n"));
+        assertEquals(List.of("a", "b"), SandboxShapes.lines("a\r\nb"));
+        assertEquals(List.of(), SandboxShapes.lines(""));
+        assertEquals(List.of(), SandboxShapes.lines(null));
     }
 
     @Test
