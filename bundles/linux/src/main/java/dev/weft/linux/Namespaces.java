@@ -204,6 +204,72 @@ public final class Namespaces {
         return new HeldNamespace(name, fd);
     }
 
+    /**
+     * Gives back a directory of the instance's own ({@code weft.netns.dir} other than iproute2's
+     * {@code /run/netns}) what {@link #create} did to it: once it holds no namespace, the bind mount
+     * onto itself that made it a shared mount point is unmounted, so a purged instance leaves no mount
+     * behind (and its parent directory can be deleted). {@code /run/netns} is left as {@code ip netns}
+     * leaves it, mounted: other tools use it. Nothing happens while the directory holds anything.
+     *
+     * @return whether a mount was removed
+     * @since 0.5.0
+     */
+    public boolean releaseDirectory() {
+        if (directory.toAbsolutePath().normalize().equals(KernelConfig.DEFAULT_NAMESPACE_DIRECTORY)
+                || !Files.isDirectory(directory)) {
+            return false;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
+            if (ds.iterator().hasNext()) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
+        boolean released = false;
+        for (int i = 0; i < 8 && isMountPoint(directory); i++) { // a bind per preparation; normally one
+            try {
+                Syscalls.umount2(directory.toString(), LibC.MNT_DETACH);
+                released = true;
+            } catch (Syscalls.Failure e) {
+                throw new KernelException(e.errno(), "unmount namespace directory", directory.toString(), null, e);
+            }
+        }
+        directoryPrepared = false;
+        return released;
+    }
+
+    /** Whether {@code dir} is a mount point in this process's mount namespace (/proc/self/mountinfo). */
+    private static boolean isMountPoint(Path dir) {
+        String target = dir.toAbsolutePath().normalize().toString();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ", 6);
+                if (f.length > 4 && unescape(f[4]).equals(target)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+        }
+    }
+
+    /** mountinfo's octal escapes ({@code \040} for a space) undone. */
+    private static String unescape(String field) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                b.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** Runs {@code work} on a dedicated thread inside {@code ns}. */
     public <T> T run(NetNamespace ns, Callable<T> work) {
         return runner.call(ns, work);

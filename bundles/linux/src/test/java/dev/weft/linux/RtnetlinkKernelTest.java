@@ -291,6 +291,28 @@ class RtnetlinkKernelTest {
         kernel.namespaces().delete("n1");
         assertTrue(kernel.namespaces().list().isEmpty());
         assertFalse(Files.exists(netnsDir.resolve("n1")));
+
+        // empty again, the private directory is given back: no mount of it remains (purge's last step)
+        assertTrue(mounted(netnsDir), "create() made " + netnsDir + " a mount point of its own");
+        assertTrue(kernel.namespaces().releaseDirectory(), "releaseDirectory() of an empty private directory");
+        assertFalse(mounted(netnsDir), netnsDir + " is still mounted after releaseDirectory()");
+        assertFalse(kernel.namespaces().releaseDirectory(), "a second release finds nothing to unmount");
+        NetNamespace again = kernel.namespaces().create("n2");   // prepared anew on the next create
+        assertTrue(mounted(netnsDir));
+        assertFalse(kernel.namespaces().releaseDirectory(), "a directory holding a namespace is left alone");
+        assertTrue(kernel.namespaces().get("n2").orElseThrow().sameAs(again));
+        kernel.namespaces().delete("n2");
+        assertTrue(kernel.namespaces().releaseDirectory());
+        assertFalse(mounted(netnsDir));
+        try (Kernel defaults = Kernel.open(KernelConfig.defaults().withHostNamespace(host.path()))) {
+            assertFalse(defaults.namespaces().releaseDirectory(), "/run/netns stays as ip netns leaves it");
+        }
+    }
+
+    private static boolean mounted(Path dir) throws Exception {
+        String target = dir.toAbsolutePath().normalize().toString();
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
+                .anyMatch(target::equals);
     }
 
     @Test

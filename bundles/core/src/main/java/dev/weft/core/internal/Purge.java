@@ -152,6 +152,7 @@ public final class Purge {
         try (kernel) {
             removeSandboxes(kernel);
             removeSegments(kernel, instance, get("linkPrefix"));
+            releaseNamespaceDirectory(kernel);
             if (hostThere) {
                 removeLinks(kernel, "weft:" + instance + ":");
                 removeTables(kernel, get("nftTable"));
@@ -190,6 +191,22 @@ public final class Purge {
             // another tool put a namespace's files there meanwhile: it is theirs now
         } catch (IOException e) {
             err.println("cannot remove " + etcNetns + ": " + e.getMessage()); // harmless: it is empty
+        }
+    }
+
+    /**
+     * A namespace directory of the instance's own ({@code weft.netns.dir}, not {@code /run/netns}) is a
+     * bind mount onto itself since its first sandbox: once empty, it is unmounted, so nothing of the
+     * instance stays mounted.
+     */
+    private void releaseNamespaceDirectory(Kernel kernel) {
+        try {
+            if (kernel.namespaces().releaseDirectory()) {
+                out.println("unmounted " + kernel.namespaces().directory() + " (empty)");
+            }
+        } catch (RuntimeException e) {
+            failed++;
+            err.println("cannot unmount " + kernel.namespaces().directory() + ": " + e.getMessage());
         }
     }
 
