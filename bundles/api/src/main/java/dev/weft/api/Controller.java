@@ -85,9 +85,30 @@ public interface Controller {
      */
     void awaitRemoval(String sandbox);
 
+    /** Every sandbox; its endpoints without driver info (no driver is asked). */
     List<SandboxInfo> sandboxes();
 
+    /**
+     * One sandbox, by name, id or id prefix, inspected: each endpoint with what its driver knows of
+     * it now ({@link EndpointInfo#driverInfo()}, asked of drivers with
+     * {@link dev.weft.spi.EndpointOperationalInfo}; a driver that fails or takes too long is logged
+     * and its endpoint shown without). For people and tools that inspect one sandbox; code on an
+     * event's or a change's path uses {@link #listedSandbox}.
+     */
     Optional<SandboxInfo> sandbox(String sandbox);
+
+    /**
+     * One sandbox as {@link #sandboxes()} shows it: without driver info, so no driver is asked (for a
+     * {@link dev.weft.spi.ControllerListener} that needs a sandbox's settings while an operation waits
+     * for it).
+     *
+     * @since 0.10.0
+     */
+    default Optional<SandboxInfo> listedSandbox(String sandbox) {
+        return sandbox(sandbox).map(s -> new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(),
+                s.endpoints().stream().map(e -> e.withDriverInfo(java.util.Map.of())).toList(), s.networkMode(),
+                s.sharedBy(), s.hostname(), s.dns(), s.links()));
+    }
 
     /**
      * Connects a running sandbox to a network: allocates addresses, plumbs the interface in,

@@ -28,17 +28,40 @@ import java.util.Map;
  * @param dnsNames      the names other sandboxes of the network resolve it by, Docker's {@code DNSNames}:
  *                      the sandbox's name, its aliases here, its id's first 12 characters and its
  *                      hostname; empty on networks without names (predefined ones, e.g. {@code bridge})
- * @since 0.6.0 (gwPriority, defaultRoute4, defaultRoute6), 0.7.0 (driverOptions), 0.9.0 (dnsNames)
+ * @param driverInfo    what its driver knows of it at run time (libnetwork's {@code EndpointOperInfo}, a
+ *                      Docker plugin's answer), by key, values as text (JSON text for a plugin's values
+ *                      that are not strings); filled only by {@code Controller.sandbox(name)}, for drivers
+ *                      with {@link dev.weft.spi.EndpointOperationalInfo}; empty everywhere else (listings,
+ *                      network views, events) and when the driver knows nothing, is away or fails
+ * @since 0.6.0 (gwPriority, defaultRoute4, defaultRoute6), 0.7.0 (driverOptions), 0.9.0 (dnsNames),
+ *        0.10.0 (driverInfo)
  */
 public record EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
                            String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
                            List<String> aliases, List<PortBinding> ports, int gwPriority, boolean defaultRoute4,
-                           boolean defaultRoute6, Map<String, String> driverOptions, List<String> dnsNames) {
+                           boolean defaultRoute6, Map<String, String> driverOptions, List<String> dnsNames,
+                           Map<String, String> driverInfo) {
     public EndpointInfo {
+        driverInfo = driverInfo == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(driverInfo));
         dnsNames = dnsNames == null ? List.of() : List.copyOf(dnsNames);
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         ports = ports == null ? List.of() : List.copyOf(ports);
         driverOptions = driverOptions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(driverOptions));
+    }
+
+    /** An endpoint without driver info (the form before 0.10.0). */
+    public EndpointInfo(String id, String network, String networkId, String sandbox, String sandboxId,
+                        String interfaceName, MacAddress mac, InterfaceAddress ipv4, InterfaceAddress ipv6,
+                        List<String> aliases, List<PortBinding> ports, int gwPriority, boolean defaultRoute4,
+                        boolean defaultRoute6, Map<String, String> driverOptions, List<String> dnsNames) {
+        this(id, network, networkId, sandbox, sandboxId, interfaceName, mac, ipv4, ipv6, aliases, ports, gwPriority,
+                defaultRoute4, defaultRoute6, driverOptions, dnsNames, Map.of());
+    }
+
+    /** The same endpoint with this driver info. */
+    public EndpointInfo withDriverInfo(Map<String, String> info) {
+        return new EndpointInfo(id, network, networkId, sandbox, sandboxId, interfaceName, mac, ipv4, ipv6, aliases,
+                ports, gwPriority, defaultRoute4, defaultRoute6, driverOptions, dnsNames, info);
     }
 
     /** An endpoint without DNS names (the form before 0.9.0). */
@@ -53,7 +76,7 @@ public record EndpointInfo(String id, String network, String networkId, String s
     /** The same endpoint with these DNS names. */
     public EndpointInfo withDnsNames(List<String> names) {
         return new EndpointInfo(id, network, networkId, sandbox, sandboxId, interfaceName, mac, ipv4, ipv6, aliases,
-                ports, gwPriority, defaultRoute4, defaultRoute6, driverOptions, names);
+                ports, gwPriority, defaultRoute4, defaultRoute6, driverOptions, names, driverInfo);
     }
 
     /** An endpoint without driver options (the form before 0.7.0). */

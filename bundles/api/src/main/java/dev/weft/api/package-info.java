@@ -4,5 +4,5 @@
  * by core only; used by the shell and by platforms that embed Weft.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.9.0")
+@org.osgi.annotation.versioning.Version("0.10.0")
 package dev.weft.api;

@@ -469,7 +469,7 @@ public final class DnsServer implements NameService, AutoCloseable {
         }
         if (!sandboxDns.containsKey(endpoint.sandboxId())) {
             try {
-                controller.sandbox(endpoint.sandbox()).ifPresent(s -> sandboxDns.put(s.id(), s.dns()));
+                controller.listedSandbox(endpoint.sandbox()).ifPresent(s -> sandboxDns.put(s.id(), s.dns()));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot read sandbox " + endpoint.sandbox() + "'s DNS settings", e);
             }

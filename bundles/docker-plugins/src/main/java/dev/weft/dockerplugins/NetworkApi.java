@@ -36,6 +36,7 @@ final class NetworkApi {
     static final String DISCOVER_DELETE = PREFIX + "DiscoverDelete";
     static final String PROGRAM_EXTERNAL = PREFIX + "ProgramExternalConnectivity";
     static final String REVOKE_EXTERNAL = PREFIX + "RevokeExternalConnectivity";
+    static final String ENDPOINT_OPER_INFO = PREFIX + "EndpointOperInfo";
 
     /** Docker's option keys (libnetwork's {@code netlabel}). */
     static final String GENERIC = "com.docker.network.generic";
@@ -190,6 +191,24 @@ final class NetworkApi {
     }
 
     // ---- answers
+
+    /**
+     * {@code EndpointOperInfo}'s {@code {"Value": {...}}}: each member as text, a string as itself and
+     * anything else (a number, true, an object, an array, null) as its compact JSON; empty when there is
+     * no {@code Value}.
+     */
+    static Map<String, String> operInfo(JsonObject o) {
+        JsonObject value = Json.object(o, "Value");
+        Map<String, String> info = new java.util.LinkedHashMap<>();
+        if (value == null) {
+            return info;
+        }
+        for (Map.Entry<String, JsonElement> m : value.entrySet()) {
+            JsonElement v = m.getValue();
+            info.put(m.getKey(), v.isJsonPrimitive() && v.getAsJsonPrimitive().isString() ? v.getAsString() : v.toString());
+        }
+        return info;
+    }
 
     static Capabilities capabilities(JsonObject o) {
         String scope = Json.string(o, "Scope");

@@ -86,7 +86,15 @@ final class PluginClient implements AutoCloseable {
      * @throws PluginCallException naming the plugin, the call and what went wrong
      */
     JsonObject call(String method, JsonObject body) {
-        String text = send(method, body == null ? "{}" : body.toString());
+        return call(method, body, timeout);
+    }
+
+    /**
+     * As {@link #call(String, JsonObject)}, waiting at most {@code bound} for the answer (a query that
+     * must be prompt, shorter than the plugin's timeout).
+     */
+    JsonObject call(String method, JsonObject body, Duration bound) {
+        String text = send(method, body == null ? "{}" : body.toString(), bound);
         JsonElement e;
         try {
             e = JsonParser.parseString(text);
@@ -120,10 +128,10 @@ final class PluginClient implements AutoCloseable {
         }
     }
 
-    private String send(String method, String json) {
+    private String send(String method, String json, Duration bound) {
         try {
-            ContentResponse r = hostSender == null ? request(method, json)
-                    : hostSender.submit(() -> request(method, json)).get();
+            ContentResponse r = hostSender == null ? request(method, json, bound)
+                    : hostSender.submit(() -> request(method, json, bound)).get();
             String body = r.getContentAsString();
             if (r.getStatus() != 200) {
                 String err = errOf(body);
@@ -136,26 +144,26 @@ final class PluginClient implements AutoCloseable {
             }
             return body;
         } catch (ExecutionException e) {
-            throw transport(method, e.getCause() != null ? e.getCause() : e);
+            throw transport(method, e.getCause() != null ? e.getCause() : e, bound);
         } catch (TimeoutException e) {
-            throw transport(method, e);
+            throw transport(method, e, bound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(PluginCallException.Kind.UNREACHABLE, method, "was interrupted", null, e);
         }
     }
 
-    private ContentResponse request(String method, String json)
+    private ContentResponse request(String method, String json, Duration bound)
             throws InterruptedException, TimeoutException, ExecutionException {
         return http.newRequest(base + "/" + method).method(HttpMethod.POST)
                 .headers(h -> h.put(HttpHeader.ACCEPT, MIME))
                 .body(new StringRequestContent(MIME, json, StandardCharsets.UTF_8))
-                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .idleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .timeout(bound.toMillis(), TimeUnit.MILLISECONDS)
+                .idleTimeout(bound.toMillis(), TimeUnit.MILLISECONDS)
                 .send();
     }
 
-    private PluginCallException transport(String method, Throwable t) {
+    private PluginCallException transport(String method, Throwable t, Duration bound) {
         if (t instanceof PluginCallException p) {
             return p;
         }
@@ -163,8 +171,10 @@ final class PluginClient implements AutoCloseable {
             t = t.getCause();
         }
         if (t instanceof TimeoutException) {
-            return failure(PluginCallException.Kind.TIMEOUT, method, "did not answer within " + seconds(timeout)
-                    + " (setting docker.plugins.timeout)", null, t);
+            return failure(PluginCallException.Kind.TIMEOUT, method, "did not answer within " + seconds(bound)
+                    + (bound.equals(timeout) ? " (setting docker.plugins.timeout)"
+                            : " (this query's bound; docker.plugins.timeout is " + seconds(timeout) + ")"),
+                    null, t);
         }
         if (t instanceof ConnectException || t instanceof ClosedChannelException
                 || t instanceof java.nio.file.NoSuchFileException || t instanceof java.io.IOException) {

@@ -9,6 +9,7 @@ import dev.weft.net.MacAddress;
 import dev.weft.spi.DefaultRoutes;
 import dev.weft.spi.DriverContext;
 import dev.weft.spi.EndpointConfig;
+import dev.weft.spi.EndpointOperationalInfo;
 import dev.weft.spi.ExternalConnectivity;
 import dev.weft.spi.JoinInfo;
 import dev.weft.spi.NetworkConfig;
@@ -16,6 +17,7 @@ import dev.weft.spi.NetworkDriver;
 import dev.weft.spi.SandboxConfig;
 import dev.weft.spi.Scope;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,8 +43,10 @@ import java.util.logging.Logger;
  * fails within one timeout.
  */
 class RemoteDriver implements NetworkDriver<Map<String, String>>, ExternalConnectivity<Map<String, String>>,
-        DefaultRoutes<Map<String, String>> {
+        DefaultRoutes<Map<String, String>>, EndpointOperationalInfo<Map<String, String>> {
     private static final Logger LOG = Logger.getLogger(RemoteDriver.class.getName());
+    /** The longest an inspect waits for {@code EndpointOperInfo} (less when the plugin's timeout is). */
+    static final Duration OPER_INFO_BOUND = Duration.ofSeconds(5);
 
     protected final PluginClient plugin;
     protected final DriverContext context;
@@ -262,6 +266,26 @@ class RemoteDriver implements NetworkDriver<Map<String, String>>, ExternalConnec
     public void unpublish(NetworkConfig network, Map<String, String> options, EndpointConfig endpoint,
                           List<PortBinding> ports) {
         plugin.call(NetworkApi.REVOKE_EXTERNAL, NetworkApi.endpoint(network.id(), endpoint.id()));
+    }
+
+    /**
+     * {@code EndpointOperInfo} (Docker asks it for an endpoint's {@code DriverInfo}), waiting at most
+     * {@link #OPER_INFO_BOUND} or the plugin's timeout, whichever is shorter: its {@code Value}'s
+     * members, a value that is not a string as compact JSON. A plugin that does not know the call
+     * (HTTP 404) has nothing to say: that fails as any other call, and the inspect shows no info.
+     */
+    @Override
+    public Map<String, String> endpointInfo(NetworkConfig network, Map<String, String> options, EndpointConfig endpoint) {
+        Duration bound = plugin.timeout().compareTo(OPER_INFO_BOUND) < 0 ? plugin.timeout() : OPER_INFO_BOUND;
+        JsonObject answer = plugin.call(NetworkApi.ENDPOINT_OPER_INFO, NetworkApi.endpoint(network.id(), endpoint.id()),
+                bound);
+        try {
+            return NetworkApi.operInfo(answer);
+        } catch (Json.Shape e) {
+            throw new PluginCallException(PluginCallException.Kind.GARBAGE, "Docker plugin \"" + plugin.name() + "\": "
+                    + NetworkApi.ENDPOINT_OPER_INFO + " answered " + PluginClient.excerpt(answer.toString()) + ": "
+                    + e.getMessage(), null, e);
+        }
     }
 
     /** {@code weft:<instance>:<network>/<endpoint>/}: the alias is this and the SrcName. */

@@ -73,7 +73,11 @@ class PluginClientTest {
     }
 
     private PluginClient client(String name, Path socket) {
-        PluginClient c = new PluginClient(PluginAddress.unix(name, socket, socket), TIMEOUT,
+        return client(name, socket, TIMEOUT);
+    }
+
+    private PluginClient client(String name, Path socket, Duration timeout) {
+        PluginClient c = new PluginClient(PluginAddress.unix(name, socket, socket), timeout,
                 Executors.defaultThreadFactory());
         clients.add(c);
         return c;
@@ -151,6 +155,40 @@ class PluginClientTest {
         assertTrue(!(RemoteDriver.of(local, local.call(NetworkApi.GET_CAPABILITIES, new JsonObject(),
                 NetworkApi::capabilities), null, context(), name -> "", Runnable::run) instanceof Discovery),
                 "a local plugin's driver does not");
+    }
+
+    /**
+     * EndpointOperInfo waits at most 5 s, or the plugin's timeout when that is shorter: a plugin that
+     * hangs on it costs an inspect no more (Docker's default timeout is 30 s); one that does not know
+     * the endpoint refuses, in its own words.
+     */
+    @Test
+    void endpointOperInfoIsBoundedByFiveSecondsOrThePluginsTimeout() throws Exception {
+        plugin("hangs", "--hang", NetworkApi.ENDPOINT_OPER_INFO);
+        Path socket = dir.resolve("hangs.sock");
+        NetworkApi.Capabilities caps = new NetworkApi.Capabilities(dev.weft.spi.Scope.LOCAL, "local");
+        dev.weft.spi.NetworkConfig n = new dev.weft.spi.NetworkConfig("a".repeat(64), "blue", false, false, List.of(),
+                Map.of(), false, "default", true);
+        dev.weft.spi.EndpointConfig e = new dev.weft.spi.EndpointConfig("b".repeat(64), "eth0", null, null, null, null,
+                false, false, null, List.of(), Map.of(), Map.of());
+        for (Duration timeout : List.of(Duration.ofSeconds(30), TIMEOUT)) {
+            RemoteDriver d = RemoteDriver.of(client("hangs", socket, timeout), caps, null, context(), x -> "", Runnable::run);
+            Duration bound = timeout.compareTo(RemoteDriver.OPER_INFO_BOUND) < 0 ? timeout : RemoteDriver.OPER_INFO_BOUND;
+            long start = System.nanoTime();
+            PluginCallException x = assertThrows(PluginCallException.class, () -> d.endpointInfo(n, Map.of(), e));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(PluginCallException.Kind.TIMEOUT, x.kind(), x.getMessage());
+            assertTrue(ms >= bound.toMillis() - 100 && ms < bound.toMillis() + 700, "with a timeout of " + timeout
+                    + " EndpointOperInfo gave up after " + ms + " ms, expected about " + bound.toMillis() + ": "
+                    + x.getMessage());
+            assertTrue(x.getMessage().startsWith("Docker plugin \"hangs\": NetworkDriver.EndpointOperInfo did not answer "
+                    + "within "), x.getMessage());
+        }
+        PluginClient c = plugin("knows", "--kind", "net");
+        RemoteDriver d = RemoteDriver.of(c, caps, null, context(), x -> "", Runnable::run);
+        PluginCallException refused = assertThrows(PluginCallException.class, () -> d.endpointInfo(n, Map.of(), e));
+        assertEquals(PluginCallException.Kind.REFUSED, refused.kind(), refused.getMessage());
+        assertEquals("no endpoint " + "b".repeat(64), refused.pluginMessage());
     }
 
     private static DriverContext context() {

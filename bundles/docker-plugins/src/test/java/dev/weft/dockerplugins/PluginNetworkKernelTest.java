@@ -168,6 +168,88 @@ class PluginNetworkKernelTest {
         }
     }
 
+    /**
+     * Docker's {@code EndpointOperInfo}: one sandbox's inspect shows the plugin's answer as the
+     * endpoint's driver info (and {@code sandbox:inspect}'s {@code DriverInfo}); listings, network
+     * views, creates and connects never ask it.
+     */
+    @Test
+    void anInspectShowsWhatThePluginSaysOfTheEndpointAndNothingElseAsksIt() throws Exception {
+        try (PluginFixture f = new PluginFixture()) {
+            f.startPlugin("netplug", "net");
+            PluginFixture.await("netplug listed", APPEAR, () -> f.driverListed("netplug"));
+            NetworkInfo net = f.controller().createNetwork(new NetworkSpec("oper", "netplug", List.of(
+                    new dev.weft.api.SubnetSpec(dev.weft.net.IpPrefix.parse("10.125.0.0/24"), null, null, Map.of())),
+                    false, false, Map.of(), Map.of()));
+            TestSandbox a = f.sandbox("a", "oper");
+            f.controller().sandboxes();
+            f.controller().listedSandbox(a.name());
+            f.controller().networks();
+            f.controller().network("oper");
+            assertEquals(0, calls(f, "netplug", "NetworkDriver.EndpointOperInfo"), "asked before any inspect: "
+                    + f.stateOf("netplug").get("calls"));
+
+            dev.weft.api.SandboxInfo inspected = f.controller().sandbox(a.name()).orElseThrow();
+            dev.weft.api.EndpointInfo e = inspected.endpoints().get(0);
+            assertEquals(1, calls(f, "netplug", "NetworkDriver.EndpointOperInfo"), f.stateOf("netplug").get("calls").toString());
+            JsonObject asked = lastCall(f, "NetworkDriver.EndpointOperInfo");
+            assertEquals(net.id(), asked.get("NetworkID").getAsString());
+            assertEquals(e.id(), asked.get("EndpointID").getAsString());
+            String hostVeth = "ph" + e.id().substring(0, 10);
+            assertEquals(Map.of("HostVeth", hostVeth, "Mtu", "1500",
+                    "Bridge", "{\"Name\":\"pb" + net.id().substring(0, 10) + "\",\"Up\":true}"), e.driverInfo(),
+                    "strings as themselves, other values as compact JSON");
+            assertTrue(f.hostLinks().contains(hostVeth), "the plugin's HostVeth is its veth on the host: " + f.hostLinks());
+            Object shown = ((Map<?, ?>) ((List<?>) dev.weft.api.docker.SandboxShapes.inspect(inspected, Map.of())
+                    .get("Endpoints")).get(0)).get("DriverInfo");
+            assertEquals(e.driverInfo(), shown, "sandbox:inspect shows it as DriverInfo");
+
+            f.controller().sandboxes();
+            f.controller().network("oper");
+            assertEquals(1, calls(f, "netplug", "NetworkDriver.EndpointOperInfo"), "a listing asked it");
+            f.controller().removeSandbox(a.name());
+            f.runtime.awaitRemovals();
+            f.controller().removeNetwork("oper");
+            assertEquals(1, calls(f, "netplug", "NetworkDriver.EndpointOperInfo"), "the removal asked it");
+        }
+    }
+
+    /**
+     * A plugin that hangs on {@code EndpointOperInfo} costs an inspect at most its bound (the plugin
+     * timeout here, 1.5 s, under the 5 s cap), and the inspect shows the endpoint without info.
+     */
+    @Test
+    void aPluginThatHangsOnEndpointOperInfoLeavesTheInspectWithoutInfoWithinItsBound() throws Exception {
+        try (PluginFixture f = new PluginFixture()) {
+            f.startPlugin("netplug", "net", "--hang", "NetworkDriver.EndpointOperInfo");
+            PluginFixture.await("netplug listed", APPEAR, () -> f.driverListed("netplug"));
+            f.controller().createNetwork(new NetworkSpec("slow", "netplug", List.of(
+                    new dev.weft.api.SubnetSpec(dev.weft.net.IpPrefix.parse("10.126.0.0/24"), null, null, Map.of())),
+                    false, false, Map.of(), Map.of()));
+            TestSandbox a = f.sandbox("a", "slow");
+            long start = System.nanoTime();
+            dev.weft.api.SandboxInfo inspected = f.controller().sandbox(a.name()).orElseThrow();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < PluginFixture.TIMEOUT.toMillis() + 1000, "the inspect took " + ms + " ms");
+            assertEquals(1, calls(f, "netplug", "NetworkDriver.EndpointOperInfo"), "the plugin was asked (and hung)");
+            assertEquals(Map.of(), inspected.endpoints().get(0).driverInfo());
+            assertEquals("10.126.0.2/24", inspected.endpoints().get(0).ipv4().toString(), "the endpoint otherwise whole");
+            f.controller().sandboxes();
+            assertEquals(1, calls(f, "netplug", "NetworkDriver.EndpointOperInfo"), "a listing asked it");
+            f.controller().removeSandbox(a.name());
+            f.runtime.awaitRemovals();
+            f.controller().removeNetwork("slow");
+        }
+    }
+
+    private static int calls(PluginFixture f, String plugin, String call) {
+        int n = 0;
+        for (var c : f.stateOf(plugin).getAsJsonArray("calls")) {
+            n += c.getAsJsonArray().get(0).getAsString().equals(call) ? 1 : 0;
+        }
+        return n;
+    }
+
     private static JsonObject lastCall(PluginFixture f, String call) {
         JsonObject last = null;
         for (var c : f.stateOf("netplug").getAsJsonArray("calls")) {

@@ -186,6 +186,22 @@ class RemoteApiShapesTest {
     }
 
     @Test
+    void endpointOperInfoIsTheValuesMembersAsText() {
+        Map<String, String> info = NetworkApi.operInfo(json("{\"Value\": {\"HostVeth\": \"ph01\", \"Mtu\": 1500,"
+                + " \"Up\": true, \"Bridge\": {\"Name\": \"pb1\", \"Ports\": [1, 2]}, \"Gone\": null}}"));
+        assertEquals(List.of("HostVeth", "Mtu", "Up", "Bridge", "Gone"), List.copyOf(info.keySet()), "in the plugin's order");
+        assertEquals("ph01", info.get("HostVeth"), "a string as itself");
+        assertEquals("1500", info.get("Mtu"));
+        assertEquals("true", info.get("Up"));
+        assertEquals("{\"Name\":\"pb1\",\"Ports\":[1,2]}", info.get("Bridge"), "an object as compact JSON");
+        assertEquals("null", info.get("Gone"));
+        assertEquals(Map.of(), NetworkApi.operInfo(json("{}")), "no Value: nothing to say");
+        Json.Shape e = assertThrows(Json.Shape.class, () -> NetworkApi.operInfo(json("{\"Value\": [1]}")));
+        assertTrue(e.getMessage().contains("\"Value\""), e.getMessage());
+        assertJson("{\"NetworkID\": \"" + NID + "\", \"EndpointID\": \"" + EID + "\"}", NetworkApi.endpoint(NID, EID));
+    }
+
+    @Test
     void activationListsWhatThePluginImplements() {
         assertEquals(List.of("NetworkDriver", "IpamDriver"),
                 Plugins.implemented(json("{\"Implements\": [\"NetworkDriver\", \"IpamDriver\"]}")));

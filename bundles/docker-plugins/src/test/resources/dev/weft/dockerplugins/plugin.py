@@ -117,6 +117,15 @@ def leave(r):
     return {}
 
 
+def endpoint_oper_info(r):
+    ep = state["endpoints"].get(r["EndpointID"])
+    if ep is None:
+        return {"Err": "no endpoint " + r["EndpointID"]}
+    # a string, a number and an object, as plugins answer (libnetwork's map[string]interface{})
+    return {"Value": {"HostVeth": host_end(r["EndpointID"]), "Mtu": 1500,
+                      "Bridge": {"Name": state["networks"][ep["network"]]["bridge"], "Up": True}}}
+
+
 def delete_endpoint(r):
     if state["endpoints"].pop(r["EndpointID"], None) is None:
         return {"Err": "no endpoint " + r["EndpointID"]}
@@ -178,6 +187,7 @@ CALLS = {
     "NetworkDriver.DeleteEndpoint": delete_endpoint,
     "NetworkDriver.Join": join,
     "NetworkDriver.Leave": leave,
+    "NetworkDriver.EndpointOperInfo": endpoint_oper_info,
     "NetworkDriver.ProgramExternalConnectivity": lambda r: {},
     "NetworkDriver.RevokeExternalConnectivity": lambda r: {},
     "IpamDriver.GetCapabilities": lambda r: {"RequiresMACAddress": False},

@@ -24,6 +24,9 @@ import java.util.Map;
  * a sandbox sharing {@code web}'s namespace, which has no endpoints) and Weft's {@code SharedBy}
  * names the sandboxes sharing this one's; published ports use the shape of a container's
  * {@code NetworkSettings.Ports}: {@code {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}}.
+ * An endpoint whose driver says something of it at run time ({@code EndpointInfo.driverInfo()}, a
+ * Docker plugin's {@code EndpointOperInfo}) has it last, as {@code "DriverInfo": {"KEY": "VALUE"}} in
+ * key order (as Go writes a map); an endpoint without has no such key (Docker's container shape has none).
  *
  * <p>Names: the object is flat (no {@code Config}/{@code HostConfig} nesting, as {@code NetworkMode}
  * is already top level), with Docker's key names: {@code Hostname} (Docker's {@code Config.Hostname}),
@@ -105,6 +108,9 @@ public final class SandboxShapes {
         }
         o.put("DefaultRoutes", defaults);
         o.put("Ports", ports(e.ports()));
+        if (!e.driverInfo().isEmpty()) {
+            o.put("DriverInfo", Shapes.sorted(e.driverInfo()));
+        }
         return o;
     }
 

@@ -362,6 +362,11 @@ public final class ControllerImpl implements Controller {
 
     @Override
     public Optional<SandboxInfo> sandbox(String sandbox) {
+        return inventory.sandbox(sandbox).filter(s -> s.state() != State.REMOVING).map(views::inspected);
+    }
+
+    @Override
+    public Optional<SandboxInfo> listedSandbox(String sandbox) {
         return inventory.sandbox(sandbox).filter(s -> s.state() != State.REMOVING).map(views::sandbox);
     }
 

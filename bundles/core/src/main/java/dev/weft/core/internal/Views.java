@@ -10,6 +10,7 @@ import dev.weft.core.internal.store.NetworkRecord.SubnetRecord;
 import dev.weft.core.internal.store.SandboxRecord;
 import dev.weft.net.IpPrefix;
 import dev.weft.spi.EndpointConfig;
+import dev.weft.spi.EndpointOperationalInfo;
 import dev.weft.spi.IpamPoolStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +127,47 @@ final class Views {
 
     SandboxInfo sandbox(SandboxRecord s) {
         return sandbox(s, false);
+    }
+
+    /**
+     * The sandbox as one sandbox's inspect returns it: each endpoint whose driver has
+     * {@link EndpointOperationalInfo} with what the driver says of it now. Only for
+     * {@code Controller.sandbox(name)}: never for listings, events or a change's path. An endpoint
+     * whose driver is away, lacks the capability or fails (logged) has none.
+     */
+    SandboxInfo inspected(SandboxRecord s) {
+        SandboxInfo info = sandbox(s);
+        if (info.endpoints().isEmpty()) {
+            return info;
+        }
+        List<EndpointInfo> eps = info.endpoints().stream().map(e -> e.withDriverInfo(driverInfo(e))).toList();
+        return new SandboxInfo(info.id(), info.name(), info.namespace(), info.mode(), info.created(), eps,
+                info.networkMode(), info.sharedBy(), info.hostname(), info.dns(), info.links());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, String> driverInfo(EndpointInfo e) {
+        Optional<NetworkRecord> n = inventory.network(e.networkId());
+        Optional<EndpointRecord> r = inventory.endpoint(e.id());
+        if (n.isEmpty() || r.isEmpty()) {
+            return Map.of();
+        }
+        Optional<DriverRegistry.Handle> held = drivers.forNetwork(n.get().driver(), n.get().driverBundle());
+        if (held.isEmpty()) {
+            return Map.of();
+        }
+        try (DriverRegistry.Handle h = held.get()) {
+            if (!(h.driver() instanceof EndpointOperationalInfo<?> capable)) {
+                return Map.of();
+            }
+            Map<String, String> info = ((EndpointOperationalInfo<Object>) capable).endpointInfo(n.get().config(),
+                    h.driver().parseOptions(n.get().options()), r.get().config(n.get()));
+            return info == null ? Map.of() : info;
+        } catch (RuntimeException x) {
+            LOG.fine("sandbox " + e.sandbox() + ": no driver info for endpoint " + e.id().substring(0, 12)
+                    + " on network " + e.network() + " from driver " + n.get().driver() + ": " + x.getMessage());
+            return Map.of();
+        }
     }
 
     /** The sandbox; with {@code announcedOnly}, without endpoints still being connected. */
