@@ -48,6 +48,8 @@ class WeftCliIT {
         // The temporary directory is 0700; 0711 lets other users walk to what Weft made (not list
         // it), so the tests below see Weft's own modes stop them, not this directory's.
         Files.setPosixFilePermissions(instance.dir, PosixFilePermissions.fromString("rwx--x--x"));
+        // sandbox namespaces in a directory of the instance's own, which purge must leave unmounted
+        weft.with("WEFT_NETNS_DIR", instance.dir.resolve("netns").toString());
         Weft.Result started = instance.start();
         System.out.printf("[weft-it] ./weft start: %d ms wall clock; script says: %s%n",
                 started.took().toMillis(), started.out().trim());
@@ -124,6 +126,8 @@ class WeftCliIT {
         TestSandbox sandbox = instance.sandbox("rec");
         Weft.Result created = weft.run("sandbox:create", "--network", "none", sandbox.name());
         assertEquals(0, created.exit(), created::toString);
+        assertTrue(Files.exists(instance.dir.resolve("netns").resolve(sandbox.name())),
+                "the sandbox's namespace is named in WEFT_NETNS_DIR");
         Path record = weft.runDir.resolve("sandboxes/" + created.out().strip() + ".json");
         assertTrue(Files.isRegularFile(record), () -> record + " is missing");
         Path network;
@@ -264,6 +268,9 @@ class WeftCliIT {
         assertFalse(Files.exists(weft.home), () -> weft.home + " is left: " + r);
         assertFalse(Files.exists(weft.runDir), () -> weft.runDir + " is left: " + r);
         assertFalse(Files.exists(weft.stateDir), () -> weft.stateDir + " is left: " + r);
+        Path netns = instance.dir.resolve("netns");
+        assertTrue(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
+                .noneMatch(netns.toString()::equals), () -> netns + " is still mounted after purge: " + r);
     }
 
     /** The runtime JVM's maximum heap as Karaf's shell:info reports it ("Maximum heap size  466,048 kbytes"). */
