@@ -171,7 +171,7 @@ final class Endpoints {
                 asked.add("driver option " + key);
             }
         }
-        if (!asked.isEmpty() && !driver.usesAddresses()) {
+        if (!asked.isEmpty() && driver.sandboxMode() != dev.weft.spi.SandboxMode.OWN_NAMESPACE) {
             throw new WeftException.InvalidRequest("network \"" + n.name() + "\" (driver \"" + n.driver() + "\") gives "
                     + "its sandboxes no interface of their own, so " + String.join(" and ", asked) + " cannot apply: "
                     + "drop " + (asked.size() > 1 ? "them" : "it"));
@@ -254,7 +254,9 @@ final class Endpoints {
                     bound = HostPorts.withoutHostPorts(spec.ports());
                 }
             }
-            String ifname = !driver.usesAddresses() ? null
+            // an interface name for every driver that gives the sandbox an interface of its own, also
+            // one that brings its own addresses (usesAddresses false: CNI plugins, their IPAM)
+            String ifname = driver.sandboxMode() != dev.weft.spi.SandboxMode.OWN_NAMESPACE ? null
                     : spec.interfaceName() != null ? spec.interfaceName() : nextInterfaceName(s);
             // a MAC given by the user is recorded from the start: the driver gets it in the config
             EndpointRecord draft = new EndpointRecord(id, n.id(), s.id(), State.CREATING, ifname, v4, v6, spec.mac(),
