@@ -64,7 +64,10 @@ public interface NetworkDriver<O> {
 
     /**
      * Whether its networks get subnets and its endpoints addresses from IPAM. Drivers whose sandboxes
-     * have no interface of their own on the network ({@code null}, {@code host}) say false.
+     * have no interface of their own on the network ({@code null}, {@code host}) say false, and so
+     * does a driver of {@link SandboxMode#OWN_NAMESPACE} that brings its own addresses (the
+     * {@code cni} driver: the plugins' IPAM): its endpoints still get an
+     * {@link EndpointConfig#interfaceName()}, and their addresses are the driver's business.
      */
     default boolean usesAddresses() {
         return true;
