@@ -171,8 +171,7 @@ final class Chain {
     }
 
     private Plugins.Call call(String command, Attachments.Attachment a) {
-        return new Plugins.Call(command, a.containerId(), a.netns(), a.ifname(), path,
-                "IgnoreUnknown=1;K8S_POD_NAME=" + a.containerId().substring(0, 12));
+        return new Plugins.Call(command, a.containerId(), a.netns(), a.ifname(), path, "IgnoreUnknown=1");
     }
 
     private static String type(JsonObject plugin) {

@@ -385,9 +385,13 @@ public final class CniDriver implements NetworkDriver<CniOptions>, Restorable<Cn
         return kernel.host().links().stream().map(Link::name).collect(Collectors.toSet());
     }
 
-    /** Records the links that appeared; veths are an attachment's own (its DEL removes them), not the network's. */
+    /**
+     * Records the links that appeared; veths are an attachment's own (its DEL removes them), not the
+     * network's, and a link with a Weft ownership alias is another driver's, made meanwhile.
+     */
     private void recordNewLinks(NetworkConfig network, Set<String> before) {
-        Set<String> now = kernel.host().links().stream().filter(l -> !"veth".equals(l.kind())).map(Link::name)
+        Set<String> now = kernel.host().links().stream().filter(l -> !"veth".equals(l.kind()))
+                .filter(l -> l.alias() == null || !l.alias().startsWith("weft:")).map(Link::name)
                 .collect(Collectors.toCollection(HashSet::new));
         now.removeAll(before);
         attachments.addLinks(network.id(), now);
