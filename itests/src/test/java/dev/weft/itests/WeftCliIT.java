@@ -78,7 +78,7 @@ class WeftCliIT {
         assertEquals(0, r.exit(), r::toString);
         for (String bundle : List.of("dev.weft.linux", "dev.weft.local-cli", "dev.weft.core", "dev.weft.shell",
                 "dev.weft.driver-null", "dev.weft.driver-host", "dev.weft.driver-container", "dev.weft.driver-bridge",
-                "dev.weft.driver-macvlan", "dev.weft.dns", "org.xbill.dns", "dev.weft.driver-overlay", "dev.weft.cluster-etcd")) {
+                "dev.weft.driver-macvlan", "dev.weft.driver-cni", "dev.weft.dns", "org.xbill.dns", "dev.weft.driver-overlay", "dev.weft.cluster-etcd")) {
             assertTrue(r.out().lines().anyMatch(l -> l.contains("Active") && l.strip().endsWith(" " + bundle)),
                     () -> bundle + " is not active: " + r);
         }

@@ -54,7 +54,8 @@ class WeftRuntimeIT {
             Weft.Result networks = ok(weft.run("network:list"));
             assertEquals(Map.of("bridge", "yes", "host", "yes", "none", "yes"), networks(networks), networks::toString);
             Weft.Result drivers = ok(weft.run("driver:list"));
-            assertEquals(Map.of("bridge", "yes", "container", "yes", "host", "yes", "macvlan", "yes", "null", "yes", "overlay", "yes"),
+            assertEquals(Map.of("bridge", "yes", "cni", "yes", "container", "yes", "host", "yes", "macvlan", "yes", "null", "yes",
+                    "overlay", "yes"),
                     drivers(drivers), drivers::toString);
             // listed from the moment its record is written; its bridge follows within milliseconds
             poll("the predefined bridge network's bridge weft0", Duration.ofSeconds(5), () -> it.hostLinks().contains("weft0"));
