@@ -40,6 +40,19 @@ class CniNetworksKernelTest extends CniFixture.PerTest {
     }
 
     @Test
+    void aBridgeThatExistedBeforeTheNetworkStaysAfterIt() throws Exception {
+        f.host.ip("link", "add", "cnipre0", "type", "bridge");
+        f.network("pre", f.conflist("cnipre", "1.0.0", "{\"type\": \"bridge\", \"bridge\": \"cnipre0\", \"isGateway\": true, "
+                + "\"ipam\": " + f.hostLocal("10.73.0.0/24") + "}"), null);
+        TestSandbox a = f.sandbox("a", "pre");
+        assertTrue(f.host.ip("link", "show", "master", "cnipre0").contains("veth"), "a's veth is on the bridge that was there");
+        f.controller().removeSandbox(a.name(), false);
+        f.controller().removeNetwork("pre");
+        assertTrue(f.host.tryIp("link", "show", "cnipre0").succeeded(), "Weft did not see the plugin make it: it stays");
+        f.host.ip("link", "del", "cnipre0");
+    }
+
+    @Test
     void ptpSandboxesTalkThroughTheHost() throws Exception {
         String before = f.hostState();
         f.network("pp", f.conflist("cnipp", "1.0.0", "{\"type\": \"ptp\", \"ipMasq\": false, \"ipam\": "
@@ -55,8 +68,6 @@ class CniNetworksKernelTest extends CniFixture.PerTest {
         f.controller().removeSandbox(b.name(), false);
         assertFalse(f.host.ip("route").contains("10.72.0."), f.host.ip("route"));
         f.controller().removeNetwork("pp");
-        assertEquals(CniFixture.added(before, f.hostState()).replaceAll("(?m)^.*(forwarding|ip_forward).*$", ""),
-                CniFixture.added(before, f.hostState()), "nothing of the network stays");
-        assertEquals(f.hostLinks(), before.substring(0, f.hostLinks().length()));
+        assertEquals(before, f.hostState(), "nothing of the network stays in the host namespace");
     }
 }
