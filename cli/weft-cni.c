@@ -82,6 +82,58 @@ static char *json_string(const char *json, const char *key) {
     return NULL;
 }
 
+/* A strict JSON syntax check (RFC 8259), so that a malformed configuration is the spec's decode
+ * failure (6) here, before weft-cni looks for the socket in it. Returns the end of the value or NULL. */
+static const char *ws(const char *p) { while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++; return p; }
+static const char *json_value(const char *p, int depth);
+static const char *json_str(const char *p) {
+    if (*p++ != '"') return NULL;
+    for (; *p != '"'; p++) {
+        if ((unsigned char)*p < 0x20) return NULL;
+        if (*p == '\\') {
+            p++;
+            if (*p == 'u') { for (int i = 1; i <= 4; i++) if (!isxdigit((unsigned char)p[i])) return NULL; p += 4; }
+            else if (!strchr("\"\\/bfnrt", *p) || !*p) return NULL;
+        }
+    }
+    return p + 1;
+}
+static const char *json_value(const char *p, int depth) {
+    if (depth > 64) return NULL;
+    p = ws(p);
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        p = ws(p + 1);
+        if (*p == close) return p + 1;
+        for (;;) {
+            if (close == '}') {
+                if (!(p = json_str(ws(p)))) return NULL;
+                p = ws(p);
+                if (*p++ != ':') return NULL;
+            }
+            if (!(p = json_value(p, depth + 1))) return NULL;
+            p = ws(p);
+            if (*p == close) return p + 1;
+            if (*p++ != ',') return NULL;
+        }
+    }
+    if (*p == '"') return json_str(p);
+    if (!strncmp(p, "true", 4)) return p + 4;
+    if (!strncmp(p, "false", 5)) return p + 5;
+    if (!strncmp(p, "null", 4)) return p + 4;
+    const char *s = p;
+    if (*p == '-') p++;
+    if (!isdigit((unsigned char)*p)) return NULL;
+    if (*p == '0') p++; else while (isdigit((unsigned char)*p)) p++;
+    if (*p == '.') { p++; if (!isdigit((unsigned char)*p)) return NULL; while (isdigit((unsigned char)*p)) p++; }
+    if (*p == 'e' || *p == 'E') {
+        p++; if (*p == '+' || *p == '-') p++;
+        if (!isdigit((unsigned char)*p)) return NULL;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    return p > s ? p : NULL;
+}
+
 static void base64(buf_t *out, const unsigned char *s, size_t n) {
     static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for (size_t i = 0; i < n; i += 3) {
@@ -125,6 +177,9 @@ int main(void) {
         if (in.len > MAX_INPUT) fail(7, "the network configuration is too large for weft-cni", "more than 48 KiB");
     }
     if (!in.len) fail(6, "no network configuration on stdin", NULL);
+    const char *end = json_value(in.p, 0);
+    if (strlen(in.p) != in.len || !end || *ws(end) || *ws(in.p) != '{')
+        fail(6, "cannot decode the network configuration on stdin: not a JSON object", NULL);
     char *v = json_string(in.p, "cniVersion");
     if (v && *v) version = v;
     char *socket_path = json_string(in.p, "socket");
