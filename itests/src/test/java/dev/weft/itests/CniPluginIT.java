@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,6 +44,7 @@ class CniPluginIT {
     private TestSandbox container;
     private TestSandbox container2;
     private JsonObject added;
+    private TestSandbox outside;
 
     /** What one plugin run did: exit code, stdout, stderr. */
     record Out(int exit, String out, String err) {
@@ -187,7 +189,7 @@ class CniPluginIT {
         String mine = added.getAsJsonArray("ips").get(0).getAsJsonObject().get("address").getAsString().split("/")[0];
         try (TcpListener l = container.listenTcp(80)) {
             assertTrue(peer.canConnectTcp(mine, 80, Duration.ofSeconds(5)), "sandbox -> container");
-            TestSandbox outside = it.host.outside("out", "192.0.2.1/24", "192.0.2.2/24");
+            outside = it.host.outside("out", "192.0.2.1/24", "192.0.2.2/24");
             assertTrue(outside.canConnectTcp("192.0.2.1", PUBLISHED, Duration.ofSeconds(5)),
                     "the published port " + PUBLISHED + " does not answer from another namespace");
         }
@@ -263,4 +265,84 @@ class CniPluginIT {
         assertTrue(e.get("msg").getAsString().contains("not running"), e::toString);
     }
 
+
+    /**
+     * A real runtime: Debian's Podman 4.3 with the CNI backend (a private containers.conf: cni_plugin_dirs
+     * is the instance's bin/, network_config_dir a conflist of its own, cgroupfs, private storage), running
+     * a busybox root filesystem on the Weft network. Its namespaces are its own throwaway ones under
+     * /run/netns (netns-UUID), gone with the container; the veths go to the instance's host namespace.
+     */
+    @Test
+    @Order(11)
+    void podmanRunsAContainerOnTheWeftNetwork() throws Exception {
+        Path podmanBinary = Path.of("/usr/bin/podman");
+        Assumptions.assumeTrue(Files.isExecutable(podmanBinary),
+                "podman is not installed (apt-get install -y podman; ./weft test installs it): the Podman run is skipped");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")),
+                "no /bin/busybox (apt-get install -y busybox-static): the Podman run is skipped");
+        boolean cniCacheExisted = Files.exists(Path.of("/var/lib/cni"));
+        Path dir = it.dir.resolve("podman");
+        Path rootfs = dir.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
+        for (String tool : new String[] {"sh", "nc", "ip", "sleep", "cat"}) {
+            Files.createSymbolicLink(rootfs.resolve("bin").resolve(tool), Path.of("busybox"));
+        }
+        Files.createDirectories(dir.resolve("cni"));
+        Files.createDirectories(dir.resolve("tmp"));
+        Files.writeString(dir.resolve("containers.conf"), "[engine]\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n"
+                + "runtime = \"runc\"\ntmp_dir = \"" + dir.resolve("tmp") + "\"\n[network]\nnetwork_backend = \"cni\"\n"
+                + "cni_plugin_dirs = [\"" + plugin.getParent() + "\"]\nnetwork_config_dir = \"" + dir.resolve("cni") + "\"\n");
+        Files.writeString(dir.resolve("cni/" + NETWORK + ".conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"" + NETWORK
+                + "\",\"plugins\":[{\"type\":\"weft-cni\",\"capabilities\":{\"portMappings\":true},\"network\":\""
+                + NETWORK + "\",\"socket\":\"" + it.weft.runDir.resolve("cli.sock") + "\"}]}");
+        java.util.List<String> podman = java.util.List.of(podmanBinary.toString(), "--root", dir.resolve("storage").toString(),
+                "--runroot", dir.resolve("runroot").toString(), "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs",
+                "--tmpdir", dir.resolve("tmp").toString());
+        Map<String, String> env = Map.of("CONTAINERS_CONF", dir.resolve("containers.conf").toString());
+        // the machine's rlimits are below Podman's defaults (nofile 1048576), which runc may not raise
+        java.util.List<String> limits = java.util.List.of("--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024");
+        try {
+            Out run = command(env, podman, "run", limits, "-d", "--name", "pc1", "--network", NETWORK, "-p", "7481:80",
+                    "--rootfs", rootfs.toString(), "/bin/sh", "-c", "while true; do echo ok | nc -l -p 80; done");
+            assertEquals(0, run.exit(), run::toString);
+            Weft.Result list = it.weft.run("sandbox:list");
+            assertTrue(list.out().contains("cni-") && list.out().contains("7481->80/tcp"), list::toString);
+
+            TestSandbox peer = it.sandbox("ppeer");
+            Weft.Result created = it.weft.run("sandbox:create", "--network", NETWORK, "--ip", "10.231.0.60", peer.name());
+            assertEquals(0, created.exit(), created::toString);
+            try (TcpListener l = peer.listenTcp(9100)) {
+                Out talk = command(env, podman, "exec", java.util.List.of(), "pc1", "sh", "-c",
+                        "echo hi | nc -w 3 10.231.0.60 9100");
+                assertEquals(0, talk.exit(), "the container cannot reach the Weft sandbox: " + talk);
+            }
+            assertTrue(outside.canConnectTcp("192.0.2.1", 7481, Duration.ofSeconds(5)),
+                    "the container's published port 7481 does not answer from another namespace");
+            Out rm = command(env, podman, "rm", java.util.List.of(), "-f", "-t", "0", "pc1");
+            assertEquals(0, rm.exit(), rm::toString);
+            Weft.Result after = it.weft.run("sandbox:list");
+            assertFalse(after.out().contains("cni-"), "podman rm left the attachment: " + after);
+        } finally {
+            command(env, podman, "rm", java.util.List.of(), "-f", "-a", "-t", "0");
+            if (!cniCacheExisted) {   // libcni's result cache, /var/lib/cni/results: empty again after DEL
+                Cleanup.deleteTree(Path.of("/var/lib/cni"));
+            }
+        }
+    }
+
+    private static Out command(Map<String, String> env, java.util.List<String> podman, String sub, java.util.List<String> extra,
+                               String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(podman);
+        command.add(sub);
+        command.addAll(extra);
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "podman " + sub + " did not end in 120 s");
+        return new Out(p.exitValue(), out.join(), err.join());
+    }
 }

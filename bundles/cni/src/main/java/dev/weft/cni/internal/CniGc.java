@@ -10,7 +10,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code cni:gc}: detaches from the network every weft-cni attachment (sandbox {@code cni-CONTAINERID})
+ * {@code cni:gc}: detaches from the network every weft-cni attachment (a sandbox named {@code cni-…})
  * whose container id and interface name are not in {@code cni.dev/valid-attachments}.
  */
 @Service
@@ -30,7 +30,7 @@ public class CniGc extends CniAction {
             if (list != null && !list.isJsonNull()) {
                 for (JsonElement a : list.getAsJsonArray()) {
                     JsonObject o = a.getAsJsonObject();
-                    valid.add(CniRequest.string(o, "containerID") + "/" + CniRequest.string(o, "ifname"));
+                    valid.add(CniRequest.sandboxName(CniRequest.string(o, "containerID")) + "/" + CniRequest.string(o, "ifname"));
                 }
             }
         } catch (RuntimeException e) {
@@ -40,9 +40,8 @@ public class CniGc extends CniAction {
             if (!s.name().startsWith("cni-")) {
                 continue;
             }
-            String containerId = s.name().substring(4);
             for (EndpointInfo e : s.endpoints()) {
-                if (e.network().equals(r.network()) && !valid.contains(containerId + "/" + e.interfaceName())) {
+                if (e.network().equals(r.network()) && !valid.contains(s.name() + "/" + e.interfaceName())) {
                     CniDel.detach(controller, s.name(), r.network());
                 }
             }

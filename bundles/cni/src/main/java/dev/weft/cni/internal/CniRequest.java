@@ -98,9 +98,22 @@ record CniRequest(String command, String containerId, String netns, String ifnam
         }
     }
 
-    /** The Weft sandbox that stands for a container: {@code cni-CONTAINERID}. */
+    /**
+     * The Weft sandbox that stands for a container: {@code cni-CONTAINERID}; an id too long for a
+     * sandbox name (at most 64 characters; runtimes use 64 hex digits) is cut to its first 47
+     * characters plus 12 hex digits of its SHA-256.
+     */
     static String sandboxName(String containerId) {
-        return "cni-" + containerId;
+        String name = "cni-" + containerId;
+        if (name.length() <= 64) {
+            return name;
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(containerId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "cni-" + containerId.substring(0, 47) + "-" + java.util.HexFormat.of().formatHex(hash).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     String sandbox() {

@@ -190,6 +190,16 @@ class CniCommandsTest {
     }
 
     @Test
+    void aRuntimesLongIdGetsASandboxNameOfAtMost64Characters() {
+        String id = "526a2c42426ed1f9bc1c114280fada66d3924d1bb0b6cf8a38987a3899f2d335";
+        String name = CniRequest.sandboxName(id);
+        assertEquals(64, name.length(), name);
+        assertTrue(name.startsWith("cni-526a2c42"), name);
+        assertFalse(name.equals(CniRequest.sandboxName(id.replace('5', '6'))));
+        assertEquals("cni-short", CniRequest.sandboxName("short"));
+    }
+
+    @Test
     void badRequestsGetTheSpecsCodes() {
         assertEquals(CniError.DECODE_FAILURE, assertThrows(CniError.class, () -> CniRequest.decode("!!")).code);
         assertEquals(CniError.DECODE_FAILURE,
