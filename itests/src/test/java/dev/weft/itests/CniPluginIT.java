@@ -66,6 +66,8 @@ class CniPluginIT {
         assertTrue(Files.isExecutable(plugin), "./weft start built no " + plugin);
         Weft.Result net = it.weft.run("network:create", "--subnet", "10.231.0.0/24", NETWORK);
         assertEquals(0, net.exit(), net::toString);
+        Weft.Result net2 = it.weft.run("network:create", "--subnet", "10.233.0.0/24", "cninet2");
+        assertEquals(0, net2.exit(), net2::toString);
         container = it.host.sandbox("ctr");
         container2 = it.host.sandbox("ctr2");
     }
@@ -197,13 +199,33 @@ class CniPluginIT {
 
     @Test
     @Order(5)
+    void aSecondNetworkWithAnotherIfnameConnectsTheSameSandbox() throws Exception {
+        String second = config("").replace("\"name\":\"" + NETWORK + "\"", "\"name\":\"cninet2\"");
+        Out o = cni("ADD", "ctr1", container, "net1", second);
+        assertEquals(0, o.exit(), o::toString);
+        JsonObject r = o.json();
+        assertEquals("net1", r.getAsJsonArray("interfaces").get(0).getAsJsonObject().get("name").getAsString(), o::toString);
+        String address = r.getAsJsonArray("ips").get(0).getAsJsonObject().get("address").getAsString();
+        assertTrue(address.startsWith("10.233.0."), o::toString);
+        assertTrue(container.ip("-o", "addr", "show", "dev", "net1").contains(" " + address + " "));
+        Weft.Result list = it.weft.run("sandbox:list");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("cni-ctr1 ") && l.contains("cninet2") && l.contains(NETWORK)),
+                list::toString);
+        Out del = cni("DEL", "ctr1", container, "net1", second);
+        assertEquals(0, del.exit(), del::toString);
+        assertTrue(container.tryIp("link", "show", "net1").exitCode() != 0, "DEL left net1");
+        assertTrue(container.tryIp("link", "show", "eth0").exitCode() == 0, "DEL of net1 took eth0 too");
+    }
+
+    @Test
+    @Order(6)
     void aSecondAddOfTheSameAttachmentIsRefused() throws Exception {
         JsonObject e = assertError(cni("ADD", "ctr1", container, "eth0", config("")), 100);
         assertTrue(e.get("msg").getAsString().contains("already attached"), e::toString);
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void checkPassesAndThenSeesTheKernelChanged() throws Exception {
         String withPrev = config(",\"prevResult\":" + added);
         Out ok = cni("CHECK", "ctr1", container, "eth0", withPrev);
@@ -220,7 +242,7 @@ class CniPluginIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void badInputGetsTheSpecsCodes() throws Exception {
         assertError(cni("ADD", "ctr9", container, "eth0", "{not json"), 6);
         assertError(cni("ADD", "ctr9", null, "eth0", config("")), 4);
@@ -230,7 +252,7 @@ class CniPluginIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void gcRemovesAttachmentsThatAreNotValid() throws Exception {
         Out a = cni("ADD", "ctr2", container2, "eth0", config(""));
         assertEquals(0, a.exit(), a::toString);
@@ -243,7 +265,7 @@ class CniPluginIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void delDetachesAndIsIdempotent() throws Exception {
         for (int i = 0; i < 2; i++) {
             Out d = cni("DEL", "ctr1", container, "eth0", config(""));
@@ -258,7 +280,7 @@ class CniPluginIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void weftNotRunningIsTryAgainLater() throws Exception {
         String gone = config("").replace(it.weft.runDir.resolve("cli.sock").toString(), it.dir.resolve("nothing.sock").toString());
         JsonObject e = assertError(cni("ADD", "ctr3", container, "eth0", gone), 11);
@@ -273,7 +295,7 @@ class CniPluginIT {
      * /run/netns (netns-UUID), gone with the container; the veths go to the instance's host namespace.
      */
     @Test
-    @Order(11)
+    @Order(12)
     void podmanRunsAContainerOnTheWeftNetwork() throws Exception {
         Path podmanBinary = Path.of("/usr/bin/podman");
         Assumptions.assumeTrue(Files.isExecutable(podmanBinary),
