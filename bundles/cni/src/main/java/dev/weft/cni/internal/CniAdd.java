@@ -9,6 +9,7 @@ import dev.weft.api.NetworkInfo;
 import dev.weft.api.PortSpec;
 import dev.weft.api.SandboxInfo;
 import dev.weft.api.SandboxSpec;
+import dev.weft.api.WeftException;
 import dev.weft.net.IpAddresses;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -58,7 +59,15 @@ public class CniAdd extends CniAction {
         if (existing.isPresent()) {
             controller.connect(r.network(), r.sandbox(), endpoint);
         } else {
-            controller.createSandbox(new SandboxSpec(r.sandbox(), r.network(), endpoint, Path.of(r.netns())));
+            try {
+                controller.createSandbox(new SandboxSpec(r.sandbox(), r.network(), endpoint, Path.of(r.netns())));
+            } catch (WeftException.Conflict e) {
+                // another ADD of this container (its other network) made the sandbox meanwhile: join it
+                if (controller.sandbox(r.sandbox()).filter(s -> endpoint(s, r.network()).isEmpty()).isEmpty()) {
+                    throw e;
+                }
+                controller.connect(r.network(), r.sandbox(), endpoint);
+            }
         }
         SandboxInfo s = controller.sandbox(r.sandbox()).orElseThrow(() -> new CniError(CniError.WEFT_FAILED,
                 "sandbox " + r.sandbox() + " went away during ADD"));

@@ -46,6 +46,8 @@ class CniCommandsTest {
                 List.of(new SubnetInfo(IpPrefix.parse("10.9.0.0/24"), null, IpAddresses.parse("10.9.0.1"), Map.of())),
                 Map.of(), Map.of(), List.of(), null, null, true, null, null);
         int next = 2;
+        /** Plays a concurrent ADD of the same container: the sandbox appears (on "other") just as this one creates it. */
+        boolean raceOnCreate;
 
         EndpointInfo endpoint(String sandbox, EndpointSpec spec) {
             return new EndpointInfo("e" + next, "net", "n1", sandbox, sandbox, spec.interfaceName(),
@@ -64,8 +66,25 @@ class CniCommandsTest {
                                 return Optional.ofNullable(sandboxes.get((String) a[0]));
                             case "sandboxes":
                                 return List.copyOf(sandboxes.values());
+                            case "connect": {
+                                SandboxInfo s = sandboxes.get((String) a[1]);
+                                List<EndpointInfo> endpoints = new ArrayList<>(s.endpoints());
+                                endpoints.add(endpoint(s.name(), (EndpointSpec) a[2]));
+                                sandboxes.put(s.name(), new SandboxInfo(s.id(), s.name(), s.namespace(), s.mode(), s.created(),
+                                        endpoints, s.networkMode(), List.of()));
+                                return endpoints.get(endpoints.size() - 1);
+                            }
                             case "createSandbox": {
                                 SandboxSpec s = (SandboxSpec) a[0];
+                                if (raceOnCreate) {
+                                    raceOnCreate = false;
+                                    EndpointInfo other = endpoint(s.name(), s.endpoint());
+                                    other = new EndpointInfo(other.id(), "other", "n2", s.name(), s.name(), "eth1", other.mac(),
+                                            other.ipv4(), null, List.of(), List.of(), 0, false, false, Map.of(), List.of(), Map.of());
+                                    sandboxes.put(s.name(), new SandboxInfo(s.name(), s.name(), s.namespace(), SandboxInfo.Mode.ADOPTED,
+                                            Instant.EPOCH, List.of(other), "other", List.of(), s.name(), DnsSettings.NONE, List.of()));
+                                    throw new WeftException.Conflict("sandbox " + s.name() + " already exists");
+                                }
                                 sandboxes.put(s.name(), new SandboxInfo(s.name(), s.name(), s.namespace(), SandboxInfo.Mode.ADOPTED,
                                         Instant.EPOCH, List.of(endpoint(s.name(), s.endpoint())), s.network(), List.of(), s.name(),
                                         DnsSettings.NONE, List.of()));
@@ -140,6 +159,15 @@ class CniCommandsTest {
         assertEquals("0.0.0.0/0", result.getAsJsonArray("routes").get(0).getAsJsonObject().get("dst").getAsString());
         SandboxInfo s = fake.sandboxes.get("cni-c1");
         assertEquals(Path.of("/var/run/netns/c1"), s.namespace());
+    }
+
+    @Test
+    void anAddThatLosesTheRaceToCreateTheSandboxJoinsIt() throws Exception {
+        Fake fake = new Fake();
+        fake.raceOnCreate = true;
+        String[] r = run(new CniAdd(), fake, request("ADD", "c1", "/x", CONFIG));
+        assertEquals("0", r[0], r[1]);
+        assertEquals(List.of("other", "net"), fake.sandboxes.get("cni-c1").endpoints().stream().map(EndpointInfo::network).toList());
     }
 
     @Test
