@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * Networks and endpoints with their IPAM drivers and no kernel, so it runs without root: the
  * network drivers are {@link FakeDriver}s ({@code fake} uses addresses, {@code nolink} does not,
- * like {@code null}), sandboxes exist as records only. {@link #restart()} builds it all again on
+ * like {@code cni}: its endpoints are named but get no address from Weft), sandboxes exist as records only. {@link #restart()} builds it all again on
  * the same records with new IPAM drivers, as a restarted runtime does (the IPAM part of reconcile:
  * load the records, replay the leases into the IPAM drivers present).
  */
