@@ -503,10 +503,10 @@ class WeftRuntimeIT {
         it.host.exec("nft", "flush", "ruleset");
         assertFalse(ask(lan).startsWith("web"), "after the flush the port no longer reaches the sandbox");
         Weft.Result reapplied = ok(weft.run("network:reapply"));
-        assertEquals(List.of("reapplied: bridge", "reapplied: overlay"), reapplied.out().lines().toList(),
+        assertEquals(List.of("reapplied: bridge", "reapplied: cni", "reapplied: overlay"), reapplied.out().lines().toList(),
                 reapplied::toString);
         assertEquals("web sees 10.99.0.2", ask(lan), "network:reapply restores the published port");
-        assertEquals(List.of("reapplied: bridge", "reapplied: overlay"),
+        assertEquals(List.of("reapplied: bridge", "reapplied: cni", "reapplied: overlay"),
                 ok(weft.run("network:reapply")).out().lines().toList(), "reapply twice is harmless");
         assertEquals("web sees 10.99.0.2", ask(lan));
 

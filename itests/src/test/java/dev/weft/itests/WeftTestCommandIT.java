@@ -29,7 +29,7 @@ class WeftTestCommandIT {
         assumeTrue("root".equals(System.getProperty("user.name")), "./weft test installs packages as root");
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path log = tmp.resolve("calls.log");
-        for (String program : List.of("bash", "java", "javac", "gcc", "nft", "ip", "setpriv", "script", "ping")) {
+        for (String program : List.of("bash", "java", "javac", "gcc", "nft", "ip", "setpriv", "script", "ping", "iptables", "podman")) {
             Files.createSymbolicLink(bin.resolve(program), which(program));
         }
         // apt-get "installs" a package by putting its program on the PATH
