@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -151,7 +152,7 @@ class DockerApiIT {
         try (TcpListener l = b.listenTcp(PORT); TcpConnection c = a.connectTcp("10.77.0.50", PORT)) {
             assertEquals("10.77.0.2", c.peerSeenBy(l), "a reaches b at the address docker network connect --ip gave");
         }
-        assertEquals("10.77.0.50", resolve(a, "web"), "the alias docker network connect --alias gave");
+        assertEquals("10.77.0.50", WeftRuntimeIT.resolve(it, a, "web"), "the alias docker network connect --alias gave");
         String containers = docker("network", "inspect", "-f",
                 "{{range .Containers}}{{.Name}}={{.IPv4Address}} {{end}}", "itnet").out();
         assertTrue(containers.contains(b.name() + "=10.77.0.50/24") && containers.contains(a.name() + "=10.77.0.2/24"),
@@ -166,7 +167,7 @@ class DockerApiIT {
 
         Out disconnected = docker("network", "disconnect", "-f", "itnet", b.name());
         assertEquals(0, disconnected.exit(), disconnected::toString);
-        assertEquals("", resolve(a, "web"), "the alias is gone with the endpoint");
+        assertEquals("", WeftRuntimeIT.resolve(it, a, "web"), "the alias is gone with the endpoint");
         ok(it.weft.run("sandbox:remove", a.name(), b.name()));
 
         Out removed = docker("network", "rm", "itnet");
@@ -256,7 +257,7 @@ class DockerApiIT {
         try (TcpListener l = b.listenTcp(PORT); TcpConnection c = a.connectTcp("10.78.0.60", PORT)) {
             assertTrue(c.peerSeenBy(l).startsWith("10.78.0."), "a reaches b at the address the SDK asked for");
         }
-        assertEquals("10.78.0.60", resolve(a, "sdk-alias"));
+        assertEquals("10.78.0.60", WeftRuntimeIT.resolve(it, a, "sdk-alias"));
         ok(it.weft.run("sandbox:remove", a.name()));
 
         Out removed = python(script, "remove", b.name());
@@ -315,7 +316,8 @@ class DockerApiIT {
                 "both", "--netns", it.host.name(), "--base", "10.124.0.0/16", "--state", it.dir.resolve("plugin.json").toString())
                 .redirectErrorStream(true).redirectOutput(it.dir.resolve("plugin.log").toFile()).start();
         try {
-            poll("docker info lists the plugin " + name, 15, () -> docker("info", "-f", "{{json .Plugins.Network}}").out()
+            WeftRuntimeIT.poll("docker info lists the plugin " + name, Duration.ofSeconds(15),
+                    () -> docker("info", "-f", "{{json .Plugins.Network}}").out()
                     .contains("\"" + name + "\""));
             Out created = docker("network", "create", "-d", name, "--ipam-driver", name, "pnet");
             assertEquals(0, created.exit(), created::toString);
@@ -341,24 +343,11 @@ class DockerApiIT {
                 Files.deleteIfExists(dir);
             }
         }
-        poll("the plugin leaves docker info with its socket", 15, () -> !docker("info", "-f", "{{json .Plugins.Network}}")
+        WeftRuntimeIT.poll("the plugin leaves docker info with its socket", Duration.ofSeconds(15),
+                () -> !docker("info", "-f", "{{json .Plugins.Network}}")
                 .out().contains("\"" + name + "\""));
         assertTrue(it.host.ip("-o", "link", "show").lines().noneMatch(l -> l.contains(": pb") || l.contains(": ph")),
                 () -> "the plugin's bridge and veths are gone: " + it.host.ip("-o", "link", "show"));
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void poll(String what, int seconds, Check check) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!check.holds()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + seconds + " s: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -411,15 +400,5 @@ class DockerApiIT {
     private static String gid(String name) throws IOException {
         return Files.readAllLines(Path.of("/etc/group")).stream().filter(l -> l.startsWith(name + ":"))
                 .map(l -> l.split(":")[2]).findFirst().orElseThrow();
-    }
-
-    /** The first address {@code getent hosts NAME} gives inside the sandbox (its resolver files mounted as ip netns exec does); "" when none. */
-    private String resolve(TestSandbox s, String name) throws Exception {
-        Path files = it.etcNetnsDir.resolve(s.name());
-        String script = "mount --bind " + files.resolve("resolv.conf") + " /etc/resolv.conf && mount --bind "
-                + files.resolve("hosts") + " /etc/hosts && exec nsenter --net=/run/netns/" + s.name()
-                + " getent hosts " + name;
-        Out o = run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", script));
-        return o.exit() == 0 ? o.out().strip().split("\\s+")[0] : "";
     }
 }

@@ -407,7 +407,7 @@ class WeftRuntimeIT {
      * where {@code ip netns exec} would mount them (the instance keeps them in its own directory);
      * empty when the name does not resolve.
      */
-    private static String resolve(PrivateInstance it, TestSandbox s, String name) throws Exception {
+    static String resolve(PrivateInstance it, TestSandbox s, String name) throws Exception {
         Path files = it.etcNetnsDir.resolve(s.name());
         String script = "mount --bind " + files.resolve("resolv.conf") + " /etc/resolv.conf && mount --bind "
                 + files.resolve("hosts") + " /etc/hosts && exec nsenter --net=/run/netns/" + s.name()
@@ -637,11 +637,11 @@ class WeftRuntimeIT {
         }
     }
 
-    private interface Check {
+    interface Check {
         boolean ok() throws Exception;
     }
 
-    private static void poll(String what, Duration limit, Check check) throws Exception {
+    static void poll(String what, Duration limit, Check check) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!check.ok()) {
             if (System.nanoTime() > deadline) {
